@@ -1,0 +1,51 @@
+/**
+ * The picture as a probability density in model space. Produced by load-density.ts; consumed
+ * by samplers, the exact flow, trainers and the quality metric.
+ *
+ * Model space: the longer side of the picture spans [-4, 4], y up, aspect kept.
+ * The density is a mixture of isotropic Gaussians, one per working pixel with mass, centred
+ * on the pixel centre with std `jitterStd` (half a working pixel, FFJORD's convention), so
+ * the data sampler and the exact flow describe the very same distribution.
+ */
+export interface DensityOptions {
+  /** Bright pixels carry mass instead of dark ones. */
+  readonly invert: boolean;
+  /** Weights (0..255 scale) at or below this become 0; removes paper noise. */
+  readonly threshold: number;
+  /** Longest side of the working grid in pixels; larger images are downscaled. */
+  readonly maxSide: number;
+}
+
+export const defaultDensityOptions: DensityOptions = { invert: false, threshold: 0, maxSide: 512 };
+
+/** Everything needed to go between model space and the original image's pixels. */
+export interface ImageMapping {
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  readonly workingWidth: number;
+  readonly workingHeight: number;
+  /** Model units per working pixel: 8 / max(workingWidth, workingHeight). */
+  readonly modelPerPixel: number;
+}
+
+export interface ImageSource {
+  readonly path: string;
+  /** sha256 of the file's bytes, hex. */
+  readonly sha256: string;
+  readonly format: string;
+}
+
+export interface ImageDensity {
+  readonly source: ImageSource;
+  readonly options: DensityOptions;
+  readonly mapping: ImageMapping;
+  /** Working grid, row-major from the top-left, workingWidth × workingHeight. */
+  readonly width: number;
+  readonly height: number;
+  /** Probability of each working pixel (sums to 1). */
+  readonly probabilities: Float64Array;
+  /** RGBA of each working pixel, composited over white. */
+  readonly colours: Uint8ClampedArray;
+  /** Std of each mixture component in model units (half a working pixel). */
+  readonly jitterStd: number;
+}

@@ -1,0 +1,83 @@
+/**
+ * Expected failures carry a closed code so every host (CLI, IPC, UI) can map them to a
+ * message and an action; anything that is not a FlowGifError is a bug.
+ */
+export type ErrorCode =
+  | 'IMAGE_NOT_FOUND'
+  | 'IMAGE_EMPTY'
+  | 'IMAGE_CORRUPT'
+  | 'IMAGE_UNSUPPORTED'
+  | 'IMAGE_TOO_LARGE'
+  | 'IMAGE_NO_MASS'
+  | 'MODEL_NOT_FOUND'
+  | 'MODEL_CORRUPT'
+  | 'MODEL_FOREIGN'
+  | 'MODEL_VERSION'
+  | 'OUTPUT_UNWRITABLE'
+  | 'BACKEND_UNAVAILABLE'
+  | 'ENCODER_MISSING'
+  | 'ENCODER_FAILED'
+  | 'INVALID_ARGUMENT'
+  | 'TRAINING_DIVERGED';
+
+export interface FlowGifErrorOptions {
+  /** The file the problem is about, when there is one. */
+  readonly file?: string;
+  /** What the user can do about it. */
+  readonly hint?: string;
+  readonly cause?: unknown;
+}
+
+export class FlowGifError extends Error {
+  override readonly name = 'FlowGifError';
+  readonly code: ErrorCode;
+  readonly file: string | undefined;
+  readonly hint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, options: FlowGifErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.file = options.file;
+    this.hint = options.hint;
+  }
+}
+
+/** Plain data, because only plain data crosses a process boundary intact. */
+export interface SerializedError {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: ErrorCode;
+  readonly file?: string;
+  readonly hint?: string;
+  readonly stack?: string;
+}
+
+export function isFlowGifError(error: unknown): error is FlowGifError {
+  return error instanceof FlowGifError;
+}
+
+/** AbortSignal.throwIfAborted throws a DOMException named AbortError; both count as cancelling. */
+export function isCancellation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    'name' in error &&
+    ((error as { name: unknown }).name === 'AbortError' || (error as { name: unknown }).name === 'CancelledError')
+  );
+}
+
+export function serializeError(error: unknown): SerializedError {
+  if (error instanceof FlowGifError) {
+    return {
+      name: error.name,
+      message: error.message,
+      code: error.code,
+      ...(error.file === undefined ? {} : { file: error.file }),
+      ...(error.hint === undefined ? {} : { hint: error.hint }),
+    };
+  }
+  if (error instanceof Error) {
+    return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
+  }
+  return { name: 'Error', message: String(error) };
+}
