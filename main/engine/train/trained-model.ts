@@ -1,0 +1,30 @@
+/**
+ * What a trainer produces and a .flow file stores: plain data, no tensors, so it can be
+ * saved, sent across processes and loaded on any backend.
+ */
+export type FlowMethod = 'fm' | 'ffjord';
+
+export interface NamedTensor {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+}
+
+export interface TrainingRecord {
+  readonly preset: string;
+  readonly backend: string;
+  readonly seed: number;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly finalLoss: number;
+  /** Loss (and, for ffjord, NLL) every few steps, for charts and benchmarks. */
+  readonly history: ReadonlyArray<{ readonly step: number; readonly seconds: number; readonly loss: number }>;
+}
+
+export interface TrainedModel {
+  readonly method: FlowMethod;
+  /** Method-specific architecture description (JSON), validated by the method's loader. */
+  readonly architecture: Readonly<Record<string, unknown>>;
+  readonly weights: readonly NamedTensor[];
+  readonly training: TrainingRecord;
+}
