@@ -1,0 +1,56 @@
+import type { Tensor } from '@tensorflow/tfjs';
+import type { Tf } from './backend.js';
+
+/**
+ * Adam on plain tensors (no tf.Variable): the trainer owns every tensor's lifetime, the
+ * learning rate can change each step, and the update order is fixed, so a seed reproduces
+ * a run bit for bit.
+ */
+export interface AdamOptions {
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+export interface Adam {
+  /** New parameters after one step; the old ones are disposed. */
+  step(params: readonly Tensor[], grads: readonly Tensor[], learningRate: number): Tensor[];
+  dispose(): void;
+}
+
+export function createAdam(tf: Tf, params: readonly Tensor[], options: AdamOptions = {}): Adam {
+  const beta1 = options.beta1 ?? 0.9;
+  const beta2 = options.beta2 ?? 0.999;
+  const epsilon = options.epsilon ?? 1e-8;
+  let m = params.map((p) => tf.zerosLike(p));
+  let v = params.map((p) => tf.zerosLike(p));
+  let t = 0;
+
+  return {
+    step(current, grads, learningRate) {
+      t++;
+      // Bias correction folded into the step size, as in Kingma & Ba §2.
+      const stepSize = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+      const next = tf.tidy(() => {
+        const out: Tensor[] = [];
+        current.forEach((p, i) => {
+          const g = grads[i]!;
+          const mi = tf.add(tf.mul(m[i]!, beta1), tf.mul(g, 1 - beta1));
+          const vi = tf.add(tf.mul(v[i]!, beta2), tf.mul(tf.square(g), 1 - beta2));
+          out.push(tf.sub(p, tf.mul(tf.div(mi, tf.add(tf.sqrt(vi), epsilon)), stepSize)), mi, vi);
+        });
+        return out;
+      });
+      tf.dispose([...current, ...m, ...v]);
+      const n = current.length;
+      m = Array.from({ length: n }, (_, i) => next[3 * i + 1]!);
+      v = Array.from({ length: n }, (_, i) => next[3 * i + 2]!);
+      return Array.from({ length: n }, (_, i) => next[3 * i]!);
+    },
+    dispose() {
+      tf.dispose([...m, ...v]);
+      m = [];
+      v = [];
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { isCancellation } from '../../../shared/errors.js';
+import type { JobContext, Progress } from '../../../shared/job.js';
+import { loadDensity } from '../image/load-density.js';
+import { bundledSamplePath } from '../image/samples.js';
+import { loadBackend } from './backend.js';
+import { trainFlowMatching, type FlowMatchingOptions } from './flow-matching.js';
+
+const tiny: FlowMatchingOptions = { width: 32, depth: 2, fourierFeatures: 16, timeFrequencies: 2, batchSize: 256 };
+const heart = (): ReturnType<typeof loadDensity> => loadDensity(bundledSamplePath('heart.png'), { maxSide: 64 });
+
+function recorder(onProgress: (p: Progress) => void = () => {}, signal: AbortSignal = new AbortController().signal): JobContext & { seen: Progress[] } {
+  const seen: Progress[] = [];
+  return {
+    seen,
+    signal,
+    progress: (p) => {
+      seen.push(p);
+      onProgress(p);
+    },
+  };
+}
+
+test('the loss falls over a few hundred tiny steps, and progress is monotonic and completes', async () => {
+  const density = await heart();
+  const ctx = recorder();
+  const model = await trainFlowMatching(density, { ...tiny, steps: 300, seed: 1 }, ctx);
+  assert.equal(model.training.steps, 300);
+  const first = model.training.history[0]!.loss;
+  assert.ok(model.training.finalLoss < 0.9 * first, `loss ${first} → ${model.training.finalLoss}`);
+  assert.ok(ctx.seen.length >= 150, 'progress at least every other step');
+  for (let i = 1; i < ctx.seen.length; i++) assert.ok(ctx.seen[i]!.done >= ctx.seen[i - 1]!.done);
+  const last = ctx.seen.at(-1)!;
+  assert.equal(last.stage, 'train');
+  assert.equal(last.done, last.total);
+  assert.equal(last.metrics?.['step'], 300);
+  assert.ok(Number.isFinite(last.metrics?.['loss']) && Number.isFinite(last.metrics?.['samplesPerSecond']));
+});
+
+test('the same seed reproduces identical weights; another seed does not', async () => {
+  const density = await heart();
+  const run = (seed: number): ReturnType<typeof trainFlowMatching> =>
+    trainFlowMatching(density, { ...tiny, steps: 20, seed }, recorder());
+  const [a, b, c] = [await run(7), await run(7), await run(8)];
+  assert.equal(a.weights.length, b.weights.length);
+  a.weights.forEach((w, i) => assert.deepEqual(w.data, b.weights[i]!.data, w.name));
+  assert.notDeepEqual(a.weights[1]!.data, c.weights[1]!.data);
+});
+
+test('cancelling mid-training rejects with AbortError and frees every tensor', async () => {
+  const { tf } = await loadBackend();
+  const density = await heart();
+  const before = tf.memory().numTensors;
+  const controller = new AbortController();
+  let stepAtAbort = 0;
+  const ctx = recorder((p) => {
+    const step = p.metrics?.['step'] ?? 0;
+    if (step >= 5 && !controller.signal.aborted) {
+      stepAtAbort = step;
+      controller.abort();
+    }
+  }, controller.signal);
+  await assert.rejects(trainFlowMatching(density, { ...tiny, steps: 100_000 }, ctx), (error) => isCancellation(error));
+  const lastStep = ctx.seen.at(-1)?.metrics?.['step'] ?? 0;
+  assert.ok(lastStep <= stepAtAbort + 1, `stopped at step ${lastStep}, aborted at ${stepAtAbort}`);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('tensor count stays flat over a thousand steps', async () => {
+  const { tf } = await loadBackend();
+  const density = await heart();
+  const before = tf.memory().numTensors;
+  const counts: number[] = [];
+  const ctx = recorder(() => counts.push(tf.memory().numTensors));
+  await trainFlowMatching(density, { width: 8, depth: 1, fourierFeatures: 4, timeFrequencies: 1, batchSize: 16, steps: 1000 }, ctx);
+  const steady = counts.slice(5);
+  assert.equal(Math.max(...steady), Math.min(...steady), 'no tensors accumulate between steps');
+  assert.equal(tf.memory().numTensors, before, 'nothing left after training');
+});

@@ -1,0 +1,237 @@
+import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
+import { FlowGifError } from '../../../shared/errors.js';
+import type { JobContext } from '../../../shared/job.js';
+import { createRandom, type Random } from '../../../shared/random.js';
+import type { VelocityField } from '../flow/velocity-field.js';
+import { sampleDensity } from '../image/alias-sampler.js';
+import type { ImageDensity } from '../image/density.js';
+import { createAdam } from './adam.js';
+import { loadBackend } from './backend.js';
+import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
+import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
+import type { TrainedModel } from './trained-model.js';
+
+export interface FlowMatchingOptions {
+  /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
+  readonly seconds?: number;
+  readonly steps?: number;
+  readonly seed?: number;
+  readonly batchSize?: number;
+  readonly learningRate?: number;
+  readonly width?: number;
+  readonly depth?: number;
+  readonly fourierFeatures?: number;
+  readonly fourierScale?: number;
+  readonly timeFrequencies?: number;
+  /** Regress on the exact flow's velocity at x_t instead of x1 − x0 (lower variance). */
+  readonly distill?: boolean;
+  readonly timeSampling?: TimeSampling;
+  /** Defaults to `fast`. */
+  readonly preset?: FlowMatchingPreset;
+  /** Required when distill is on: the exact marginal velocity of the same density. */
+  readonly exactField?: VelocityField;
+}
+
+/** Fraction of the budget spent warming the learning rate up, and where the decay ends. */
+const WARMUP_FRACTION = 0.03;
+const WARMUP_MAX_STEPS = 200;
+const FINAL_LR_RATIO = 0.02;
+/** Distillation evaluates the exact field once per distinct t: a batch shares this many. */
+const DISTILL_TIME_GROUPS = 32;
+const HISTORY_EVERY = 10;
+
+/**
+ * Conditional flow matching (Lipman et al. 2022, rectified-flow path): x_t = t·x1 + (1−t)·x0,
+ * loss mean‖v(x_t, t) − (x1 − x0)‖². One forward and one backward pass per step.
+ *
+ * Seeded: the weights, the Fourier matrix and every batch come from the seed, so the same
+ * seed, step budget and backend give identical weights. A seconds budget shapes the
+ * learning-rate schedule by elapsed time and is therefore not reproducible.
+ */
+export async function trainFlowMatching(
+  density: ImageDensity,
+  options: FlowMatchingOptions,
+  ctx: JobContext,
+): Promise<TrainedModel> {
+  const preset = options.preset ?? fastPreset;
+  const seed = options.seed ?? 1;
+  const batchSize = positive('batchSize', options.batchSize ?? preset.batchSize);
+  const peakLr = positive('learningRate', options.learningRate ?? preset.learningRate);
+  const arch: MlpArchitecture = {
+    kind: 'fm-mlp',
+    version: 1,
+    width: positive('width', options.width ?? preset.width),
+    depth: positive('depth', options.depth ?? preset.depth),
+    fourierFeatures: positive('fourierFeatures', options.fourierFeatures ?? preset.fourierFeatures),
+    fourierScale: positive('fourierScale', options.fourierScale ?? preset.fourierScale),
+    timeFrequencies: options.timeFrequencies ?? preset.timeFrequencies,
+  };
+  const distill = options.distill ?? preset.distill;
+  const timeSampling = options.timeSampling ?? preset.timeSampling;
+  const maxSteps = options.steps === undefined ? Infinity : positive('steps', options.steps);
+  const maxSeconds =
+    options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
+  if (distill && options.exactField === undefined) {
+    throw new FlowGifError('INVALID_ARGUMENT', 'Distillation needs the exact flow of the same picture.', {
+      hint: 'Pass exactField: createExactFlow(density), or turn distill off.',
+    });
+  }
+
+  ctx.signal.throwIfAborted();
+  const backend = await loadBackend();
+  const { tf } = backend;
+  const initRandom = createRandom(seed);
+  const dataRandom = createRandom(seed ^ 0x2545f491);
+  const initial = initWeights(arch, initRandom);
+  const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
+  let params: Tensor[] = weightTensors(tf, initial.slice(1));
+  const adam = createAdam(tf, params);
+  const batch = createBatchBuilder(density, arch, batchSize, timeSampling, distill ? options.exactField : undefined);
+
+  const history: Array<{ step: number; seconds: number; loss: number }> = [];
+  const started = performance.now();
+  let step = 0;
+  let smoothed = NaN;
+  let lastLoss = NaN;
+  const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
+  const fractionDone = (): number =>
+    Math.min(1, Math.max(step / maxSteps, (performance.now() - started) / 1000 / maxSeconds));
+
+  try {
+    while (fractionDone() < 1) {
+      ctx.signal.throwIfAborted();
+      const fraction = fractionDone();
+      const lr =
+        peakLr * Math.min(1, (step + 1) / warmupSteps) * (FINAL_LR_RATIO + (1 - FINAL_LR_RATIO) * 0.5 * (1 + Math.cos(Math.PI * fraction)));
+      const { xt, timeFeatures, target } = batch.next(dataRandom);
+      const { value, grads } = tf.tidy(() => {
+        const x = tf.tensor2d(xt, [batchSize, 2]);
+        const tf_ = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
+        const y = tf.tensor2d(target, [batchSize, 2]);
+        const loss = (...trainable: Tensor[]): Tensor =>
+          tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, tf_), y), 1));
+        return tf.valueAndGrads(loss)(params);
+      });
+      lastLoss = (value.dataSync() as Float32Array)[0]!;
+      value.dispose();
+      if (!Number.isFinite(lastLoss)) {
+        tf.dispose(grads);
+        throw new FlowGifError('TRAINING_DIVERGED', `Flow-matching loss became ${lastLoss} at step ${step}.`, {
+          hint: 'Lower the learning rate or the Fourier scale.',
+        });
+      }
+      params = adam.step(params, grads, lr);
+      tf.dispose(grads);
+      step++;
+
+      smoothed = Number.isNaN(smoothed) ? lastLoss : smoothed + (lastLoss - smoothed) * 0.05;
+      const elapsedMs = performance.now() - started;
+      if (step % HISTORY_EVERY === 0 || step === 1) history.push({ step, seconds: elapsedMs / 1000, loss: smoothed });
+      const done = fractionDone();
+      ctx.progress({
+        stage: 'train',
+        done: Math.round(done * 1000),
+        total: 1000,
+        ...(done > 0.01 ? { etaMs: (elapsedMs * (1 - done)) / done } : {}),
+        metrics: { step, loss: smoothed, samplesPerSecond: (step * batchSize * 1000) / elapsedMs, learningRate: lr },
+      });
+      // Let the abort event (and the host's IPC) run between steps; wasm ops are synchronous.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const trained = params.map((p) => p.dataSync() as Float32Array);
+    return {
+      method: 'fm',
+      architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
+      weights: [
+        initial[0]!,
+        ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
+      ],
+      training: {
+        preset: preset.name,
+        backend: backend.name,
+        seed,
+        steps: step,
+        seconds,
+        finalLoss: smoothed,
+        history,
+      },
+    };
+  } finally {
+    tf.dispose(params);
+    fourier.dispose();
+    adam.dispose();
+  }
+}
+
+function positive(name: string, value: number): number {
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new FlowGifError('INVALID_ARGUMENT', `Flow matching: ${name} must be a positive number, got ${value}.`);
+  }
+  return value;
+}
+
+interface Batch {
+  readonly xt: Float32Array;
+  readonly timeFeatures: Float32Array;
+  readonly target: Float32Array;
+}
+
+/** Draws batches in JS into reused buffers: cheaper than tfjs's random ops and seedable. */
+function createBatchBuilder(
+  density: ImageDensity,
+  arch: MlpArchitecture,
+  batchSize: number,
+  timeSampling: TimeSampling,
+  exactField: VelocityField | undefined,
+): { next(random: Random): Batch } {
+  const xt = new Float32Array(2 * batchSize);
+  const target = new Float32Array(2 * batchSize);
+  const timeFeatures = new Float32Array(timeFeatureSize(arch) * batchSize);
+  const times = new Float64Array(batchSize);
+  const groups = exactField === undefined ? 0 : Math.min(DISTILL_TIME_GROUPS, batchSize);
+  return {
+    next(random) {
+      const x1 = sampleDensity(density, batchSize, random);
+      if (groups > 0) {
+        // Stratified: one t per group, so the exact field is evaluated `groups` times.
+        for (let g = 0; g < groups; g++) {
+          const t = sampleTime((g + random.next()) / groups, timeSampling);
+          const from = Math.floor((g * batchSize) / groups);
+          const to = Math.floor(((g + 1) * batchSize) / groups);
+          for (let i = from; i < to; i++) times[i] = t;
+        }
+      } else {
+        for (let i = 0; i < batchSize; i++) times[i] = sampleTime(random.next(), timeSampling);
+      }
+      for (let i = 0; i < batchSize; i++) {
+        const t = times[i]!;
+        const ax = random.normal();
+        const ay = random.normal();
+        const bx = x1[2 * i]!;
+        const by = x1[2 * i + 1]!;
+        xt[2 * i] = t * bx + (1 - t) * ax;
+        xt[2 * i + 1] = t * by + (1 - t) * ay;
+        target[2 * i] = bx - ax;
+        target[2 * i + 1] = by - ay;
+        writeTimeFeatures(arch, t, timeFeatures, i);
+      }
+      if (exactField !== undefined) {
+        for (let g = 0; g < groups; g++) {
+          const from = Math.floor((g * batchSize) / groups);
+          const to = Math.floor(((g + 1) * batchSize) / groups);
+          const points = Float64Array.from(xt.subarray(2 * from, 2 * to));
+          const v = new Float64Array(points.length);
+          exactField.velocity(points, times[from]!, v);
+          target.set(v, 2 * from);
+        }
+      }
+      return { xt, timeFeatures, target };
+    },
+  };
+}
+
+/** Maps a uniform u to flow time; 'late' spends more steps near t = 1 where detail forms. */
+function sampleTime(u: number, timeSampling: TimeSampling): number {
+  return timeSampling === 'late' ? 1 - (1 - u) * (1 - u) : u;
+}
