@@ -133,7 +133,9 @@ async function densityFromInput(
 
   let rgb: Buffer;
   try {
-    let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error', autoOrient: true });
+    // failOn 'warning' (sharp's advice for untrusted input): a scrambled JPEG only warns
+    // "bad Huffman code" and would otherwise decode to glitches that become the density.
+    let pipeline = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning', autoOrient: true });
     if (width !== originalWidth || height !== originalHeight) {
       // Sharp shrinks on load (JPEG, WebP) and streams PNG rows, so full-size RGBA never exists.
       // A triangle filter has no negative lobes: no ringing halos of mass around sharp edges.
