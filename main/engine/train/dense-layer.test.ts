@@ -46,3 +46,18 @@ function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
     assert.ok(Math.abs(actual[i]! - expected[i]!) <= tolerance * scale, `${label}[${i}]: ${actual[i]} vs ${expected[i]}`);
   }
 }
+
+test('without an input gradient the layer still trains its weights and reports dx as zeros', async () => {
+  const { tf } = await loadBackend();
+  const x = randomTensor2d(tf, 9, 5, 11);
+  const w = randomTensor2d(tf, 5, 3, 12);
+  const b = tf.zeros([3]) as Tensor1D;
+  const full = denseLayer(tf, 'silu');
+  const dataOnly = denseLayer(tf, 'silu', { inputGradient: false });
+  const expected = tf.grads((xs: Tensor, ws: Tensor, bs: Tensor) => tf.sum(full(xs as Tensor2D, ws as Tensor2D, bs as Tensor1D)))([x, w, b]);
+  const actual = tf.grads((xs: Tensor, ws: Tensor, bs: Tensor) => tf.sum(dataOnly(xs as Tensor2D, ws as Tensor2D, bs as Tensor1D)))([x, w, b]);
+  assert.ok(actual[0]!.dataSync().every((v) => v === 0));
+  assertClose(actual[1]!.dataSync(), expected[1]!.dataSync(), 1e-6, 'dW');
+  assertClose(actual[2]!.dataSync(), expected[2]!.dataSync(), 1e-6, 'db');
+  tf.dispose([x, w, b, ...expected, ...actual]);
+});

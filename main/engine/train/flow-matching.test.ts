@@ -4,7 +4,12 @@ import { isCancellation } from '../../../shared/errors.js';
 import type { JobContext, Progress } from '../../../shared/job.js';
 import { loadDensity } from '../image/load-density.js';
 import { bundledSamplePath } from '../image/samples.js';
+import { evaluateSamples } from '../quality/tv-score.js';
+import { integrate } from '../ode/integrate.js';
+import { float64Ops } from '../ode/vector-ops.js';
+import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import { loadBackend } from './backend.js';
+import { createModelField } from './model-field.js';
 import { trainFlowMatching, type FlowMatchingOptions } from './flow-matching.js';
 
 const tiny: FlowMatchingOptions = { width: 32, depth: 2, fourierFeatures: 16, timeFrequencies: 2, batchSize: 256 };
@@ -78,3 +83,22 @@ test('tensor count stays flat over a thousand steps', async () => {
   assert.equal(Math.max(...steady), Math.min(...steady), 'no tensors accumulate between steps');
   assert.equal(tf.memory().numTensors, before, 'nothing left after training');
 });
+
+for (const distill of [false, true]) {
+  test(`a short training on a simple shape beats the Gaussian blob by far (${distill ? 'distilled' : 'plain'} targets)`, async () => {
+    const density = await heart();
+    const options = { width: 64, depth: 2, fourierFeatures: 32, fourierScale: 0.5, learningRate: 5e-3, batchSize: 512, steps: 400 };
+    const model = await trainFlowMatching(density, { ...options, distill, seed: 3 }, recorder());
+    const field = await createModelField(model);
+    const rhs = (t: number, y: Float64Array): Float64Array => {
+      const out = new Float64Array(y.length);
+      field.velocity(y, t, out);
+      return out;
+    };
+    const samples = integrate(rhs, gaussianPoints(4000, createRandom(4)), [0, 1], { method: 'midpoint', steps: 16 }, float64Ops)[1]!;
+    field.dispose();
+    const report = evaluateSamples(density, samples, { seed: 5 });
+    // Measured 0.10 plain and 0.03 distilled; 1 is the blob.
+    assert.ok(report.score < 0.3, `score ${report.score.toFixed(3)} (tv ${report.tv.toFixed(3)}, blob ${report.tvBlob.toFixed(3)})`);
+  });
+}

@@ -2,6 +2,7 @@ import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom, type Random } from '../../../shared/random.js';
+import { createExactFlow } from '../flow/exact-flow.js';
 import type { VelocityField } from '../flow/velocity-field.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
@@ -28,7 +29,7 @@ export interface FlowMatchingOptions {
   readonly timeSampling?: TimeSampling;
   /** Defaults to `fast`. */
   readonly preset?: FlowMatchingPreset;
-  /** Required when distill is on: the exact marginal velocity of the same density. */
+  /** The exact flow of the same density, when the caller already has one; else built here. */
   readonly exactField?: VelocityField;
 }
 
@@ -71,13 +72,10 @@ export async function trainFlowMatching(
   const maxSteps = options.steps === undefined ? Infinity : positive('steps', options.steps);
   const maxSeconds =
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
-  if (distill && options.exactField === undefined) {
-    throw new FlowGifError('INVALID_ARGUMENT', 'Distillation needs the exact flow of the same picture.', {
-      hint: 'Pass exactField: createExactFlow(density), or turn distill off.',
-    });
-  }
 
   ctx.signal.throwIfAborted();
+  const ownExactField = distill && options.exactField === undefined ? createExactFlow(density, {}, ctx) : undefined;
+  const exactField = distill ? (options.exactField ?? ownExactField) : undefined;
   const backend = await loadBackend();
   const { tf } = backend;
   const initRandom = createRandom(seed);
@@ -86,7 +84,7 @@ export async function trainFlowMatching(
   const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
   let params: Tensor[] = weightTensors(tf, initial.slice(1));
   const adam = createAdam(tf, params);
-  const batch = createBatchBuilder(density, arch, batchSize, timeSampling, distill ? options.exactField : undefined);
+  const batch = createBatchBuilder(density, arch, batchSize, timeSampling, exactField);
 
   const history: Array<{ step: number; seconds: number; loss: number }> = [];
   const started = performance.now();
@@ -161,6 +159,7 @@ export async function trainFlowMatching(
     tf.dispose(params);
     fourier.dispose();
     adam.dispose();
+    ownExactField?.dispose();
   }
 }
 

@@ -85,7 +85,8 @@ export function writeTimeFeatures(arch: MlpArchitecture, t: number, out: Float32
 
 /**
  * v(x, t) for a batch. `params` follow weightLayout(); `x` is [n, 2], `timeFeatures`
- * [n, timeFeatureSize]. Differentiable in the params through the custom dense gradient.
+ * [n, timeFeatureSize]. Differentiable in the params (not in x or t: the first layer skips
+ * that gradient) through the custom dense gradient.
  */
 export function forward(
   tf: Tf,
@@ -94,13 +95,14 @@ export function forward(
   x: Tensor2D,
   timeFeatures: Tensor2D,
 ): Tensor2D {
+  const firstLayer = denseLayer(tf, 'silu', { inputGradient: false });
   const hiddenLayer = denseLayer(tf, 'silu');
   const outputLayer = denseLayer(tf, 'linear');
   const projected = tf.matMul(x, params[0] as Tensor2D);
   let h = tf.concat([x, tf.sin(projected), tf.cos(projected), timeFeatures], 1) as Tensor2D;
   let p = 1;
   for (let i = 0; i < arch.depth; i++, p += 2) {
-    h = hiddenLayer(h, params[p] as Tensor2D, params[p + 1] as Tensor1D);
+    h = (i === 0 ? firstLayer : hiddenLayer)(h, params[p] as Tensor2D, params[p + 1] as Tensor1D);
   }
   return outputLayer(h, params[p] as Tensor2D, params[p + 1] as Tensor1D);
 }

@@ -1,0 +1,91 @@
+import { noopJobContext } from '../../shared/job.js';
+import { gaussianPoints, createRandom } from '../../shared/random.js';
+import type { VelocityField } from '../engine/flow/velocity-field.js';
+import type { ImageDensity } from '../engine/image/density.js';
+import { loadDensity } from '../engine/image/load-density.js';
+import { bundledSamplePath } from '../engine/image/samples.js';
+import { integrate } from '../engine/ode/integrate.js';
+import { float64Ops } from '../engine/ode/vector-ops.js';
+import { evaluateSamples } from '../engine/quality/tv-score.js';
+import { trainFlowMatching, type FlowMatchingOptions } from '../engine/train/flow-matching.js';
+import { createModelField } from '../engine/train/model-field.js';
+
+/**
+ * Flow-matching figures for BENCHMARKS.md: time per training step by width, and the quality a
+ * given wall-clock budget buys. Each function returns plain figures; the runner prints them.
+ */
+export interface StepTimeFigure {
+  readonly width: number;
+  readonly batchSize: number;
+  readonly msPerStep: number;
+}
+
+export interface ScoreFigure {
+  readonly seconds: number;
+  readonly steps: number;
+  readonly score: number;
+  readonly tv: number;
+  /** Wall-clock time to sample n points at t = 1 from the trained field. */
+  readonly sampleSeconds: number;
+}
+
+async function defaultDensity(imagePath?: string): Promise<ImageDensity> {
+  return loadDensity(imagePath ?? bundledSamplePath('flowgif-mark.png'));
+}
+
+/** ms per step (forward, backward, Adam) for each width, after a few warm-up steps. */
+export async function benchStepTime(
+  options: { widths?: readonly number[]; batchSize?: number; steps?: number; imagePath?: string } = {},
+): Promise<StepTimeFigure[]> {
+  const density = await defaultDensity(options.imagePath);
+  const batchSize = options.batchSize ?? 2048;
+  const steps = options.steps ?? 30;
+  const figures: StepTimeFigure[] = [];
+  for (const width of options.widths ?? [64, 128, 256]) {
+    // Time from the progress of step 5 on: the first steps pay for wasm kernel warm-up.
+    let warmAt = 0;
+    const model = await trainFlowMatching(density, { width, batchSize, steps: steps + 5 }, {
+      signal: noopJobContext.signal,
+      progress: (p) => {
+        if (p.metrics?.['step'] === 5) warmAt = performance.now();
+      },
+    });
+    const msPerStep = (performance.now() - warmAt) / (model.training.steps - 5);
+    figures.push({ width, batchSize, msPerStep });
+  }
+  return figures;
+}
+
+/** Points at t = 1: noise carried through the field by fixed-step midpoint. */
+export function sampleAtEnd(field: VelocityField, n: number, seed: number, steps = 24): Float64Array {
+  const rhs = (t: number, y: Float64Array): Float64Array => {
+    const out = new Float64Array(y.length);
+    field.velocity(y, t, out);
+    return out;
+  };
+  return integrate(rhs, gaussianPoints(n, createRandom(seed)), [0, 1], { method: 'midpoint', steps }, float64Ops)[1]!;
+}
+
+/** The score a budget buys: one independent run per budget, as a user choosing it would get. */
+export async function benchTimeToScore(
+  options: { budgets?: readonly number[]; imagePath?: string; n?: number; seed?: number; training?: FlowMatchingOptions } = {},
+): Promise<ScoreFigure[]> {
+  const density = await defaultDensity(options.imagePath);
+  const n = options.n ?? 20_000;
+  const seed = options.seed ?? 1;
+  const figures: ScoreFigure[] = [];
+  for (const seconds of options.budgets ?? [30, 60, 120, 300]) {
+    const model = await trainFlowMatching(density, { ...options.training, seconds, seed }, noopJobContext);
+    const field = await createModelField(model);
+    try {
+      const started = performance.now();
+      const samples = sampleAtEnd(field, n, seed);
+      const sampleSeconds = (performance.now() - started) / 1000;
+      const report = evaluateSamples(density, samples, { seed });
+      figures.push({ seconds, steps: model.training.steps, score: report.score, tv: report.tv, sampleSeconds });
+    } finally {
+      field.dispose();
+    }
+  }
+  return figures;
+}
