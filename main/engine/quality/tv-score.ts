@@ -1,8 +1,12 @@
+import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import type { ImageDensity } from '../image/density.js';
 import { MODEL_HALF_EXTENT } from '../image/mapping.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import { centreMoments } from '../flow/density-moments.js';
+import { sampleFlow } from '../flow/sample-flow.js';
+import type { VelocityField } from '../flow/velocity-field.js';
+import type { OdeMethod } from '../ode/integrate.js';
 import { DEFAULT_BINS, histogramOf, totalVariation } from './histogram.js';
 import { referenceHistogram } from './reference-histogram.js';
 
@@ -58,4 +62,27 @@ export function blobSamples(density: ImageDensity, n: number, seed: number): Flo
     points[i + 1] = meanY + BLOB_STD * points[i + 1]!;
   }
   return points;
+}
+
+export interface FieldQualityOptions extends QualityOptions {
+  /** Samples drawn from the field at t = 1. Default 20 000, the count DESIGN's figures use. */
+  readonly n?: number;
+  readonly method?: OdeMethod;
+  readonly steps?: number;
+  readonly warp?: number;
+}
+
+/** The score of any velocity field: n samples at t = 1 through sampleFlow, then evaluateSamples. */
+export async function evaluateField(
+  density: ImageDensity,
+  field: VelocityField,
+  options: FieldQualityOptions = {},
+  ctx: JobContext = noopJobContext,
+): Promise<QualityReport> {
+  const { n = 20_000, seed = 0, bins, method, steps, warp } = options;
+  const samples = await sampleFlow(field, n, { t: 1, seed, method, steps, warp }, ctx);
+  ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
+  const report = evaluateSamples(density, samples, { seed, ...(bins === undefined ? {} : { bins }) });
+  ctx.progress({ stage: 'evaluate', done: 1, total: 1, metrics: { score: report.score, tv: report.tv } });
+  return report;
 }
