@@ -1,13 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import type { ImageDensity } from '../image/density.js';
 import { createMapping } from '../image/mapping.js';
 import { defaultDensityOptions } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
+import { bundledSamplePath, type BundledSample } from '../image/samples.js';
 
 /** A bundled sample of resources/samples, loaded as the app would; for tests and benches. */
-export function loadBundledSample(name: string, maxSide?: number): Promise<ImageDensity> {
-  const path = fileURLToPath(new URL(`../../../../resources/samples/${name}`, import.meta.url));
-  return loadDensity(path, maxSide === undefined ? {} : { maxSide });
+export function loadBundledSample(name: BundledSample, maxSide?: number): Promise<ImageDensity> {
+  return loadDensity(bundledSamplePath(name), maxSide === undefined ? {} : { maxSide });
 }
 
 /**
