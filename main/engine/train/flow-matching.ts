@@ -74,10 +74,10 @@ export async function trainFlowMatching(
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
 
   ctx.signal.throwIfAborted();
-  const ownExactField = distill && options.exactField === undefined ? createExactFlow(density, {}, ctx) : undefined;
-  const exactField = distill ? (options.exactField ?? ownExactField) : undefined;
   const backend = await loadBackend();
   const { tf } = backend;
+  const ownExactField = distill && options.exactField === undefined ? createExactFlow(density, {}, ctx) : undefined;
+  const exactField = distill ? (options.exactField ?? ownExactField) : undefined;
   const initRandom = createRandom(seed);
   const dataRandom = createRandom(seed ^ 0x2545f491);
   const initial = initWeights(arch, initRandom);

@@ -25,13 +25,13 @@ export const fastPreset: FlowMatchingPreset = {
   name: 'fast',
   seconds: 300,
   batchSize: 2048,
-  learningRate: 2e-3,
+  learningRate: 5e-3,
   width: 128,
   depth: 3,
   fourierFeatures: 64,
-  fourierScale: 1,
+  fourierScale: 0.5,
   timeFrequencies: 4,
-  distill: false,
+  distill: true,
   timeSampling: 'uniform',
 };
 
