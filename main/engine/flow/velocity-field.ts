@@ -10,3 +10,27 @@ export interface VelocityField {
   /** Frees backend memory (tensors, sessions); the field is unusable afterwards. */
   dispose(): void;
 }
+
+/**
+ * A velocity field whose evaluation is asynchronous: an onnxruntime session, or work in another
+ * process. Same conventions as VelocityField; the caller awaits one call before the next.
+ */
+export interface AsyncVelocityField {
+  readonly kind: VelocityField['kind'];
+  velocityAsync(points: Float64Array, t: number, out: Float64Array): Promise<void>;
+  dispose(): void;
+}
+
+export function isAsyncVelocityField(field: VelocityField | AsyncVelocityField): field is AsyncVelocityField {
+  return typeof (field as Partial<AsyncVelocityField>).velocityAsync === 'function';
+}
+
+/** A sync field behind the async interface, so consumers need only one code path. */
+export function toAsyncField(field: VelocityField | AsyncVelocityField): AsyncVelocityField {
+  if (isAsyncVelocityField(field)) return field;
+  return {
+    kind: field.kind,
+    velocityAsync: async (points, t, out) => field.velocity(points, t, out),
+    dispose: () => field.dispose(),
+  };
+}

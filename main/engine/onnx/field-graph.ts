@@ -1,0 +1,55 @@
+import { GraphBuilder, encodeOnnxModel, type OnnxValueInfo } from './onnx-model.js';
+
+/**
+ * What every exported velocity field shares: the signature v = f(x, t) and the time column
+ * broadcast to one row per point, so a caller may pass t as [N, 1] or as a single [1, 1].
+ */
+export const INPUT_X = 'x';
+export const INPUT_T = 't';
+export const OUTPUT_V = 'v';
+
+/** Bumped when the graph's inputs, outputs or conventions change. */
+export const EXPORT_FORMAT_VERSION = '1';
+
+const inputs: readonly OnnxValueInfo[] = [
+  { name: INPUT_X, dataType: 'float', shape: ['N', 2], doc: 'Points in model space: the picture spans [-4, 4] along its longer side, y up.' },
+  // Its own symbolic dimension: ORT checks ranks and fixed sizes only, and [1, 1] broadcasts.
+  {
+    name: INPUT_T,
+    dataType: 'float',
+    shape: ['N_t', 1],
+    doc: 'Flow time in [0, 1], 0 = Gaussian noise, 1 = the picture: one row per point ([N, 1]), or [1, 1] for all points.',
+  },
+];
+
+const outputs: readonly OnnxValueInfo[] = [
+  { name: OUTPUT_V, dataType: 'float', shape: ['N', 2], doc: 'Velocity dx/dt at (x, t), model units per unit of flow time.' },
+];
+
+export interface FieldGraphInputs {
+  readonly x: string;
+  /** t as [N, 1], whatever shape the caller fed. */
+  readonly tRows: string;
+}
+
+/** Builds a velocity-field graph; `body` maps the inputs to the name of v [N, 2]. */
+export function encodeFieldGraph(method: string, doc: string, body: (g: GraphBuilder, inputs: FieldGraphInputs) => string): Uint8Array {
+  const g = new GraphBuilder();
+  const rows = g.op('Shape', [INPUT_X], { attributes: [{ name: 'start', type: 'int', value: 0 }, { name: 'end', type: 'int', value: 1 }] });
+  const rowShape = g.op('Concat', [rows, g.int64s('one', [1], [1])], { attributes: [{ name: 'axis', type: 'int', value: 0 }] });
+  const tRows = g.op('Expand', [INPUT_T, rowShape]);
+  const v = body(g, { x: INPUT_X, tRows });
+  // Name the result 'v' with an Identity so bodies need not know the output's name.
+  g.op('Identity', [v], { output: OUTPUT_V });
+  return encodeOnnxModel({
+    producerName: 'FlowGIF',
+    producerVersion: EXPORT_FORMAT_VERSION,
+    doc,
+    metadata: {
+      'flowgif.method': method,
+      'flowgif.time': 't = 0 is N(0, I) noise, t = 1 is the picture; integrate dx/dt = v(x, t) from 0 to 1.',
+      'flowgif.export_format': EXPORT_FORMAT_VERSION,
+    },
+    graph: { name: `flowgif_${method}_velocity`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, doc },
+  });
+}
