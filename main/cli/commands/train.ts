@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { trainToFile } from '../../engine/pipeline/train-flow.js';
+import { numberOption, parse, onePositional, requiredString, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import { densityOptionSpecs, densityOptionsFrom } from '../flow-source-args.js';
+import { UsageError } from '../usage-error.js';
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a flow on an image and save it as a .flow model',
+  usage: `train IMAGE -o MODEL.flow [--method fm|ffjord] [--seconds S | --steps N] [--seed K]
+                 [--invert] [--threshold T] [--json]`,
+  async run(args, io) {
+    const parsed = parse(args, {
+      output: { type: 'string', short: 'o' },
+      method: { type: 'string' },
+      seconds: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string' },
+      json: { type: 'boolean' },
+      ...densityOptionSpecs,
+    });
+    const imagePath = onePositional(parsed, 'IMAGE');
+    const outputPath = requiredString(parsed, 'output', 'MODEL.flow');
+    if (!outputPath.endsWith('.flow')) throw new UsageError(`The model file must end in .flow, not ${path.basename(outputPath)}.`);
+    const method = stringOption(parsed, 'method') ?? 'fm';
+    if (method !== 'fm' && method !== 'ffjord') throw new UsageError(`--method must be fm or ffjord, not '${method}'.`);
+    const seconds = numberOption(parsed, 'seconds', { min: 0.1 });
+    const steps = numberOption(parsed, 'steps', { integer: true, min: 1 });
+    if (seconds !== undefined && steps !== undefined) throw new UsageError('Give --seconds or --steps, not both.');
+    const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;
+
+    const result = await trainToFile(
+      {
+        imagePath,
+        outputPath,
+        method,
+        seed,
+        densityOptions: densityOptionsFrom(parsed),
+        ...(seconds === undefined ? {} : { seconds }),
+        ...(steps === undefined ? {} : { steps }),
+      },
+      io.ctx,
+    );
+    const t = result.model.training;
+    io.result(
+      `Trained ${method} on ${path.basename(imagePath)}: ${t.steps} steps in ${t.seconds.toFixed(1)} s on ${t.backend}, final loss ${t.finalLoss.toFixed(4)}.\nSaved ${path.resolve(outputPath)}`,
+      { output: path.resolve(outputPath), method, steps: t.steps, seconds: t.seconds, backend: t.backend, loss: t.finalLoss, seed },
+    );
+  },
+};

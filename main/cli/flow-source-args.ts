@@ -1,0 +1,31 @@
+import type { FlowSource } from '../engine/pipeline/flow-source.js';
+import { flag, numberOption, stringOption, type Parsed } from './args.js';
+import { UsageError } from './usage-error.js';
+
+/** Options shared by every command that reads an image. */
+export const densityOptionSpecs = {
+  invert: { type: 'boolean' },
+  threshold: { type: 'string' },
+} as const;
+
+export function densityOptionsFrom(parsed: Parsed): { invert?: boolean; threshold?: number } {
+  const threshold = numberOption(parsed, 'threshold', { min: 0, max: 254 });
+  return { ...(flag(parsed, 'invert') ? { invert: true } : {}), ...(threshold === undefined ? {} : { threshold }) };
+}
+
+/** `MODEL.flow` or `--exact IMAGE`, never both. */
+export function flowSourceFrom(parsed: Parsed): FlowSource {
+  const exact = stringOption(parsed, 'exact');
+  if (exact !== undefined) {
+    if (parsed.positionals.length > 0) {
+      throw new UsageError(`Give either MODEL.flow or --exact IMAGE, not both (got ${parsed.positionals.join(' ')}).`);
+    }
+    return { kind: 'exact', imagePath: exact, densityOptions: densityOptionsFrom(parsed) };
+  }
+  if (parsed.positionals.length === 0) throw new UsageError('Missing MODEL.flow (or --exact IMAGE).');
+  if (parsed.positionals.length > 1) throw new UsageError(`Expected one MODEL.flow, got: ${parsed.positionals.join(' ')}.`);
+  if (flag(parsed, 'invert') || stringOption(parsed, 'threshold') !== undefined) {
+    throw new UsageError('--invert and --threshold apply to images; a model keeps the settings it was trained with.');
+  }
+  return { kind: 'model', path: parsed.positionals[0]! };
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import { createRequire } from 'node:module';
+import { isCancellation, isFlowGifError } from '../../shared/errors.js';
+import type { Command } from './command.js';
+import { evalCommand } from './commands/eval.js';
+import { sampleCommand } from './commands/sample.js';
+import { trainCommand } from './commands/train.js';
+import { createReporter, type ReporterMode } from './progress-reporter.js';
+import { UsageError } from './usage-error.js';
+
+const commands: readonly Command[] = [trainCommand, sampleCommand, evalCommand];
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_CANCELLED = 130;
+
+function usage(): string {
+  const lines = ['Usage: flowgif COMMAND [options]', '', 'Commands:'];
+  for (const command of commands) lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
+  lines.push('', 'Synopsis:');
+  for (const command of commands) lines.push(`  flowgif ${command.usage}`);
+  lines.push(
+    '',
+    'Common options: --json (one JSON result on stdout, progress as JSON lines on stderr), --help.',
+    'Exit codes: 0 done, 1 failure, 2 bad usage, 130 cancelled.',
+  );
+  return lines.join('\n');
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  if (name === '--version' || name === '-v') {
+    const pkg = createRequire(import.meta.url)('../../../package.json') as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    return EXIT_OK;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    process.stderr.write(`flowgif: unknown command '${name}'.\n\n${usage()}\n`);
+    return EXIT_USAGE;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`Usage: flowgif ${command.usage}\n`);
+    return EXIT_OK;
+  }
+
+  const json = rest.includes('--json');
+  const mode: ReporterMode = json ? 'json' : process.stderr.isTTY ? 'bar' : 'quiet';
+  const reporter = createReporter(mode);
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSigint = (): void => {
+    interrupts += 1;
+    // A second Ctrl-C means "now": the first one is already unwinding cleanly.
+    if (interrupts > 1) process.exit(EXIT_CANCELLED);
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  try {
+    await command.run(rest, {
+      ctx: { signal: controller.signal, progress: reporter.progress },
+      result(human, value) {
+        reporter.finish();
+        process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);
+      },
+    });
+    return EXIT_OK;
+  } catch (error) {
+    reporter.finish();
+    return report(error, command, json);
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+}
+
+function report(error: unknown, command: Command, json: boolean): number {
+  const emit = (code: string, message: string, exit: number): number => {
+    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
+    process.stderr.write(`flowgif: ${message}\n`);
+    return exit;
+  };
+  if (error instanceof UsageError) {
+    const exit = emit('USAGE', error.message, EXIT_USAGE);
+    process.stderr.write(`Usage: flowgif ${command.usage}\n`);
+    return exit;
+  }
+  if (isCancellation(error)) return emit('CANCELLED', 'cancelled.', EXIT_CANCELLED);
+  if (isFlowGifError(error)) {
+    return emit(error.code, error.hint === undefined ? error.message : `${error.message} ${error.hint}`, EXIT_FAILURE);
+  }
+  // Anything else is a bug: say so plainly, keep the stack available for the report.
+  const message = error instanceof Error ? error.message : String(error);
+  const exit = emit('UNEXPECTED', `unexpected error: ${message} (set FLOWGIF_DEBUG=1 for details)`, EXIT_FAILURE);
+  if (process.env['FLOWGIF_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return exit;
+}
+
+const exitCode = await main(process.argv.slice(2));
+process.exitCode = exitCode;

@@ -1,0 +1,38 @@
+import type { JobContext } from '../../../shared/job.js';
+import type { DensityOptions, ImageDensity } from '../image/density.js';
+import { loadDensity } from '../image/load-density.js';
+import { trainFlowMatching } from '../train/flow-matching.js';
+import { trainFfjord } from '../train/ffjord-trainer.js';
+import type { FlowMethod, TrainedModel } from '../train/trained-model.js';
+import { saveFlowFile } from '../project/flow-file.js';
+import { assertWritableFolder } from '../project/write-atomic.js';
+
+export interface TrainRequest {
+  readonly imagePath: string;
+  readonly outputPath: string;
+  readonly method: FlowMethod;
+  readonly seconds?: number;
+  readonly steps?: number;
+  readonly seed: number;
+  readonly densityOptions?: Partial<DensityOptions>;
+}
+
+export interface TrainResult {
+  readonly model: TrainedModel;
+  readonly density: ImageDensity;
+  readonly outputPath: string;
+}
+
+/** Image file in, .flow file out: the whole training job every host runs. */
+export async function trainToFile(request: TrainRequest, ctx: JobContext): Promise<TrainResult> {
+  // Fail on a bad destination now rather than after minutes of training.
+  await assertWritableFolder(request.outputPath);
+  const density = await loadDensity(request.imagePath, request.densityOptions, ctx);
+  const budget = { seconds: request.seconds, steps: request.steps, seed: request.seed };
+  const model =
+    request.method === 'ffjord' ? await trainFfjord(density, budget, ctx) : await trainFlowMatching(density, budget, ctx);
+  ctx.progress({ stage: 'write', done: 0, total: 1 });
+  await saveFlowFile(request.outputPath, model, density);
+  ctx.progress({ stage: 'write', done: 1, total: 1 });
+  return { model, density, outputPath: request.outputPath };
+}
