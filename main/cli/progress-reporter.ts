@@ -1,4 +1,5 @@
 import type { Progress } from '../../shared/job.js';
+import { throttleProgress } from '../../shared/progress-throttle.js';
 
 export type ReporterMode = 'bar' | 'json' | 'quiet';
 
@@ -25,25 +26,17 @@ export function createReporter(mode: ReporterMode, stream: NodeJS.WriteStream = 
   if (mode === 'quiet') return { progress: () => {}, finish: () => {} };
   if (mode === 'json') {
     return {
-      progress: (progress) => stream.write(`${JSON.stringify({ type: 'progress', ...progress })}\n`),
+      progress: throttleProgress((progress) => stream.write(`${JSON.stringify({ type: 'progress', ...progress })}\n`), 100),
       finish: () => {},
     };
   }
-  let lastDraw = 0;
-  let lastStage: Progress['stage'] | undefined;
   let drawn = false;
   return {
-    progress(progress) {
-      const now = Date.now();
-      const complete = progress.done >= progress.total;
-      // At most ten redraws a second, but never skip a stage change or completion.
-      if (progress.stage === lastStage && !complete && now - lastDraw < 100) return;
-      lastDraw = now;
-      lastStage = progress.stage;
+    progress: throttleProgress((progress) => {
       const columns = stream.columns ?? 80;
       stream.write(`\r${formatBar(progress, columns)}\u001b[K`);
       drawn = true;
-    },
+    }, 100),
     finish() {
       if (drawn) stream.write('\r\u001b[K');
       drawn = false;
