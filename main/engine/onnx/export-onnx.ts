@@ -4,6 +4,7 @@ import { exportFfjordOnnx } from './ffjord-graph.js';
 import { exportFmOnnx } from './fm-graph.js';
 
 export { EXPORT_FORMAT_VERSION, INPUT_T, INPUT_X, OUTPUT_V } from './field-graph.js';
+export { ONNX_OPSET } from './onnx-model.js';
 
 /**
  * A trained model's velocity field as an ONNX model (opset 17, IR 8), for our own inference
