@@ -1,0 +1,99 @@
+import fs from 'node:fs/promises';
+import { FlowGifError } from '../../../shared/errors.js';
+import type { JobContext } from '../../../shared/job.js';
+import { throwIfAborted } from './abort.js';
+import type { FfmpegInfo } from './find-encoders.js';
+import { readFrame, type FrameSource } from './frame-source.js';
+import { createProgressMeter } from './progress-meter.js';
+import { runProcess } from './run-process.js';
+
+export interface Mp4Options {
+  /** 1–100, mapped to x264's CRF. */
+  readonly quality: number;
+  readonly ffmpeg: FfmpegInfo;
+}
+
+/**
+ * quality 100 → CRF 14, 90 → 17 (about x264's "visually lossless" 18), 75 → 22, 50 → 29,
+ * 1 → 44. Linear in CRF, which is roughly logarithmic in bitrate, as quality sliders feel.
+ */
+export function crfForQuality(quality: number): number {
+  return Math.round(14 + (100 - quality) * 0.3);
+}
+
+/** yuv420p halves chroma in both directions, so x264 needs even sides. */
+export function evenSize(width: number, height: number): { width: number; height: number } {
+  return { width: width + (width % 2), height: height + (height % 2) };
+}
+
+/**
+ * RGBA → RGB over white (MP4 has no alpha; white matches how FlowGIF reads pictures), padded to
+ * even sides by repeating the last column and row: no black seam and no resampling blur,
+ * unlike ffmpeg's pad or scale filters.
+ */
+export function toOpaqueEvenRgb(rgba: Uint8ClampedArray, width: number, height: number): Buffer {
+  const even = evenSize(width, height);
+  const out = Buffer.allocUnsafe(even.width * even.height * 3);
+  for (let y = 0; y < even.height; y++) {
+    const sy = Math.min(y, height - 1);
+    for (let x = 0; x < even.width; x++) {
+      const s = (sy * width + Math.min(x, width - 1)) * 4;
+      const d = (y * even.width + x) * 3;
+      const a = rgba[s + 3] ?? 255;
+      if (a === 255) {
+        out[d] = rgba[s] ?? 0;
+        out[d + 1] = rgba[s + 1] ?? 0;
+        out[d + 2] = rgba[s + 2] ?? 0;
+      } else {
+        const white = 255 * (255 - a);
+        out[d] = Math.round(((rgba[s] ?? 0) * a + white) / 255);
+        out[d + 1] = Math.round(((rgba[s + 1] ?? 0) * a + white) / 255);
+        out[d + 2] = Math.round(((rgba[s + 2] ?? 0) * a + white) / 255);
+      }
+    }
+  }
+  return out;
+}
+
+export function ffmpegArgs(frames: FrameSource, quality: number, output: string): string[] {
+  const even = evenSize(frames.width, frames.height);
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${even.width}x${even.height}`, '-r', String(frames.fps),
+    '-i', 'pipe:0',
+    '-an', '-c:v', 'libx264', '-preset', 'medium', '-crf', String(crfForQuality(quality)),
+    // Convert with BT.709 and say so: untagged video is guessed at, and players guess differently.
+    '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
+    '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709',
+    '-r', String(frames.fps),
+    // moov before mdat: browsers start playing before the whole file has arrived.
+    '-movflags', '+faststart',
+    // The temporary name has no .mp4 extension, so the muxer is named.
+    '-f', 'mp4', '-y', output,
+  ];
+}
+
+/** H.264 MP4 through ffmpeg, raw frames streamed on stdin; progress is frames handed over. */
+export async function encodeMp4(frames: FrameSource, output: string, options: Mp4Options, ctx: JobContext): Promise<void> {
+  if (!options.ffmpeg.encoders.has('libx264')) {
+    throw new FlowGifError('ENCODER_MISSING', `The ffmpeg at ${options.ffmpeg.path} has no H.264 encoder (libx264).`, {
+      file: options.ffmpeg.path,
+      hint: 'Use an ffmpeg built with --enable-libx264 (Debian, Homebrew and the ffmpeg.org builds are), or export a GIF.',
+    });
+  }
+  const meter = createProgressMeter(ctx, frames.count);
+  meter.report(0);
+  async function* rawFrames(): AsyncGenerator<Buffer> {
+    for (let i = 0; i < frames.count; i++) {
+      throwIfAborted(ctx.signal);
+      const rgba = await readFrame(frames, i, ctx.signal);
+      yield toOpaqueEvenRgb(rgba, frames.width, frames.height);
+      meter.report(i + 1);
+    }
+  }
+  await runProcess(options.ffmpeg, ffmpegArgs(frames, options.quality, output), ctx.signal, {
+    stdin: rawFrames(),
+    file: output,
+  });
+  meter.report(frames.count, (await fs.stat(output)).size);
+}
