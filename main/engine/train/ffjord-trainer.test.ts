@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isCancellation } from '../../../shared/errors.js';
+import type { JobContext, Progress } from '../../../shared/job.js';
+import { createRandom, gaussianPoints } from '../../../shared/random.js';
+import type { ImageDensity } from '../image/density.js';
+import { createMapping } from '../image/mapping.js';
+import { integrate } from '../ode/integrate.js';
+import { float64Ops } from '../ode/vector-ops.js';
+import { loadBackend } from './backend.js';
+import { ffjordDynamics } from './ffjord-dynamics.js';
+import { createFfjordField } from './ffjord-field.js';
+import { paramsFromWeights, parseArchitecture, flattenParams } from './ffjord-network.js';
+import { trainFfjord, type FfjordTrainOptions } from './ffjord-trainer.js';
+
+/** A 16×16 picture of a thick ring: off-centre mass that a Gaussian does not already fit. */
+function ringDensity(): ImageDensity {
+  const side = 16;
+  const weights = new Float64Array(side * side);
+  for (let row = 0; row < side; row++) {
+    for (let col = 0; col < side; col++) {
+      const r = Math.hypot(col + 0.5 - side / 2, row + 0.5 - side / 2);
+      weights[row * side + col] = r > 3.5 && r < 6.5 ? 1 : 0;
+    }
+  }
+  const total = weights.reduce((a, b) => a + b, 0);
+  const mapping = createMapping(side, side, side, side);
+  return {
+    source: { path: 'ring', sha256: '0'.repeat(64), format: 'synthetic' },
+    options: { invert: false, threshold: 0, maxSide: side },
+    mapping,
+    width: side,
+    height: side,
+    probabilities: weights.map((w) => w / total),
+    colours: new Uint8ClampedArray(side * side * 4).fill(255),
+    jitterStd: mapping.modelPerPixel / 2,
+  };
+}
+
+const tiny: FfjordTrainOptions = { widths: [2, 16, 16, 2], batchSize: 256, learningRate: 1e-2, evalSize: 400, seed: 7 };
+
+function recorder(signal: AbortSignal = new AbortController().signal): { ctx: JobContext; events: Progress[] } {
+  const events: Progress[] = [];
+  return { ctx: { signal, progress: (p) => events.push(p) }, events };
+}
+
+const density = ringDensity();
+const trained = recorder();
+const model = await trainFfjord(density, { ...tiny, steps: 25, evalEvery: 24 }, trained.ctx);
+
+test('training reduces the held-out NLL and reports its progress', () => {
+  const measured = model.training.history.filter((h) => 'nll' in h) as Array<{ step: number; nll: number }>;
+  assert.deepEqual(
+    measured.map((h) => h.step),
+    [24, 25],
+  );
+  assert.equal(model.training.steps, 25);
+  const first = trained.events[0]!;
+  const last = trained.events[trained.events.length - 1]!;
+  assert.equal(first.stage, 'train');
+  assert.ok(trained.events.every((p, i) => i === 0 || p.done >= trained.events[i - 1]!.done), 'progress is monotonic');
+  assert.equal(last.done, last.total);
+  assert.ok((first.metrics?.['nfe'] ?? 0) >= 7, 'a dopri5 solve takes at least one step');
+  // log N(0, I) of the ring under the untrained flow is far off; 25 steps must close part of that gap.
+  const initialLoss = model.training.history[0]!.loss;
+  assert.ok(measured[1]!.nll < initialLoss - 0.2, `NLL ${measured[1]!.nll} vs first loss ${initialLoss}`);
+});
+
+test('the same seed reproduces the weights; another seed does not', async () => {
+  const run = (seed: number) => trainFfjord(density, { ...tiny, seed, steps: 2, evalEvery: 0 }, recorder().ctx);
+  const [a, b, c] = [await run(3), await run(3), await run(4)];
+  a.weights.forEach((w, i) => assert.deepEqual(w.data, b.weights[i]!.data, w.name));
+  assert.notDeepEqual(a.weights[0]!.data, c.weights[0]!.data);
+});
+
+test('cancelling rejects with AbortError and leaks no tensors', async () => {
+  const { tf } = await loadBackend();
+  const before = tf.memory().numTensors;
+  const controller = new AbortController();
+  const { ctx, events } = recorder(controller.signal);
+  const run = trainFfjord(density, { ...tiny, steps: 1000 }, { ...ctx, progress: (p) => (events.push(p), events.length === 2 && controller.abort()) });
+  await assert.rejects(run, (error) => isCancellation(error));
+  assert.equal(events.length, 2);
+  assert.equal(tf.memory().numTensors, before);
+});
+
+test('the field is FFJORD time-flipped: v(x, t) = −T·f(x, (1 − t)·T)', async () => {
+  const { tf } = await loadBackend();
+  const field = await createFfjordField(model);
+  const points = gaussianPoints(50, createRandom(5));
+  const t = 0.3;
+  const v = new Float64Array(points.length);
+  field.velocity(points, t, v);
+  field.dispose();
+  const params = paramsFromWeights(parseArchitecture(model), model.weights, (w) => tf.tensor(w.data, [...w.shape]));
+  const expected = tf.tidy(() => {
+    const y = tf.tensor2d(Array.from({ length: 50 }, (_, i) => [points[2 * i]!, points[2 * i + 1]!, 0]));
+    // The dynamics are already in solver time τ = s/T, i.e. T·f(x, τT).
+    return tf.neg(tf.slice(ffjordDynamics(tf, params, y, 1 - t), [0, 0], [50, 2])).dataSync();
+  });
+  tf.dispose(flattenParams(params));
+  for (let i = 0; i < v.length; i++) assert.ok(Math.abs(v[i]! - expected[i]!) < 1e-4, `${v[i]} vs ${expected[i]}`);
+});
+
+test('the field carries noise toward the picture', async () => {
+  const field = await createFfjordField(model);
+  const noise = gaussianPoints(2000, createRandom(9));
+  const [, samples] = integrate(
+    (t, y) => {
+      const out = new Float64Array(y.length);
+      field.velocity(y, t, out);
+      return out;
+    },
+    noise,
+    [0, 1],
+    { method: 'rk4', steps: 16 },
+    float64Ops,
+  );
+  field.dispose();
+  // The ring spans radii 3.5–6.5 pixels of 0.5 model units: 21 % of N(0, I) falls there.
+  const inRing = (points: Float64Array): number => {
+    let count = 0;
+    for (let i = 0; i < points.length; i += 2) {
+      const r = Math.hypot(points[i]!, points[i + 1]!);
+      if (r > 1.75 && r < 3.25) count++;
+    }
+    return count / (points.length / 2);
+  };
+  assert.ok(inRing(samples!) > inRing(noise) + 0.1, `in the ring: samples ${inRing(samples!)} vs noise ${inRing(noise)}`);
+});
