@@ -1,0 +1,104 @@
+import { noopJobContext } from '../../shared/job.js';
+import { createRandom } from '../../shared/random.js';
+import type { ImageDensity } from '../engine/image/density.js';
+import { sampleDensity } from '../engine/image/alias-sampler.js';
+import { loadDensity } from '../engine/image/load-density.js';
+import { bundledSamplePath } from '../engine/image/samples.js';
+import { ffjordLogLikelihood } from '../engine/train/ffjord-likelihood.js';
+import { trainFfjord, type FfjordHistoryEntry, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
+
+/**
+ * FFJORD figures for BENCHMARKS.md: time per maximum-likelihood step, and held-out NLL
+ * against steps and seconds. Each function returns plain figures; the runner prints them.
+ * The acceptance run is github.png (pass imagePath); the default is a bundled sample.
+ */
+export interface FfjordStepFigure {
+  readonly batchSize: number;
+  readonly msPerStep: number;
+  /** Process CPU time per step: less sensitive than wall time to other load on the machine. */
+  readonly cpuMsPerStep: number;
+  /** Function evaluations of the forward solve, mean over the timed steps. */
+  readonly nfe: number;
+}
+
+export interface FfjordNllFigure {
+  readonly step: number;
+  readonly seconds: number;
+  readonly nll: number;
+  readonly nfe: number;
+}
+
+async function densityFor(imagePath?: string): Promise<ImageDensity> {
+  return loadDensity(imagePath ?? bundledSamplePath('flowgif-mark.png'));
+}
+
+/** ms per training step (dopri5 forward, backward through its steps, Adam) at the seed's settings. */
+export async function benchFfjordStepTime(
+  options: { batchSize?: number; steps?: number; imagePath?: string; widths?: readonly number[] } = {},
+): Promise<FfjordStepFigure> {
+  const density = await densityFor(options.imagePath);
+  const batchSize = options.batchSize ?? 1000;
+  const steps = options.steps ?? 20;
+  const warmup = 3;
+  let wallAt = 0;
+  let cpuAt = { user: 0, system: 0 };
+  let nfeSum = 0;
+  const model = await trainFfjord(
+    density,
+    { batchSize, steps: steps + warmup, evalEvery: 0, ...(options.widths === undefined ? {} : { widths: options.widths }) },
+    {
+      signal: noopJobContext.signal,
+      progress: (p) => {
+        const step = p.metrics?.['step'] ?? 0;
+        // The first steps pay for wasm kernel warm-up.
+        if (step === warmup) {
+          wallAt = performance.now();
+          cpuAt = process.cpuUsage();
+        } else if (step > warmup) nfeSum += p.metrics?.['nfe'] ?? 0;
+      },
+    },
+  );
+  const timed = model.training.steps - warmup;
+  const cpu = process.cpuUsage(cpuAt);
+  return {
+    batchSize,
+    msPerStep: (performance.now() - wallAt) / timed,
+    cpuMsPerStep: (cpu.user + cpu.system) / 1000 / timed,
+    nfe: nfeSum / timed,
+  };
+}
+
+/**
+ * Held-out NLL (nats, exact divergence, dopri5) every evalEvery steps of one seeded run at
+ * the seed's settings. The seed's own PyTorch script reaches 3.436 at step 300 on github.png.
+ */
+export async function benchFfjordNll(
+  options: { steps?: number; evalEvery?: number; evalSize?: number; imagePath?: string; seed?: number; training?: FfjordTrainOptions } = {},
+): Promise<FfjordNllFigure[]> {
+  const density = await densityFor(options.imagePath);
+  const model = await trainFfjord(
+    density,
+    {
+      ...options.training,
+      steps: options.steps ?? 500,
+      seed: options.seed ?? 1,
+      evalEvery: options.evalEvery ?? 100,
+      evalSize: options.evalSize ?? 10_000,
+    },
+    noopJobContext,
+  );
+  return (model.training.history as readonly FfjordHistoryEntry[])
+    .filter((h) => h.nll !== undefined)
+    .map((h) => ({ step: h.step, seconds: h.seconds, nll: h.nll!, nfe: h.nfe }));
+}
+
+/** Seconds to score n held-out points of a trained model, the cost of one NLL figure. */
+export async function benchFfjordLikelihoodTime(options: { n?: number; imagePath?: string } = {}): Promise<{ n: number; seconds: number; nll: number }> {
+  const density = await densityFor(options.imagePath);
+  const model = await trainFfjord(density, { steps: 1, evalEvery: 0 }, noopJobContext);
+  const n = options.n ?? 10_000;
+  const points = sampleDensity(density, n, createRandom(2));
+  const started = performance.now();
+  const logp = await ffjordLogLikelihood(model, points);
+  return { n, seconds: (performance.now() - started) / 1000, nll: -logp.reduce((a, b) => a + b, 0) / n };
+}
