@@ -1,0 +1,381 @@
+import { FlowGifError } from '../errors.js';
+import { writeStraight, type Rgba } from './colour.js';
+import { rasteriseDensity } from './density.js';
+import { assertRasterOptions, type RasterOptions } from './raster-options.js';
+import { RasterWorkspace } from './raster-workspace.js';
+import { discKernel, type SplatKernel } from './splat-kernel.js';
+import { viewTransform } from './view.js';
+
+/**
+ * Particles → RGBA pixels (width × height × 4, row-major from the top-left, straight alpha).
+ * Pure and deterministic, so the desktop preview and the exporter draw identical frames.
+ *
+ * positions: interleaved model-space x, y (y up). colours: RGBA per particle, or undefined for
+ * options.colour. Particles off the output or with NaN coordinates are skipped. Colours are
+ * blended in sRGB values, as a canvas does. Pass the same workspace every frame to reuse its
+ * buffers; without one, each call allocates its own.
+ */
+export function rasterise(
+  positions: Float32Array | Float64Array,
+  colours: Uint8Array | Uint8ClampedArray | undefined,
+  options: RasterOptions,
+  target?: Uint8ClampedArray,
+  workspace: RasterWorkspace = new RasterWorkspace(),
+): Uint8ClampedArray {
+  assertRasterOptions(options);
+  const n = positions.length >> 1;
+  const { width, height } = options;
+  if (colours !== undefined && colours.length < 4 * n) {
+    throw new FlowGifError('INVALID_ARGUMENT', `Got ${colours.length / 4} particle colours for ${n} particles.`);
+  }
+  const out = target ?? new Uint8ClampedArray(width * height * 4);
+  if (out.length !== width * height * 4) {
+    throw new FlowGifError('INVALID_ARGUMENT', `The target holds ${out.length} bytes; a ${width}×${height} RGBA frame needs ${width * height * 4}.`);
+  }
+  if (options.mode === 'density') rasteriseDensity(positions, options, out, workspace);
+  else if (colours === undefined) rasteriseSolid(positions, options, out, workspace);
+  else rasteriseColoured(positions, colours, options, out, workspace);
+  return out;
+}
+
+/** White on dark or transparent backgrounds, black on light ones. */
+export function defaultPointColour(background: Rgba): Rgba {
+  const luma = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2];
+  return background[3] >= 128 && luma >= 128 ? [0, 0, 0, 255] : [255, 255, 255, 255];
+}
+
+/**
+ * Where particle i's footprint goes. The accumulation grid is padded by the kernel size on
+ * every side, so a particle whose footprint touches the output never needs clipping; particles
+ * whose footprint misses it fail one range test (NaN fails every comparison).
+ */
+interface Splatter {
+  readonly kernel: SplatKernel;
+  /** Padded grid: stride × rows. */
+  readonly stride: number;
+  readonly rows: number;
+  readonly pad: number;
+  // Footprint origin in phase units of the padded grid: g = x·sx + bx, y likewise.
+  readonly sx: number;
+  readonly bx: number;
+  readonly sy: number;
+  readonly by: number;
+  readonly gxMax: number;
+  readonly gyMax: number;
+}
+
+function splatter(options: RasterOptions): Splatter {
+  const kernel = discKernel(options.pointSize);
+  const pad = kernel.size;
+  const q = kernel.phases;
+  const r = options.pointSize / 2;
+  const t = viewTransform(options.view, options.width, options.height);
+  return {
+    kernel,
+    stride: options.width + 2 * pad,
+    rows: options.height + 2 * pad,
+    pad,
+    sx: t.scale * q,
+    // +0.5 rounds to the nearest phase, so positions on the phase grid are drawn exactly.
+    bx: (t.offsetX - r + pad) * q + 0.5,
+    sy: -t.scale * q,
+    by: (t.offsetY - r + pad) * q + 0.5,
+    gxMax: (pad + options.width) * q,
+    gyMax: (pad + options.height) * q,
+  };
+}
+
+function rasteriseSolid(positions: Float32Array | Float64Array, options: RasterOptions, out: Uint8ClampedArray, workspace: RasterWorkspace): void {
+  const s = splatter(options);
+  const colour = options.colour ?? defaultPointColour(options.background);
+  const alpha = (colour[3] / 255) * options.opacity;
+  const additive = options.blend === 'additive';
+  // Additive: summed coverage. Alpha: transmittance, the product of (1 − α) over particles.
+  const grid = workspace.float32('points-solid', s.stride * s.rows);
+  grid.fill(additive ? 0 : 1);
+  const splats = placeParticles(positions, s, workspace);
+  if (additive) splatCoverage(splats, s, grid);
+  else splatTransmittance(splats, s, grid, alpha);
+
+  compositeSolid(grid, s, options, out, colour, alpha, additive);
+}
+
+function rasteriseColoured(
+  positions: Float32Array | Float64Array,
+  colours: Uint8Array | Uint8ClampedArray,
+  options: RasterOptions,
+  out: Uint8ClampedArray,
+  workspace: RasterWorkspace,
+): void {
+  const s = splatter(options);
+  const additive = options.blend === 'additive';
+  // Four floats per pixel: premultiplied r, g, b and, additive, summed α or, alpha, transmittance.
+  const grid = workspace.float32('points-rgba', 4 * s.stride * s.rows);
+  grid.fill(0);
+  const splats = placeParticles(positions, s, workspace);
+  if (additive) splatColoursAdditive(splats, colours, options.opacity, s, grid);
+  else {
+    for (let p = 3; p < grid.length; p += 4) grid[p] = 1;
+    splatColoursOver(splats, colours, options.opacity, s, grid);
+  }
+
+  compositeRgba(grid, s, options, out, additive);
+}
+
+// Compositing: the background under the accumulated particles, into straight RGBA bytes. An
+// opaque background (the usual case) keeps the result opaque, so it skips the un-premultiply
+// and lets the clamped array's stores do the clamping: measured ~3× faster than the general path.
+
+function compositeSolid(grid: Float32Array, s: Splatter, options: RasterOptions, out: Uint8ClampedArray, colour: Rgba, alpha: number, additive: boolean): void {
+  const [br, bg, bb, ba255] = options.background;
+  const [cr, cg, cb] = colour;
+  const { width, height } = options;
+  const { stride, pad } = s;
+  const opaque = ba255 === 255;
+  const ba = ba255 / 255;
+  for (let y = 0; y < height; y++) {
+    let p = (y + pad) * stride + pad;
+    let o = 4 * y * width;
+    for (let x = 0; x < width; x++, p++, o += 4) {
+      const v = grid[p]!;
+      if (additive) {
+        const light = v * alpha;
+        if (opaque) {
+          out[o] = br + cr * light;
+          out[o + 1] = bg + cg * light;
+          out[o + 2] = bb + cb * light;
+          out[o + 3] = 255;
+        } else {
+          const a = Math.min(1, ba + light);
+          const top = 255 * a;
+          writeStraight(out, o, Math.min(top, br * ba + cr * light), Math.min(top, bg * ba + cg * light), Math.min(top, bb * ba + cb * light), a);
+        }
+      } else {
+        const covered = 1 - v;
+        if (opaque) {
+          out[o] = cr * covered + br * v;
+          out[o + 1] = cg * covered + bg * v;
+          out[o + 2] = cb * covered + bb * v;
+          out[o + 3] = 255;
+        } else {
+          const seen = v * ba;
+          writeStraight(out, o, cr * covered + br * seen, cg * covered + bg * seen, cb * covered + bb * seen, covered + seen);
+        }
+      }
+    }
+  }
+}
+
+function compositeRgba(grid: Float32Array, s: Splatter, options: RasterOptions, out: Uint8ClampedArray, additive: boolean): void {
+  const [br, bg, bb, ba255] = options.background;
+  const { width, height } = options;
+  const { stride, pad } = s;
+  const opaque = ba255 === 255;
+  const ba = ba255 / 255;
+  for (let y = 0; y < height; y++) {
+    let p = 4 * ((y + pad) * stride + pad);
+    let o = 4 * y * width;
+    for (let x = 0; x < width; x++, p += 4, o += 4) {
+      const v = grid[p + 3]!;
+      if (opaque) {
+        // Additive: v is summed α and the background shows fully; alpha: v is transmittance.
+        const under = additive ? 1 : v;
+        out[o] = grid[p]! + br * under;
+        out[o + 1] = grid[p + 1]! + bg * under;
+        out[o + 2] = grid[p + 2]! + bb * under;
+        out[o + 3] = 255;
+      } else if (additive) {
+        const a = Math.min(1, ba + v);
+        const top = 255 * a;
+        writeStraight(out, o, Math.min(top, br * ba + grid[p]!), Math.min(top, bg * ba + grid[p + 1]!), Math.min(top, bb * ba + grid[p + 2]!), a);
+      } else {
+        const seen = v * ba;
+        writeStraight(out, o, grid[p]! + br * seen, grid[p + 1]! + bg * seen, grid[p + 2]! + bb * seen, 1 - v + seen);
+      }
+    }
+  }
+}
+
+
+/** Tiles of 16 × 16 px: a tile of the RGBA grid (16 rows × 256 B) stays in L1 while it is drawn. */
+const TILE_SHIFT = 4;
+
+/** Phase-unit footprint origins (qx, qy interleaved) and particle indices, in tile order. */
+interface Splats {
+  readonly q: Int32Array;
+  readonly index: Int32Array;
+  readonly count: number;
+}
+
+/**
+ * Quantises every particle that touches the output and orders them by tile (a stable counting
+ * sort). Particles arrive in random spatial order, so drawing them as given misses the cache
+ * on nearly every pixel; measured at 200 000 particles, 512², 1.5 px, RGBA: 26 ms as given,
+ * 10 ms in tile order. Additive and solid blends are order-free; coloured alpha blending keeps
+ * particle order within each tile, which is all painter's order can mean for a random cloud.
+ */
+function placeParticles(positions: Float32Array | Float64Array, s: Splatter, workspace: RasterWorkspace): Splats {
+  const { sx, bx, sy, by, gxMax, gyMax, stride, rows } = s;
+  const { phases, phaseShift } = s.kernel;
+  const shift = phaseShift + TILE_SHIFT;
+  const tilesX = ((stride - 1) >> TILE_SHIFT) + 1;
+  const tiles = tilesX * (((rows - 1) >> TILE_SHIFT) + 1);
+  const n = positions.length >> 1;
+  const tileOf = workspace.int32('splat-tile', n);
+  // starts[t + 1] counts tile t; after the prefix sum starts[t] is where tile t begins.
+  const starts = workspace.int32('splat-tile-starts', tiles + 1);
+  starts.fill(0, 0, tiles + 1);
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const gx = positions[2 * i]! * sx + bx;
+    const gy = positions[2 * i + 1]! * sy + by;
+    let tile = -1;
+    if (gx >= phases && gx < gxMax && gy >= phases && gy < gyMax) {
+      tile = ((gy | 0) >> shift) * tilesX + ((gx | 0) >> shift);
+      starts[tile + 1]!++;
+      m++;
+    }
+    tileOf[i] = tile;
+  }
+  for (let t = 0; t < tiles; t++) starts[t + 1]! += starts[t]!;
+  const q = workspace.int32('splat-q', 2 * m);
+  const index = workspace.int32('splat-index', m);
+  // Second pass recomputes the same arithmetic rather than storing it: a sequential re-read
+  // costs less than writing and reading back 8 bytes per particle.
+  for (let i = 0; i < n; i++) {
+    const tile = tileOf[i]!;
+    if (tile < 0) continue;
+    const d = starts[tile]!++;
+    q[2 * d] = (positions[2 * i]! * sx + bx) | 0;
+    q[2 * d + 1] = (positions[2 * i + 1]! * sy + by) | 0;
+    index[d] = i;
+  }
+  return { q, index, count: m };
+}
+
+// The four splat loops below share one shape and differ only in the innermost update. They are
+// written out rather than parameterised by a callback because a call per touched pixel costs
+// more than the update itself; every field is copied to a local so the optimiser keeps it in a
+// register across the typed-array stores.
+
+function splatCoverage(splats: Splats, s: Splatter, grid: Float32Array): void {
+  const { stride } = s;
+  const { q, count } = splats;
+  const { weights, size, phases, phaseShift, span } = s.kernel;
+  const mask = phases - 1;
+  const kk = size * size;
+  for (let j = 0; j < count; j++) {
+    const qx = q[2 * j]!;
+    const qy = q[2 * j + 1]!;
+    const cols = span[qx & mask]!;
+    const rows = span[qy & mask]!;
+    const kSkip = size - cols;
+    const pSkip = stride - cols;
+    let k = ((qy & mask) * phases + (qx & mask)) * kk;
+    let p = (qy >> phaseShift) * stride + (qx >> phaseShift);
+    for (let row = 0; row < rows; row++, p += pSkip, k += kSkip) {
+      for (let col = 0; col < cols; col++, p++, k++) grid[p] = grid[p]! + weights[k]!;
+    }
+  }
+}
+
+function splatTransmittance(splats: Splats, s: Splatter, grid: Float32Array, alpha: number): void {
+  const { stride } = s;
+  const { q, count } = splats;
+  const { weights, size, phases, phaseShift, span } = s.kernel;
+  const mask = phases - 1;
+  const kk = size * size;
+  for (let j = 0; j < count; j++) {
+    const qx = q[2 * j]!;
+    const qy = q[2 * j + 1]!;
+    const cols = span[qx & mask]!;
+    const rows = span[qy & mask]!;
+    const kSkip = size - cols;
+    const pSkip = stride - cols;
+    let k = ((qy & mask) * phases + (qx & mask)) * kk;
+    let p = (qy >> phaseShift) * stride + (qx >> phaseShift);
+    for (let row = 0; row < rows; row++, p += pSkip, k += kSkip) {
+      for (let col = 0; col < cols; col++, p++, k++) grid[p] = grid[p]! * (1 - weights[k]! * alpha);
+    }
+  }
+}
+
+function splatColoursAdditive(
+  splats: Splats,
+  colours: Uint8Array | Uint8ClampedArray,
+  opacity: number,
+  s: Splatter,
+  grid: Float32Array,
+): void {
+  const { stride } = s;
+  const { q, index, count } = splats;
+  const { weights, size, phases, phaseShift, span } = s.kernel;
+  const mask = phases - 1;
+  const kk = size * size;
+  const perByte = opacity / 255;
+  for (let j = 0; j < count; j++) {
+    const i = index[j]!;
+    const a = colours[4 * i + 3]! * perByte;
+    const pr = colours[4 * i]! * a;
+    const pg = colours[4 * i + 1]! * a;
+    const pb = colours[4 * i + 2]! * a;
+    const qx = q[2 * j]!;
+    const qy = q[2 * j + 1]!;
+    const cols = span[qx & mask]!;
+    const rows = span[qy & mask]!;
+    const kSkip = size - cols;
+    const pSkip = 4 * (stride - cols);
+    let k = ((qy & mask) * phases + (qx & mask)) * kk;
+    let p = 4 * ((qy >> phaseShift) * stride + (qx >> phaseShift));
+    for (let row = 0; row < rows; row++, p += pSkip, k += kSkip) {
+      for (let col = 0; col < cols; col++, p += 4, k++) {
+        const w = weights[k]!;
+        grid[p] = grid[p]! + pr * w;
+        grid[p + 1] = grid[p + 1]! + pg * w;
+        grid[p + 2] = grid[p + 2]! + pb * w;
+        grid[p + 3] = grid[p + 3]! + a * w;
+      }
+    }
+  }
+}
+
+/** Painter's order: each particle over the ones before, premultiplied, transmittance in channel 3. */
+function splatColoursOver(
+  splats: Splats,
+  colours: Uint8Array | Uint8ClampedArray,
+  opacity: number,
+  s: Splatter,
+  grid: Float32Array,
+): void {
+  const { stride } = s;
+  const { q, index, count } = splats;
+  const { weights, size, phases, phaseShift, span } = s.kernel;
+  const mask = phases - 1;
+  const kk = size * size;
+  const perByte = opacity / 255;
+  for (let j = 0; j < count; j++) {
+    const i = index[j]!;
+    const a = colours[4 * i + 3]! * perByte;
+    const cr = colours[4 * i]!;
+    const cg = colours[4 * i + 1]!;
+    const cb = colours[4 * i + 2]!;
+    const qx = q[2 * j]!;
+    const qy = q[2 * j + 1]!;
+    const cols = span[qx & mask]!;
+    const rows = span[qy & mask]!;
+    const kSkip = size - cols;
+    const pSkip = 4 * (stride - cols);
+    let k = ((qy & mask) * phases + (qx & mask)) * kk;
+    let p = 4 * ((qy >> phaseShift) * stride + (qx >> phaseShift));
+    for (let row = 0; row < rows; row++, p += pSkip, k += kSkip) {
+      for (let col = 0; col < cols; col++, p += 4, k++) {
+        const w = weights[k]! * a;
+        const keep = 1 - w;
+        grid[p] = grid[p]! * keep + cr * w;
+        grid[p + 1] = grid[p + 1]! * keep + cg * w;
+        grid[p + 2] = grid[p + 2]! * keep + cb * w;
+        grid[p + 3] = grid[p + 3]! * keep;
+      }
+    }
+  }
+}
