@@ -17,7 +17,7 @@ import { initWeights, type MlpArchitecture } from '../train/mlp-field.js';
 import { createModelField } from '../train/model-field.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { createInferenceField, createOrtField } from './ort-field.js';
-import { currentOrtTempFolder } from './ort-temp-folder.js';
+import { currentOrtTempFolder, leaseOrtTempFolder } from './ort-temp-folder.js';
 
 const training = { preset: 'test', backend: 'test', seed: 1, steps: 0, seconds: 0, finalLoss: 0, history: [] };
 
@@ -113,7 +113,9 @@ test('ORT agrees with FFJORD’s tfjs network in our time convention', async () 
 test('the exported graph takes t per row or once for all rows, and follows the ONNX signature', async () => {
   const { InferenceSession, Tensor } = await import('onnxruntime-node');
   const model = ffjordModel(8, 0.5);
-  const session = await InferenceSession.create(exportOnnx(model));
+  // Leased, so ORT's first-session temp files never land in /tmp even when this test runs alone.
+  const lease = leaseOrtTempFolder();
+  const session = await lease.creating(() => InferenceSession.create(exportOnnx(model)));
   try {
     assert.deepEqual(session.inputNames, ['x', 't']);
     assert.deepEqual(session.outputNames, ['v']);
@@ -135,6 +137,7 @@ test('the exported graph takes t per row or once for all rows, and follows the O
     }
   } finally {
     await session.release();
+    lease.release();
   }
 });
 
