@@ -7,7 +7,7 @@ import type { ImageDensity } from '../image/density.js';
 import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
-import { architectureFor, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
+import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
 import type { TrainedModel } from './trained-model.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
@@ -22,7 +22,7 @@ export const ffjordPreset = {
   weightDecay: 1e-5,
   atol: 1e-5,
   rtol: 1e-5,
-  widths: [2, 64, 64, 64, 2] as readonly number[],
+  widths: defaultFfjordWidths,
   endTime: 0.5,
   evalEvery: 100,
   evalSize: 2000,
