@@ -104,10 +104,10 @@ export async function trainFlowMatching(
       const { xt, timeFeatures, target } = batch.next(dataRandom);
       const { value, grads } = tf.tidy(() => {
         const x = tf.tensor2d(xt, [batchSize, 2]);
-        const tf_ = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
+        const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
         const y = tf.tensor2d(target, [batchSize, 2]);
         const loss = (...trainable: Tensor[]): Tensor =>
-          tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, tf_), y), 1));
+          tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
         return tf.valueAndGrads(loss)(params);
       });
       lastLoss = (value.dataSync() as Float32Array)[0]!;

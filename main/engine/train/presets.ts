@@ -24,7 +24,7 @@ export interface FlowMatchingPreset {
 export const fastPreset: FlowMatchingPreset = {
   name: 'fast',
   seconds: 300,
-  batchSize: 2048,
+  batchSize: 1024,
   learningRate: 5e-3,
   width: 128,
   depth: 3,
