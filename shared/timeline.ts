@@ -27,8 +27,10 @@ export const defaultTimeline: Timeline = Object.freeze({
   durationSeconds: 3,
   fps: 20,
   easing: 'ease-in-out',
-  holdStartSeconds: 0.25,
-  holdEndSeconds: 1,
+  // No holds by default: "3 s at 20 fps" is exactly 60 frames, and encoders that merge identical
+  // frames (gifski) keep every one. Users add holds when they want the picture to linger.
+  holdStartSeconds: 0,
+  holdEndSeconds: 0,
   reverse: false,
   bounce: false,
   loops: 0,

@@ -3,12 +3,16 @@ import { createRequire } from 'node:module';
 import { isCancellation, isFlowGifError } from '../../shared/errors.js';
 import type { Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
+import { exportOnnxCommand } from './commands/export-onnx.js';
+import { frameCommand } from './commands/frame.js';
+import { makeCommand } from './commands/make.js';
+import { renderCommand } from './commands/render.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 import { createReporter, type ReporterMode } from './progress-reporter.js';
 import { UsageError } from './usage-error.js';
 
-const commands: readonly Command[] = [trainCommand, sampleCommand, evalCommand];
+const commands: readonly Command[] = [makeCommand, trainCommand, sampleCommand, evalCommand, renderCommand, frameCommand, exportOnnxCommand];
 
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
@@ -17,7 +21,7 @@ export const EXIT_CANCELLED = 130;
 
 function usage(): string {
   const lines = ['Usage: flowgif COMMAND [options]', '', 'Commands:'];
-  for (const command of commands) lines.push(`  ${command.name.padEnd(8)} ${command.summary}`);
+  for (const command of commands) lines.push(`  ${command.name.padEnd(12)} ${command.summary}`);
   lines.push('', 'Synopsis:');
   for (const command of commands) lines.push(`  flowgif ${command.usage}`);
   lines.push(

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import { openFlow } from '../../engine/pipeline/flow-source.js';
+import { formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
+import { trainToFile } from '../../engine/pipeline/train-flow.js';
+import { numberOption, onePositional, parse, requiredString } from '../args.js';
+import type { Command } from '../command.js';
+import { densityOptionSpecs, densityOptionsFrom } from '../flow-source-args.js';
+import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
+import { describe, resultJson } from './render.js';
+
+export const makeCommand: Command = {
+  name: 'make',
+  summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
+  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] [--invert] [--threshold T]\n              ${renderOptionsUsage} [--json]`,
+  async run(args, io) {
+    const parsed = parse(args, {
+      output: { type: 'string', short: 'o' },
+      train: { type: 'string' },
+      json: { type: 'boolean' },
+      ...densityOptionSpecs,
+      ...renderOptionSpecs,
+    });
+    const imagePath = onePositional(parsed, 'IMAGE');
+    const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
+    const format = formatForPath(outputPath);
+    const trainSeconds = numberOption(parsed, 'train', { min: 1 });
+    const settings = renderSettingsFrom(parsed);
+    const densityOptions = densityOptionsFrom(parsed);
+
+    let modelPath: string | undefined;
+    if (trainSeconds !== undefined) {
+      // The model is kept beside the animation: it can be rendered again without retraining.
+      modelPath = `${outputPath.replace(/[\\/]+$/, '').replace(/\.[^./\\]+$/, '')}.flow`;
+      await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions }, io.ctx);
+    }
+    const flow = await openFlow(
+      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions } : { kind: 'model', path: modelPath },
+      io.ctx,
+    );
+    try {
+      const result = await renderToFile(flow, { outputPath, settings, format }, io.ctx);
+      io.result(
+        describe(result) + (modelPath === undefined ? '' : `\nModel: ${path.resolve(modelPath)}`),
+        { ...resultJson(result), flow: modelPath === undefined ? 'exact' : 'fm', ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },
+      );
+    } finally {
+      flow.field.dispose();
+    }
+  },
+};

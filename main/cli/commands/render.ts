@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { openFlow } from '../../engine/pipeline/flow-source.js';
+import { formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
+import { parse, requiredString } from '../args.js';
+import type { Command } from '../command.js';
+import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
+import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
+
+export const renderCommand: Command = {
+  name: 'render',
+  summary: 'render a flow as a GIF, an MP4 or a folder of PNG frames',
+  usage: `render (MODEL.flow | --exact IMAGE) -o OUT.(gif|mp4|DIR/)\n              ${renderOptionsUsage} [--json]`,
+  async run(args, io) {
+    const parsed = parse(args, {
+      exact: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+      ...densityOptionSpecs,
+      ...renderOptionSpecs,
+    });
+    const source = flowSourceFrom(parsed);
+    const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
+    const format = formatForPath(outputPath);
+    const settings = renderSettingsFrom(parsed);
+    const flow = await openFlow(source, io.ctx);
+    try {
+      const result = await renderToFile(flow, { outputPath, settings, format }, io.ctx);
+      io.result(describe(result), resultJson(result));
+    } finally {
+      flow.field.dispose();
+    }
+  },
+};
+
+export function describe(result: RenderResult): string {
+  const what = result.format === 'png' ? 'PNG frames' : result.format.toUpperCase();
+  return (
+    `Wrote ${what}: ${result.frames} frames, ${result.width}×${result.height}, ${(result.durationMs / 1000).toFixed(2)} s, ` +
+    `${result.particles.toLocaleString('en')} particles, ${formatBytes(result.sizeBytes)}.\n${path.resolve(result.outputPath)}`
+  );
+}
+
+export function resultJson(result: RenderResult): Record<string, unknown> {
+  return {
+    output: path.resolve(result.outputPath),
+    format: result.format,
+    frames: result.frames,
+    width: result.width,
+    height: result.height,
+    duration_ms: result.durationMs,
+    particles: result.particles,
+    size_bytes: result.sizeBytes,
+  };
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
+  return `${bytes} bytes`;
+}

@@ -1,0 +1,136 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import { FlowGifError } from '../../../shared/errors.js';
+import type { CancelSignal, JobContext } from '../../../shared/job.js';
+import type { RenderSettings } from '../../../shared/render/render-settings.js';
+import { frameTimes } from '../../../shared/timeline.js';
+import { encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
+import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
+import type { FrameSource } from '../encode/frame-source.js';
+import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
+import { writeFileAtomic, assertWritableFolder } from '../project/write-atomic.js';
+import { createInferenceField } from '../render/ort-field.js';
+import { prepareScene, type Scene } from '../render/scene.js';
+import type { OpenedFlow } from './flow-source.js';
+
+/** gif and mp4 by extension; a trailing slash or no extension means a folder of PNG frames. */
+export function formatForPath(outputPath: string): OutputFormat {
+  if (outputPath.endsWith('/') || outputPath.endsWith(path.sep)) return 'png';
+  const extension = path.extname(outputPath).toLowerCase();
+  if (extension === '.gif') return 'gif';
+  if (extension === '.mp4' || extension === '.m4v' || extension === '.mov') return 'mp4';
+  if (extension === '') return 'png';
+  throw new FlowGifError('INVALID_ARGUMENT', `Cannot tell the format of ${outputPath} from its extension.`, {
+    file: outputPath,
+    hint: 'Use .gif, .mp4, or a folder path ending in / for PNG frames.',
+  });
+}
+
+/**
+ * The fastest field to integrate many particles with: the exact flow as it is, a trained model
+ * through onnxruntime (TensorFlow.js if onnxruntime cannot load). The caller disposes it.
+ */
+async function renderField(flow: OpenedFlow): Promise<{ field: VelocityField | AsyncVelocityField; owned: boolean }> {
+  if (flow.model === undefined) return { field: flow.field, owned: false };
+  const { field } = await createInferenceField(flow.model);
+  return { field, owned: true };
+}
+
+export async function withScene<T>(
+  flow: OpenedFlow,
+  settings: RenderSettings,
+  evenSize: boolean,
+  ctx: JobContext,
+  use: (scene: Scene) => Promise<T>,
+): Promise<T> {
+  const { field, owned } = await renderField(flow);
+  try {
+    const scene = await prepareScene(field, flow.density, settings, { evenSize }, ctx);
+    return await use(scene);
+  } finally {
+    if (owned) field.dispose();
+  }
+}
+
+function frameSource(scene: Scene, settings: RenderSettings): FrameSource {
+  const times = frameTimes(settings.timeline);
+  return {
+    count: times.length,
+    width: scene.raster.width,
+    height: scene.raster.height,
+    fps: settings.timeline.fps,
+    async frame(index: number, signal: CancelSignal) {
+      signal.throwIfAborted();
+      // A copy: encoders may still hold the previous frame while the next is drawn.
+      return scene.drawAt(times[index]!).slice();
+    },
+  };
+}
+
+export interface RenderRequest {
+  readonly outputPath: string;
+  readonly settings: RenderSettings;
+  readonly format?: OutputFormat;
+  readonly encoders?: EncoderPaths;
+}
+
+export interface RenderResult extends EncodeResult {
+  readonly format: OutputFormat;
+  readonly width: number;
+  readonly height: number;
+  readonly particles: number;
+}
+
+/** A flow to an animation file: particles solved once, every frame drawn from them, encoded. */
+export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx: JobContext): Promise<RenderResult> {
+  const format = request.format ?? formatForPath(request.outputPath);
+  const outputPath = format === 'png' ? request.outputPath.replace(/[\\/]+$/, '') : request.outputPath;
+  // A bad destination or a missing encoder should fail before the particles are solved.
+  await assertWritableFolder(outputPath);
+  if (format === 'gif') await findGifski(request.encoders, ctx.signal);
+  if (format === 'mp4') await findFfmpeg(request.encoders, ctx.signal);
+  return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {
+    const result = await encodeAnimation(
+      {
+        format,
+        outputPath,
+        quality: request.settings.quality,
+        ...(format === 'gif' ? { loop: request.settings.timeline.loops } : {}),
+        frames: frameSource(scene, request.settings),
+        ...(request.encoders ? { encoders: request.encoders } : {}),
+      },
+      ctx,
+    );
+    return { ...result, format, width: scene.raster.width, height: scene.raster.height, particles: scene.trajectory.particles };
+  });
+}
+
+/** The size an export will have, from a few frames encoded for real. */
+export async function estimateRenderSize(flow: OpenedFlow, format: OutputFormat, settings: RenderSettings, ctx: JobContext): Promise<SizeEstimate> {
+  return withScene(flow, settings, format === 'mp4', ctx, (scene) =>
+    estimateSize({ format, quality: settings.quality, frames: frameSource(scene, settings) }, ctx),
+  );
+}
+
+/** One frame at flow time t, as a PNG. */
+export async function renderFrameToFile(
+  flow: OpenedFlow,
+  t: number,
+  outputPath: string,
+  settings: RenderSettings,
+  ctx: JobContext,
+): Promise<{ outputPath: string; width: number; height: number; sizeBytes: number }> {
+  if (!(t >= 0 && t <= 1)) throw new FlowGifError('INVALID_ARGUMENT', `t must be in [0, 1], not ${t}.`);
+  await assertWritableFolder(outputPath);
+  return withScene(flow, settings, false, ctx, async (scene) => {
+    const { width, height } = scene.raster;
+    const pixels = scene.drawAt(t);
+    const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 4 } })
+      .png()
+      .toBuffer();
+    ctx.progress({ stage: 'write', done: 0, total: 1 });
+    await writeFileAtomic(outputPath, png);
+    ctx.progress({ stage: 'write', done: 1, total: 1 });
+    return { outputPath, width, height, sizeBytes: png.byteLength };
+  });
+}

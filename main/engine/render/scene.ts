@@ -1,0 +1,78 @@
+import type { JobContext } from '../../../shared/job.js';
+import { rasterise } from '../../../shared/render/rasterise.js';
+import type { RasterOptions } from '../../../shared/render/raster-options.js';
+import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
+import { particleColours } from '../../../shared/render/particle-colours.js';
+import type { RenderSettings } from '../../../shared/render/render-settings.js';
+import { defaultView, outputSize } from '../../../shared/render/view.js';
+import { coloursAt } from '../image/colour-lookup.js';
+import type { ImageDensity } from '../image/density.js';
+import { modelBounds } from '../image/mapping.js';
+import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
+import { computeTrajectory, positionsAt, type Trajectory } from './trajectory.js';
+
+/**
+ * A flow made drawable: particle paths solved once, each particle's colour, and the framing.
+ * Every frame of an export, a single `frame`, and the preview read one scene.
+ */
+export interface Scene {
+  readonly trajectory: Trajectory;
+  readonly colours: Uint8ClampedArray;
+  readonly raster: RasterOptions;
+  /** Draws the particles at flow time t; reuses the scene's buffers, so copy before keeping. */
+  drawAt(t: number, target?: Uint8ClampedArray): Uint8ClampedArray;
+}
+
+export interface SceneOptions {
+  /** Video wants even sides (yuv420p). */
+  readonly evenSize?: boolean;
+}
+
+export async function prepareScene(
+  field: VelocityField | AsyncVelocityField,
+  density: ImageDensity,
+  settings: RenderSettings,
+  options: SceneOptions,
+  ctx: JobContext,
+): Promise<Scene> {
+  const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
+  const colours = particleColours(settings.colour, trajectory.particles, {
+    start: trajectory.start,
+    ...(settings.colour === 'image' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
+    solid: settings.solidColour,
+  });
+  const bounds = modelBounds(density.mapping);
+  const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
+  const base: RasterOptions = {
+    width,
+    height,
+    view: defaultView(bounds, { width, height }),
+    background: settings.background,
+    pointSize: settings.pointSize,
+    blend: settings.blend,
+    opacity: settings.opacity,
+    mode: settings.mode,
+    colourMap: settings.colourMap,
+    densitySmoothing: settings.densitySmoothing,
+    ...(settings.colour === 'solid' ? { colour: settings.solidColour } : {}),
+  };
+  const workspace = new RasterWorkspace();
+  const positions = new Float32Array(2 * trajectory.particles);
+  let raster = base;
+  if (settings.mode === 'density') {
+    // Normalise every frame by the picture's own density so brightness does not pump.
+    rasterise(positionsAt(trajectory, 1, positions), undefined, base, undefined, workspace);
+    const reference = workspace.lastDensityReference;
+    if (reference !== undefined && reference > 0) raster = { ...base, densityReference: reference };
+  }
+  const perParticle = settings.mode === 'points' && settings.colour !== 'solid' ? colours : undefined;
+  const frame = new Uint8ClampedArray(width * height * 4);
+  return {
+    trajectory,
+    colours,
+    raster,
+    drawAt(t, target) {
+      return rasterise(positionsAt(trajectory, t, positions), perParticle, raster, target ?? frame, workspace);
+    },
+  };
+}

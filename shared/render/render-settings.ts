@@ -1,0 +1,88 @@
+import { FlowGifError } from '../errors.js';
+import { isColourMapName, type ColourMapName } from './colour-maps.js';
+import { isRgba, type Rgba } from './colour.js';
+import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
+import type { BlendMode, RasterMode } from './raster-options.js';
+import { resolveTimeline, type Timeline } from '../timeline.js';
+
+/**
+ * Everything an export (or a preview) needs beyond the flow itself: plain data, shared by the
+ * CLI flags, the export dialog and the IPC contract, so each host fills the same form.
+ */
+export interface RenderSettings {
+  /** Long side of the output in pixels; the picture's aspect is kept. */
+  readonly size: number;
+  readonly particles: number;
+  readonly seed: number;
+  readonly colour: ParticleColourMode;
+  /** For colour 'solid'. */
+  readonly solidColour: Rgba;
+  readonly mode: RasterMode;
+  readonly background: Rgba;
+  readonly pointSize: number;
+  readonly blend: BlendMode;
+  readonly opacity: number;
+  readonly colourMap: ColourMapName;
+  readonly densitySmoothing: number;
+  readonly timeline: Timeline;
+  /** 1–100, the encoders' quality. */
+  readonly quality: number;
+}
+
+/**
+ * Dark particles in the picture's own colours on white: the last frame looks like the picture,
+ * the first like ink-spattered noise.
+ */
+export const defaultRenderSettings: RenderSettings = Object.freeze({
+  size: 512,
+  particles: 60_000,
+  seed: 0,
+  colour: 'image',
+  solidColour: Object.freeze([20, 20, 30, 255]) as Rgba,
+  mode: 'points',
+  background: Object.freeze([255, 255, 255, 255]) as Rgba,
+  pointSize: 1.6,
+  blend: 'alpha',
+  opacity: 0.85,
+  colourMap: 'ink',
+  densitySmoothing: 1.5,
+  timeline: resolveTimeline(),
+  quality: 90,
+});
+
+/**
+ * Defaults that suit a background: ink painted over light ones, glowing light particles
+ * (hue by starting angle, since the picture's own dark colours would vanish) on dark ones.
+ */
+export function styleForBackground(background: Rgba): Partial<RenderSettings> {
+  const luma = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2];
+  if (background[3] < 128 || luma >= 128) return {};
+  return { blend: 'additive', colour: 'angle', colourMap: 'magma', solidColour: [255, 255, 255, 255], opacity: 0.6 };
+}
+
+export const renderLimits = Object.freeze({ minSize: 16, maxSize: 4096, maxParticles: 2_000_000 });
+
+export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { readonly timeline?: Partial<Timeline> };
+
+/** Defaults overlaid with the given fields, validated with messages naming the field. */
+export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSettings {
+  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RenderSettingsInput;
+  const settings: RenderSettings = { ...defaultRenderSettings, ...defined, timeline: resolveTimeline(input.timeline) };
+  const problems: string[] = [];
+  const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;
+  if (!whole(settings.size, renderLimits.minSize, renderLimits.maxSize)) {
+    problems.push(`size must be a whole number of pixels from ${renderLimits.minSize} to ${renderLimits.maxSize} (got ${settings.size}).`);
+  }
+  if (!whole(settings.particles, 1, renderLimits.maxParticles)) {
+    problems.push(`particles must be a whole number from 1 to ${renderLimits.maxParticles} (got ${settings.particles}).`);
+  }
+  if (!whole(settings.seed, 0, 2 ** 32 - 1)) problems.push(`seed must be a whole number ≥ 0 (got ${settings.seed}).`);
+  if (!particleColourModes.includes(settings.colour)) problems.push(`colour must be one of ${particleColourModes.join(', ')} (got ${String(settings.colour)}).`);
+  if (!isRgba(settings.solidColour)) problems.push('solidColour must be [r, g, b, a] with channels 0..255.');
+  if (!isRgba(settings.background)) problems.push('background must be [r, g, b, a] with channels 0..255.');
+  if (settings.mode !== 'points' && settings.mode !== 'density') problems.push(`mode must be points or density (got ${String(settings.mode)}).`);
+  if (!isColourMapName(settings.colourMap)) problems.push(`colourMap ${String(settings.colourMap)} is not a known colour map.`);
+  if (!(settings.quality >= 1 && settings.quality <= 100)) problems.push(`quality must be from 1 to 100 (got ${settings.quality}).`);
+  if (problems.length > 0) throw new FlowGifError('INVALID_ARGUMENT', `Invalid render settings: ${problems.join(' ')}`);
+  return settings;
+}
