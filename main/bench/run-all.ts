@@ -1,0 +1,188 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadBackend } from '../engine/train/backend.js';
+import { bundledSamplePath } from '../engine/image/samples.js';
+import { benchEncoders } from './encode.bench.js';
+import { benchExactFlow } from './exact-flow.bench.js';
+import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
+import { benchRaster } from './raster.bench.js';
+import { benchTrajectory } from './render.bench.js';
+import { benchStepTime, benchTimeToScore } from './train.bench.js';
+
+/**
+ * `npm run bench`: every speed and quality figure of BENCHMARKS.md, measured in one run on this
+ * machine, written with the command that produced it. Flags: --quick (short budgets, to check
+ * the runner itself), --image PATH (the reference picture; default FFJORD's octocat from
+ * ../shared/samples when present, else a bundled sample), --out FILE.
+ */
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const valueOf = (flag: string): string | undefined => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const octocat = path.resolve(root, '../shared/samples/github.png');
+const image = valueOf('--image') ?? (existsSync(octocat) ? octocat : bundledSamplePath('flowgif-mark.png'));
+const outFile = valueOf('--out') ?? path.join(root, 'BENCHMARKS.md');
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+const fmt = (x: number, digits = 1): string => x.toFixed(digits);
+const table = (head: string[], rows: Array<Array<string | number>>): string =>
+  [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+
+interface Section {
+  readonly title: string;
+  readonly run: () => Promise<string>;
+}
+
+/** Wall time of a whole CLI command, as a user would meet it (process start included). */
+async function timeCli(cliArgs: string[]): Promise<{ seconds: number; stdout: string }> {
+  const started = performance.now();
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(root, 'dist/main/cli/index.js'), ...cliArgs], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`flowgif ${cliArgs.join(' ')} exited ${code}`))));
+  });
+  return { seconds: (performance.now() - started) / 1000, stdout };
+}
+
+const rel = (p: string): string => path.relative(root, p) || p;
+
+const sections: Section[] = [
+  {
+    title: 'Exact flow (instant preview, no training)',
+    async run() {
+      const f = await benchExactFlow({ imagePath: image, n: 20_000 });
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
+      const cli = await timeCli(['sample', '--exact', image, '--n', '20000', '-o', path.join(dir, 's.csv')]);
+      await fs.rm(dir, { recursive: true });
+      return [
+        table(
+          ['image', 'n', 'score', 'TV', 'TV true', 'TV blob', 'load ms', 'precompute ms', 'sample ms', 'whole `sample --exact` command s'],
+          [[rel(f.image), f.n, fmt(f.score, 4), fmt(f.tv, 4), fmt(f.tvTrue, 4), fmt(f.tvBlob, 4), fmt(f.loadMs, 0), fmt(f.precomputeMs, 0), fmt(f.sampleMs, 0), fmt(cli.seconds, 2)]],
+        ),
+        `Solver: ${f.method}, ${f.steps ?? 'adaptive'} steps, time warp ${f.warp}.`,
+      ].join('\n\n');
+    },
+  },
+  {
+    title: 'Flow matching: ms per training step by width',
+    async run() {
+      const backend = await loadBackend();
+      const figures = await benchStepTime({ imagePath: image, steps: quick ? 5 : 30, widths: quick ? [64] : [64, 128, 256] });
+      const base = figures[0]!;
+      return [
+        `Backend: ${backend.name} (${backend.label}); the native TensorFlow backends are optional and did not load here.`,
+        table(['width', 'batch', 'ms / step', `× width ${base.width}`], figures.map((f) => [f.width, f.batchSize, fmt(f.msPerStep), fmt(f.msPerStep / base.msPerStep, 2)])),
+      ].join('\n\n');
+    },
+  },
+  {
+    title: 'Flow matching (`fast` preset): score after a time budget',
+    async run() {
+      const budgets = quick ? [10] : [30, 60, 120, 300];
+      const figures = await benchTimeToScore({ imagePath: image, budgets });
+      return table(
+        ['budget s', 'steps', 'score (n = 20 000)', 'TV', 'sampling 20 000 points s'],
+        figures.map((f) => [f.seconds, f.steps, fmt(f.score, 4), fmt(f.tv, 4), fmt(f.sampleSeconds, 2)]),
+      );
+    },
+  },
+  {
+    title: 'FFJORD (`ffjord` preset = the seed): step time and held-out NLL',
+    async run() {
+      const step = await benchFfjordStepTime({ imagePath: image, steps: quick ? 3 : 20 });
+      const nll = await benchFfjordNll({ imagePath: image, steps: quick ? 20 : 500, evalEvery: quick ? 10 : 100 });
+      return [
+        table(['batch', 'ms / step (wall)', 'CPU ms / step', 'NFE / solve'], [[step.batchSize, fmt(step.msPerStep, 0), fmt(step.cpuMsPerStep, 0), fmt(step.nfe, 1)]]),
+        table(['step', 'seconds', 'held-out NLL (nats)', 'NFE'], nll.map((f) => [f.step, fmt(f.seconds, 0), fmt(f.nll, 3), f.nfe])),
+        'Reference: FFJORD’s own train_img2d.py reaches 3.436 nats at step 300 on github.png on this kind of machine.',
+      ].join('\n\n');
+    },
+  },
+  {
+    title: 'Rendering: trajectories (one solve per export) and interpolated frames',
+    async run() {
+      const figures = await benchTrajectory({
+        imagePath: image,
+        particles: quick ? [5_000] : [50_000, 200_000],
+        fields: quick ? ['exact', 'fm-ort'] : ['exact', 'fm-ort', 'fm-tfjs'],
+        log,
+      });
+      const ortBy = new Map(figures.filter((f) => f.field === 'fm-ort').map((f) => [f.particles, f.seconds]));
+      return table(
+        ['field', 'particles', 'NFE', 'trajectory s', 'MB held', 'ms / interpolated frame', '× fm-ort time'],
+        figures.map((f) => [f.field, f.particles, f.nfe, fmt(f.seconds, 2), fmt(f.bytes / 1e6, 1), fmt(f.msPerFrame, 2), ortBy.has(f.particles) ? fmt(f.seconds / ortBy.get(f.particles)!, 2) : '—']),
+      );
+    },
+  },
+  {
+    title: 'Rendering: rasterising one 512 × 512 frame',
+    async run() {
+      const figures = benchRaster({ particles: quick ? [5_000] : [50_000, 200_000], frames: quick ? 5 : 30 });
+      return table(['case', 'particles', 'ms / frame (wall)', 'CPU ms / frame'], figures.map((f) => [f.case, f.particles, fmt(f.msPerFrame, 1), fmt(f.cpuMsPerFrame, 1)]));
+    },
+  },
+  {
+    title: 'Encoding 512 × 512 frames',
+    async run() {
+      const figures = await benchEncoders({ frames: quick ? 6 : 30 });
+      const gif = figures.find((f) => f.encoder === 'gifski');
+      return table(
+        ['encoder', 'version', 'frames', 'quality', 'ms / frame', 'size kB', '× gifski time'],
+        figures.map((f) => [f.encoder, f.version, f.frames, f.quality, fmt(f.msPerFrame, 0), fmt(f.sizeBytes / 1e3, 0), gif ? fmt(f.msPerFrame / gif.msPerFrame, 2) : '—']),
+      );
+    },
+  },
+  {
+    title: 'The main job: `make IMAGE -o out.gif` with defaults (512 px, 3 s at 20 fps, 60 000 particles)',
+    async run() {
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
+      const rows: Array<Array<string | number>> = [];
+      for (const ext of ['gif', 'mp4']) {
+        const made = await timeCli(['make', image, '-o', path.join(dir, `out.${ext}`), '--json']);
+        const result = JSON.parse(made.stdout) as { frames: number; size_bytes: number; width: number; height: number };
+        rows.push([ext, result.frames, `${result.width}×${result.height}`, fmt(result.size_bytes / 1e3, 0), fmt(made.seconds, 1)]);
+      }
+      await fs.rm(dir, { recursive: true });
+      return table(['output', 'frames', 'size px', 'file kB', 'whole command s'], rows);
+    },
+  },
+];
+
+async function main(): Promise<void> {
+  const started = new Date();
+  const parts: string[] = [];
+  for (const section of sections) {
+    log(section.title);
+    const t0 = performance.now();
+    try {
+      parts.push(`## ${section.title}\n\n${await section.run()}\n\n_${fmt((performance.now() - t0) / 1000, 0)} s to measure._`);
+    } catch (error) {
+      parts.push(`## ${section.title}\n\nNot measured: ${error instanceof Error ? error.message : String(error)}`);
+      log(`failed: ${error instanceof Error ? error.stack : String(error)}`);
+    }
+  }
+  const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+  const header = [
+    '# FlowGIF benchmarks',
+    '',
+    `Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` (\`node dist/main/bench/run-all.js\`) on ${started.toISOString().slice(0, 10)}:`,
+    `${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, no GPU.`,
+    `Reference picture: \`${rel(image)}\`. All figures in one run, so ratios compare like with like.`,
+    'Speed is measured here, never asserted in tests.',
+  ].join('\n');
+  await fs.writeFile(outFile, `${header}\n\n${parts.join('\n\n')}\n`);
+  log(`wrote ${outFile} in ${fmt((Date.now() - started.getTime()) / 1000, 0)} s`);
+}
+
+await main();
