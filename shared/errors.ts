@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'ENCODER_MISSING'
   | 'ENCODER_FAILED'
   | 'INVALID_ARGUMENT'
-  | 'TRAINING_DIVERGED';
+  | 'TRAINING_DIVERGED'
+  | 'HOST_UNSUPPORTED'
+  | 'IPC_INVALID'
+  | 'NOT_FOUND';
 
 export interface FlowGifErrorOptions {
   /** The file the problem is about, when there is one. */

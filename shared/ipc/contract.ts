@@ -1,0 +1,194 @@
+/**
+ * The one contract between the UI and the engine, whatever carries it: Electron IPC (preload +
+ * contextBridge), a WebSocket (the web host), or an in-process call (tests). Channels are
+ * `noun:verb`; requests answer with a Result; long work answers with a job id at once and then
+ * speaks JobMessages. Every message is validated against shared/ipc/schemas.ts at both ends.
+ */
+import type { SerializedError } from '../errors.js';
+import type { Progress } from '../job.js';
+import type { RenderSettings } from '../render/render-settings.js';
+import type { ModelBounds } from '../render/view.js';
+
+/** Plain data, because an Error thrown in an Electron handler arrives as its message alone. */
+export type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: SerializedError };
+
+export type JobId = string;
+export type ImageId = string;
+export type ModelId = string;
+
+export interface BackendInfo {
+  readonly name: string;
+  readonly label: string;
+  readonly gpu: boolean;
+}
+
+export interface SampleInfo {
+  /** File name in the bundled samples folder, e.g. flowgif-mark.png. */
+  readonly name: string;
+  readonly title: string;
+}
+
+export interface AppInfo {
+  readonly version: string;
+  /** Which host serves the UI: some features (native dialogs, show in folder) are Electron's. */
+  readonly host: 'electron' | 'web';
+  readonly backend: BackendInfo;
+  readonly samples: readonly SampleInfo[];
+  /** Where exports go by default (the user's Pictures/FlowGIF or similar). */
+  readonly defaultExportFolder: string;
+  readonly recentProjects: readonly string[];
+}
+
+export type ImageSource =
+  | { readonly kind: 'path'; readonly path: string }
+  | { readonly kind: 'sample'; readonly name: string }
+  | { readonly kind: 'bytes'; readonly name: string; readonly bytes: Uint8Array };
+
+export interface DensitySettings {
+  readonly invert: boolean;
+  readonly threshold: number;
+}
+
+export interface ImageInfo {
+  readonly imageId: ImageId;
+  readonly name: string;
+  /** Absolute path when the image came from disk; undefined for uploaded bytes. */
+  readonly path: string | undefined;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  readonly bounds: ModelBounds;
+  readonly density: DensitySettings;
+  /** The target density as a picture (mass dark on white), working resolution, RGBA. */
+  readonly densityPreview: { readonly width: number; readonly height: number; readonly rgba: Uint8Array };
+}
+
+export type FlowRef = { readonly kind: 'exact'; readonly imageId: ImageId } | { readonly kind: 'model'; readonly modelId: ModelId };
+
+/** Particle paths the renderer interpolates locally (cubic Hermite) while scrubbing. */
+export interface TrajectoryData {
+  readonly particles: number;
+  /** K level times, increasing from 0 to 1. */
+  readonly times: Float64Array;
+  /** K × particles × 2, level after level, interleaved x, y in model space. */
+  readonly positions: Float32Array;
+  /** Same layout: dx/dt at those positions. */
+  readonly velocities: Float32Array;
+  /** RGBA per particle: the picture's colour where the particle lands. */
+  readonly imageColours: Uint8Array;
+  readonly bounds: ModelBounds;
+}
+
+export type TrainMethod = 'fm' | 'ffjord';
+
+export interface TrainRequest {
+  readonly imageId: ImageId;
+  readonly method: TrainMethod;
+  readonly seconds: number;
+  readonly seed: number;
+}
+
+export interface TrainDone {
+  readonly modelId: ModelId;
+  readonly method: TrainMethod;
+  readonly steps: number;
+  readonly seconds: number;
+  readonly finalLoss: number;
+  readonly backend: string;
+}
+
+export type ExportFormat = 'gif' | 'mp4' | 'png';
+
+export interface ExportRequest {
+  readonly flow: FlowRef;
+  readonly format: ExportFormat;
+  /** A file for gif/mp4, a folder for png frames. */
+  readonly outputPath: string;
+  readonly settings: RenderSettings;
+}
+
+export interface ExportDone {
+  readonly outputPath: string;
+  readonly sizeBytes: number;
+  readonly frames: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface SizeEstimate {
+  readonly bytes: number;
+  readonly lowBytes: number;
+  readonly highBytes: number;
+}
+
+/** What a .flowgif project file holds: enough to reopen the work exactly. */
+export interface ProjectData {
+  readonly version: 1;
+  readonly image: { readonly name: string; readonly path: string | undefined };
+  readonly density: DensitySettings;
+  readonly settings: RenderSettings;
+  readonly training: { readonly method: TrainMethod; readonly seconds: number; readonly seed: number };
+  /** Path of the trained .flow model saved beside the project, when there is one. */
+  readonly modelPath: string | undefined;
+}
+
+/** Request channel → [request payload, response value]. */
+export interface RequestMap {
+  'app:info': [Record<string, never>, AppInfo];
+  'image:open': [{ readonly source: ImageSource; readonly density?: Partial<DensitySettings> }, ImageInfo];
+  'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number }, { readonly jobId: JobId }];
+  'train:start': [TrainRequest, { readonly jobId: JobId }];
+  'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
+  'export:estimate': [Omit<ExportRequest, 'outputPath'>, SizeEstimate];
+  'export:start': [ExportRequest, { readonly jobId: JobId }];
+  'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId }, { readonly path: string }];
+  'project:open': [{ readonly path: string }, { readonly project: ProjectData; readonly image: ImageInfo; readonly modelId: ModelId | undefined }];
+  /** Host features: a native dialog in Electron; the web host answers HOST_UNSUPPORTED. */
+  'dialog:open-image': [Record<string, never>, { readonly path: string | undefined }];
+  'dialog:save-path': [{ readonly defaultName: string; readonly format: ExportFormat | 'project' }, { readonly path: string | undefined }];
+  'shell:show-in-folder': [{ readonly path: string }, { readonly shown: boolean }];
+}
+
+export type RequestChannel = keyof RequestMap;
+export type RequestPayload<C extends RequestChannel> = RequestMap[C][0];
+export type ResponseValue<C extends RequestChannel> = RequestMap[C][1];
+
+/** What each kind of job resolves with. */
+export interface JobDoneMap {
+  preview: TrajectoryData;
+  train: TrainDone;
+  export: ExportDone;
+}
+export type JobKind = keyof JobDoneMap;
+
+/** Events of one job, pushed on the `job:event` channel (throttled to ≤ 10 progress events/s). */
+export type JobMessage =
+  | { readonly jobId: JobId; readonly kind: JobKind; readonly type: 'progress'; readonly progress: Progress }
+  /** Training only: a few thousand model samples at t = 1 every few seconds, interleaved x, y. */
+  | { readonly jobId: JobId; readonly kind: 'train'; readonly type: 'samples'; readonly points: Float32Array; readonly step: number }
+  | { readonly jobId: JobId; readonly kind: JobKind; readonly type: 'done'; readonly value: JobDoneMap[JobKind] }
+  | { readonly jobId: JobId; readonly kind: JobKind; readonly type: 'failed'; readonly error: SerializedError }
+  | { readonly jobId: JobId; readonly kind: JobKind; readonly type: 'cancelled' };
+
+export const JOB_EVENT_CHANNEL = 'job:event';
+
+/** What the renderer sees: the same object whichever transport is underneath. */
+export interface FlowGifApi {
+  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>>;
+  /** Returns the unsubscribe function its owner calls on teardown. */
+  onDidJobEvent(listener: (message: JobMessage) => void): () => void;
+}
+
+export const requestChannels: readonly RequestChannel[] = [
+  'app:info',
+  'image:open',
+  'preview:start',
+  'train:start',
+  'job:cancel',
+  'export:estimate',
+  'export:start',
+  'project:save',
+  'project:open',
+  'dialog:open-image',
+  'dialog:save-path',
+  'shell:show-in-folder',
+];
