@@ -1,5 +1,5 @@
 import type { ImageDensity } from '../image/density.js';
-import { createMapping } from '../image/mapping.js';
+import { createDensity } from '../image/create-density.js';
 import { defaultDensityOptions } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
 import { bundledSamplePath, type BundledSample } from '../image/samples.js';
@@ -25,16 +25,14 @@ export function syntheticDensity(width: number, height: number, weight: (col: nu
   }
   if (!(total > 0)) throw new RangeError('a synthetic density needs some mass');
   for (let k = 0; k < probabilities.length; k++) probabilities[k]! /= total;
-  const mapping = createMapping(width, height, width, height);
-  const colours = new Uint8ClampedArray(4 * width * height).fill(255);
-  return {
+  return createDensity({
     source: { path: 'synthetic', sha256: '', format: 'synthetic' },
     options: defaultDensityOptions,
-    mapping,
+    originalWidth: width,
+    originalHeight: height,
     width,
     height,
     probabilities,
-    colours,
-    jitterStd: mapping.modelPerPixel / 2,
-  };
+    colours: new Uint8ClampedArray(4 * width * height).fill(255),
+  });
 }

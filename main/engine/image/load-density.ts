@@ -4,7 +4,7 @@ import sharp, { type Metadata } from 'sharp';
 import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { defaultDensityOptions, type DensityOptions, type ImageDensity } from './density.js';
-import { createMapping } from './mapping.js';
+import { createDensity } from './create-density.js';
 
 /**
  * 16 384² pixels. libvips streams and shrinks on load, so memory is not what limits us; beyond
@@ -168,18 +168,17 @@ async function densityFromInput(
     throw new FlowGifError('IMAGE_NO_MASS', `Nothing to draw: ${why}.`, { file: name, hint: NO_MASS_HINT });
   }
 
-  const mapping = createMapping(originalWidth, originalHeight, width, height);
   ctx.progress({ stage: 'load', done: 3, total: 3 });
-  return {
+  return createDensity({
     source: { path: name, sha256, format: metadata.format },
     options,
-    mapping,
+    originalWidth,
+    originalHeight,
     width,
     height,
     probabilities,
     colours,
-    jitterStd: mapping.modelPerPixel / 2,
-  };
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { createMapping } from '../image/mapping.js';
+import { createDensity } from '../image/create-density.js';
 import type { ImageDensity } from '../image/density.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { decodeFlowFile, encodeFlowFile, loadFlowFile, saveFlowFile } from './flow-file.js';
@@ -15,17 +15,16 @@ function smallDensity(): ImageDensity {
   probabilities[7] = 0.25;
   probabilities[8] = 0.75;
   const colours = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 37) % 256);
-  const mapping = createMapping(60, 40, width, height);
-  return {
+  return createDensity({
     source: { path: '/somewhere/logo.png', sha256: 'ab'.repeat(32), format: 'png' },
     options: { invert: false, threshold: 3, maxSide: 512 },
-    mapping,
+    originalWidth: 60,
+    originalHeight: 40,
     width,
     height,
     probabilities,
     colours,
-    jitterStd: mapping.modelPerPixel / 2,
-  };
+  });
 }
 
 function smallModel(): TrainedModel {

@@ -5,6 +5,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as v from 'valibot';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { ImageDensity } from '../image/density.js';
+import { createDensity } from '../image/create-density.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { writeFileAtomic } from './write-atomic.js';
 
@@ -184,16 +185,16 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
   for (let i = 0; i < probabilities.length; i++) probabilities[i]! /= total;
   const colours = Uint8ClampedArray.from(payload.subarray(header.coloursOffset, header.coloursOffset + 4 * pixels));
 
-  const density: ImageDensity = {
+  const density = createDensity({
     source: { path: header.image.name, sha256: header.image.sha256, format: header.image.format },
     options: header.image.options,
-    mapping,
+    originalWidth: mapping.originalWidth,
+    originalHeight: mapping.originalHeight,
     width: mapping.workingWidth,
     height: mapping.workingHeight,
     probabilities,
     colours,
-    jitterStd: header.image.jitterStd,
-  };
+  });
   const model: TrainedModel = {
     method: header.method,
     architecture: header.architecture,

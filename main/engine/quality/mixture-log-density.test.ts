@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createMapping, pixelCentreToModel } from '../image/mapping.js';
+import { pixelCentreToModel } from '../image/mapping.js';
+import { createDensity } from '../image/create-density.js';
 import type { ImageDensity } from '../image/density.js';
 import { mixtureLogDensity } from './mixture-log-density.js';
 
@@ -9,17 +10,16 @@ function density(width: number, height: number, masses: Array<[number, number, n
   let total = 0;
   for (const [, , m] of masses) total += m;
   for (const [c, r, m] of masses) probabilities[r * width + c] = m / total;
-  const mapping = createMapping(width, height, width, height);
-  return {
+  return createDensity({
     source: { path: 'synthetic', sha256: '0'.repeat(64), format: 'raw' },
     options: { invert: false, threshold: 0, maxSide: 512 },
-    mapping,
+    originalWidth: width,
+    originalHeight: height,
     width,
     height,
     probabilities,
     colours: new Uint8ClampedArray(width * height * 4),
-    jitterStd: mapping.modelPerPixel / 2,
-  };
+  });
 }
 
 test('matches a brute-force sum over every component', () => {

@@ -1,0 +1,33 @@
+import type { DensityOptions, ImageDensity, ImageSource } from './density.js';
+import { createMapping } from './mapping.js';
+
+export interface DensityFields {
+  readonly source: ImageSource;
+  readonly options: DensityOptions;
+  readonly originalWidth: number;
+  readonly originalHeight: number;
+  /** Working grid size; probabilities and colours are laid out on it. */
+  readonly width: number;
+  readonly height: number;
+  readonly probabilities: Float64Array;
+  readonly colours: Uint8ClampedArray;
+}
+
+/**
+ * The one place an ImageDensity is assembled, so the mapping and the mixture's component std
+ * (half a working pixel, FFJORD's convention) are derived the same way for decoded images,
+ * stored models and synthetic test shapes.
+ */
+export function createDensity(fields: DensityFields): ImageDensity {
+  const mapping = createMapping(fields.originalWidth, fields.originalHeight, fields.width, fields.height);
+  return {
+    source: fields.source,
+    options: fields.options,
+    mapping,
+    width: fields.width,
+    height: fields.height,
+    probabilities: fields.probabilities,
+    colours: fields.colours,
+    jitterStd: mapping.modelPerPixel / 2,
+  };
+}
