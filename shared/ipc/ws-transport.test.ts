@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeMessage, encodeMessage } from './codec.js';
+import type { JobMessage } from './contract.js';
+import type { WireRequest } from './wire.js';
+import { createWsTransport, type WebSocketLike } from './ws-transport.js';
+
+/** A socket whose far end is the test: it sees each request and answers when told. */
+class FakeSocket implements WebSocketLike {
+  binaryType = 'blob';
+  readyState = 0;
+  readonly sent: WireRequest[] = [];
+  private readonly listeners = new Map<string, Array<(event: never) => void>>();
+
+  addEventListener(type: string, listener: (event: never) => void): void {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  send(data: Uint8Array): void {
+    assert.equal(this.readyState, 1, 'sent before the socket opened');
+    this.sent.push(decodeMessage(data) as WireRequest);
+  }
+  close(code = 1000, reason = ''): void {
+    this.readyState = 3;
+    this.emit('close', { code, reason });
+  }
+  open(): void {
+    this.readyState = 1;
+    this.emit('open', {});
+  }
+  receive(message: unknown): void {
+    const frame = encodeMessage(message);
+    this.emit('message', { data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) });
+  }
+  private emit(type: string, event: unknown): void {
+    for (const listener of this.listeners.get(type) ?? []) listener(event as never);
+  }
+}
+
+test('requests sent before open are queued; responses resolve by id in any order', async () => {
+  const socket = new FakeSocket();
+  const api = createWsTransport(socket);
+  assert.equal(socket.binaryType, 'arraybuffer');
+  const cancel = api.invoke('job:cancel', { jobId: 'a' });
+  const save = await api.invoke('project:save', { path: '/p.flowgif', project: undefined as never });
+  assert.ok(!save.ok && save.error.code === 'IPC_INVALID', 'an invalid payload fails before it is sent');
+  assert.equal(socket.sent.length, 0);
+  socket.open();
+  assert.equal(socket.sent.length, 1);
+  const first = socket.sent[0]!;
+  const info = api.invoke('job:cancel', { jobId: 'b' });
+  const bRequest = socket.sent[1]!;
+  assert.equal(bRequest.channel, 'job:cancel');
+  socket.receive({ type: 'response', id: bRequest.id, result: { ok: true, value: { cancelled: false } } });
+  socket.receive({ type: 'response', id: first.id, result: { ok: true, value: { cancelled: true } } });
+  assert.deepEqual(await info, { ok: true, value: { cancelled: false } });
+  assert.deepEqual(await cancel, { ok: true, value: { cancelled: true } });
+});
+
+test('job events reach every listener until it unsubscribes; a throwing listener does not starve others', () => {
+  const socket = new FakeSocket();
+  const errors: unknown[] = [];
+  const api = createWsTransport(socket, { onError: (error) => errors.push(error) });
+  socket.open();
+  const a: JobMessage[] = [];
+  const b: JobMessage[] = [];
+  const offA = api.onDidJobEvent((m) => a.push(m));
+  api.onDidJobEvent(() => {
+    throw new Error('listener bug');
+  });
+  api.onDidJobEvent((m) => b.push(m));
+  const message: JobMessage = { jobId: 'j', kind: 'train', type: 'samples', points: Float32Array.from([1, 2]), step: 3 };
+  socket.receive({ type: 'job', message });
+  offA();
+  socket.receive({ type: 'job', message: { jobId: 'j', kind: 'train', type: 'cancelled' } });
+  assert.equal(a.length, 1);
+  assert.equal(b.length, 2);
+  assert.ok(b[0]!.type === 'samples' && b[0]!.points instanceof Float32Array);
+  assert.equal(errors.length, 2);
+  assert.match(String(errors[0]), /listener bug/);
+});
+
+test('invalid server messages are reported, not delivered', () => {
+  const socket = new FakeSocket();
+  const errors: unknown[] = [];
+  const api = createWsTransport(socket, { onError: (error) => errors.push(error) });
+  socket.open();
+  const seen: JobMessage[] = [];
+  api.onDidJobEvent((m) => seen.push(m));
+  socket.receive({ type: 'job', message: { jobId: 'j', kind: 'train', type: 'samples', points: [1, 2], step: 3 } });
+  socket.receive({ type: 'response', id: 99, result: { ok: true, value: 1 } });
+  assert.equal(seen.length, 0);
+  assert.equal(errors.length, 2);
+  assert.match(String(errors[0]), /points/);
+});
+
+test('a close answers pending requests with a connection error, and later ones at once', async () => {
+  const socket = new FakeSocket();
+  const api = createWsTransport(socket);
+  socket.open();
+  const closes: string[] = [];
+  api.onDidClose((error) => closes.push(error.message));
+  const pending = api.invoke('app:info', {});
+  socket.close(1006, 'gone');
+  const result = await pending;
+  assert.equal(result.ok, false);
+  assert.ok(!result.ok && result.error.name === 'ConnectionLostError' && /1006: gone/.test(result.error.message));
+  assert.equal(closes.length, 1);
+  assert.equal(api.closed, true);
+  const later = await api.invoke('app:info', {});
+  assert.equal(later.ok, false);
+});
