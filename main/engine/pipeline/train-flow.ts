@@ -3,7 +3,7 @@ import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { trainFfjord } from '../train/ffjord-trainer.js';
-import type { FlowMethod, TrainedModel } from '../train/trained-model.js';
+import type { FlowMethod, SnapshotOptions, TrainedModel } from '../train/trained-model.js';
 import { saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
 
@@ -23,14 +23,23 @@ export interface TrainResult {
   readonly outputPath: string;
 }
 
+export interface TrainBudget extends SnapshotOptions {
+  readonly seconds?: number | undefined;
+  readonly steps?: number | undefined;
+  readonly seed: number;
+}
+
+/** A density already in memory (the app's opened image) to a model, by either method. */
+export function trainDensity(density: ImageDensity, method: FlowMethod, budget: TrainBudget, ctx: JobContext): Promise<TrainedModel> {
+  return method === 'ffjord' ? trainFfjord(density, budget, ctx) : trainFlowMatching(density, budget, ctx);
+}
+
 /** Image file in, .flow file out: the whole training job every host runs. */
 export async function trainToFile(request: TrainRequest, ctx: JobContext): Promise<TrainResult> {
   // Fail on a bad destination now rather than after minutes of training.
   await assertWritableFolder(request.outputPath);
   const density = await loadDensity(request.imagePath, request.densityOptions, ctx);
-  const budget = { seconds: request.seconds, steps: request.steps, seed: request.seed };
-  const model =
-    request.method === 'ffjord' ? await trainFfjord(density, budget, ctx) : await trainFlowMatching(density, budget, ctx);
+  const model = await trainDensity(density, request.method, { seconds: request.seconds, steps: request.steps, seed: request.seed }, ctx);
   ctx.progress({ stage: 'write', done: 0, total: 1 });
   await saveFlowFile(request.outputPath, model, density);
   ctx.progress({ stage: 'write', done: 1, total: 1 });

@@ -128,3 +128,20 @@ test('the field carries noise toward the picture', async () => {
   };
   assert.ok(inRing(samples!) > inRing(noise) + 0.1, `in the ring: samples ${inRing(samples!)} vs noise ${inRing(noise)}`);
 });
+
+test('snapshots: the weights so far, usable as a field', async () => {
+  const seen: number[] = [];
+  let last: Awaited<ReturnType<typeof trainFfjord>> | undefined;
+  await trainFfjord(
+    density,
+    { ...tiny, steps: 3, evalEvery: 0, snapshotSeconds: 1e-9, onSnapshot: (m) => void (seen.push(m.training.steps), (last = m)) },
+    recorder().ctx,
+  );
+  assert.deepEqual(seen, [1, 2]);
+  assert.equal(last?.method, 'ffjord');
+  const field = await createFfjordField(last!);
+  const out = new Float64Array(2);
+  field.velocity(Float64Array.from([0.5, -0.5]), 0.5, out);
+  field.dispose();
+  assert.ok(Number.isFinite(out[0]!) && Number.isFinite(out[1]!));
+});

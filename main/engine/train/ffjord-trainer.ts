@@ -8,7 +8,7 @@ import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
 import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
-import type { TrainedModel } from './trained-model.js';
+import { DEFAULT_SNAPSHOT_SECONDS, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
 export const ffjordPreset = {
@@ -28,7 +28,7 @@ export const ffjordPreset = {
   evalSize: 2000,
 } as const;
 
-export interface FfjordTrainOptions {
+export interface FfjordTrainOptions extends SnapshotOptions {
   /** Training stops at seconds or steps, whichever comes first. */
   readonly seconds?: number | undefined;
   readonly steps?: number | undefined;
@@ -80,6 +80,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const budgetGiven = options.seconds !== undefined || options.steps !== undefined;
   const maxSteps = options.steps !== undefined ? positiveInteger('steps', options.steps) : budgetGiven ? Infinity : preset.steps;
   const maxSeconds = options.seconds !== undefined ? positive('seconds', options.seconds) : budgetGiven ? Infinity : preset.seconds;
+  const snapshotMs = 1000 * positive('snapshotSeconds', options.snapshotSeconds ?? DEFAULT_SNAPSHOT_SECONDS);
 
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
@@ -103,6 +104,19 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
     const logp = logLikelihoodWith(tf, paramsFromList(architecture, params), heldOut, solve);
     return -logp.reduce((a, b) => a + b, 0) / logp.length;
   };
+
+  // The model as it stands: the result at the end, and each snapshot on the way.
+  const currentModel = (): TrainedModel => {
+    const trained = params.map((p) => Float32Array.from(p.dataSync() as Float32Array));
+    const names = weightNames(architecture);
+    return {
+      method: 'ffjord',
+      architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
+      weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
+      training: { preset: preset.name, backend: backend.name, seed, steps: step, seconds: elapsed(), finalLoss: loss, history: [...history] },
+    };
+  };
+  let lastSnapshot = started;
 
   try {
     while (fractionDone() < 1) {
@@ -152,17 +166,14 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
           ...(nll === undefined ? {} : { nll }),
         },
       });
+      if (options.onSnapshot !== undefined && performance.now() - lastSnapshot >= snapshotMs && done < 1) {
+        await options.onSnapshot(currentModel());
+        lastSnapshot = performance.now();
+      }
       // Let the abort event (and the host's IPC) run between steps: wasm ops are synchronous.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const trained = params.map((p) => Float32Array.from(p.dataSync() as Float32Array));
-    const names = weightNames(architecture);
-    return {
-      method: 'ffjord',
-      architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
-      weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
-      training: { preset: preset.name, backend: backend.name, seed, steps: step, seconds: elapsed(), finalLoss: loss, history },
-    };
+    return currentModel();
   } finally {
     tf.dispose(params);
     adam.dispose();

@@ -106,3 +106,32 @@ for (const distill of [false, true]) {
     assert.ok(report.score < 0.3, `score ${report.score.toFixed(3)} (tv ${report.tv.toFixed(3)}, blob ${report.tvBlob.toFixed(3)})`);
   });
 }
+
+test('snapshots: the weights so far, on the way, without changing the result', async () => {
+  const density = await heart();
+  const snapshots: Array<{ steps: number; model: Awaited<ReturnType<typeof trainFlowMatching>> }> = [];
+  const watched = await trainFlowMatching(
+    density,
+    {
+      ...tiny,
+      steps: 12,
+      seed: 3,
+      snapshotSeconds: 1e-9,
+      onSnapshot: async (model) => {
+        snapshots.push({ steps: model.training.steps, model });
+        // An asynchronous hook is awaited before the next step.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      },
+    },
+    recorder(),
+  );
+  const plain = await trainFlowMatching(density, { ...tiny, steps: 12, seed: 3 }, recorder());
+  watched.weights.forEach((w, i) => assert.deepEqual(w.data, plain.weights[i]!.data, w.name));
+  assert.deepEqual(snapshots.map((s) => s.steps), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+  const field = await createModelField(snapshots[5]!.model);
+  const out = new Float64Array(2);
+  field.velocity(Float64Array.from([0.1, 0.2]), 0.5, out);
+  field.dispose();
+  assert.ok(Number.isFinite(out[0]!) && Number.isFinite(out[1]!));
+  await assert.rejects(trainFlowMatching(density, { ...tiny, steps: 2, snapshotSeconds: 0 }, recorder()), /snapshotSeconds/);
+});

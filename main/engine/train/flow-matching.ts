@@ -10,9 +10,9 @@ import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
-import type { TrainedModel } from './trained-model.js';
+import { DEFAULT_SNAPSHOT_SECONDS, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 
-export interface FlowMatchingOptions {
+export interface FlowMatchingOptions extends SnapshotOptions {
   /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
   readonly seconds?: number;
   readonly steps?: number;
@@ -73,6 +73,8 @@ export async function trainFlowMatching(
   const maxSeconds =
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
 
+  const snapshotMs = 1000 * positive('snapshotSeconds', options.snapshotSeconds ?? DEFAULT_SNAPSHOT_SECONDS);
+
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
   const { tf } = backend;
@@ -94,6 +96,30 @@ export async function trainFlowMatching(
   const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
   const fractionDone = (): number =>
     Math.min(1, Math.max(step / maxSteps, (performance.now() - started) / 1000 / maxSeconds));
+
+  // The model as it stands: the result at the end, and each snapshot on the way.
+  const currentModel = (): TrainedModel => {
+    const seconds = (performance.now() - started) / 1000;
+    const trained = params.map((p) => p.dataSync() as Float32Array);
+    return {
+      method: 'fm',
+      architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
+      weights: [
+        initial[0]!,
+        ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
+      ],
+      training: {
+        preset: preset.name,
+        backend: backend.name,
+        seed,
+        steps: step,
+        seconds,
+        finalLoss: smoothed,
+        history: [...history],
+      },
+    };
+  };
+  let lastSnapshot = started;
 
   try {
     while (fractionDone() < 1) {
@@ -133,28 +159,14 @@ export async function trainFlowMatching(
         ...(done > 0.01 ? { etaMs: (elapsedMs * (1 - done)) / done } : {}),
         metrics: { step, loss: smoothed, samplesPerSecond: (step * batchSize * 1000) / elapsedMs, learningRate: lr },
       });
+      if (options.onSnapshot !== undefined && performance.now() - lastSnapshot >= snapshotMs && done < 1) {
+        await options.onSnapshot(currentModel());
+        lastSnapshot = performance.now();
+      }
       // Let the abort event (and the host's IPC) run between steps; wasm ops are synchronous.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const seconds = (performance.now() - started) / 1000;
-    const trained = params.map((p) => p.dataSync() as Float32Array);
-    return {
-      method: 'fm',
-      architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
-      weights: [
-        initial[0]!,
-        ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
-      ],
-      training: {
-        preset: preset.name,
-        backend: backend.name,
-        seed,
-        steps: step,
-        seconds,
-        finalLoss: smoothed,
-        history,
-      },
-    };
+    return currentModel();
   } finally {
     tf.dispose(params);
     fourier.dispose();

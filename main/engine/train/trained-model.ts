@@ -28,3 +28,15 @@ export interface TrainedModel {
   readonly weights: readonly NamedTensor[];
   readonly training: TrainingRecord;
 }
+
+/**
+ * Live looks at a model while it trains (the app's sample cloud): the trainer calls onSnapshot
+ * with the weights so far every snapshotSeconds of wall time and awaits it between steps.
+ */
+export interface SnapshotOptions {
+  readonly onSnapshot?: (model: TrainedModel) => void | Promise<void>;
+  /** Default DEFAULT_SNAPSHOT_SECONDS. */
+  readonly snapshotSeconds?: number;
+}
+
+export const DEFAULT_SNAPSHOT_SECONDS = 3;
