@@ -2,7 +2,7 @@ import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
-import type { VelocityField } from './velocity-field.js';
+import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from './velocity-field.js';
 
 export interface SampleFlowOptions {
   /** Flow time to stop at: 0 is the noise itself, 1 the picture. Default 1. */
@@ -33,10 +33,11 @@ const YIELD_EVERY_MS = 50;
 
 /**
  * n particles drawn from N(0, I) (seeded) and carried by the field from t = 0 to options.t.
- * Works for any VelocityField; the field's velocity is called on the whole batch at once.
+ * Works for any field, sync (exact flow, tfjs) or async (onnxruntime); the velocity is asked for
+ * the whole batch at once.
  */
 export async function sampleFlow(
-  field: VelocityField,
+  field: VelocityField | AsyncVelocityField,
   n: number,
   options: SampleFlowOptions = {},
   ctx: JobContext = noopJobContext,
@@ -65,7 +66,8 @@ export async function sampleFlow(
     const rest = 1 - tau;
     const t = 1 - rest ** warp;
     const out = new Float64Array(y.length);
-    field.velocity(y, t, out);
+    if (isAsyncVelocityField(field)) await field.velocityAsync(y, t, out);
+    else field.velocity(y, t, out);
     const dt = warp * rest ** (warp - 1);
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * dt;
     return out;

@@ -3,8 +3,8 @@ import type { JobContext } from '../../../shared/job.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
 import { createExactFlow } from '../flow/exact-flow.js';
-import type { VelocityField } from '../flow/velocity-field.js';
-import { createModelField } from '../train/model-field.js';
+import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
+import { createInferenceField } from '../render/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { loadFlowFile } from '../project/flow-file.js';
 
@@ -15,7 +15,8 @@ export type FlowSource =
 
 export interface OpenedFlow {
   readonly source: FlowSource;
-  readonly field: VelocityField;
+  /** The exact flow (sync), or a trained model on onnxruntime (async; TensorFlow.js where ORT cannot load). */
+  readonly field: VelocityField | AsyncVelocityField;
   readonly density: ImageDensity;
   readonly model: TrainedModel | undefined;
 }
@@ -30,7 +31,7 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
     }
     const { model, density } = await loadFlowFile(source.path);
     ctx.signal.throwIfAborted();
-    const field = await createModelField(model);
+    const { field } = await createInferenceField(model);
     return { source, field, density, model };
   }
   const density = await loadDensity(source.imagePath, source.densityOptions, ctx);

@@ -7,9 +7,7 @@ import { frameTimes } from '../../../shared/timeline.js';
 import { encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
 import type { FrameSource } from '../encode/frame-source.js';
-import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { writeFileAtomic, assertWritableFolder } from '../project/write-atomic.js';
-import { createInferenceField } from '../render/ort-field.js';
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { OpenedFlow } from './flow-source.js';
 
@@ -26,16 +24,6 @@ export function formatForPath(outputPath: string): OutputFormat {
   });
 }
 
-/**
- * The fastest field to integrate many particles with: the exact flow as it is, a trained model
- * through onnxruntime (TensorFlow.js if onnxruntime cannot load). The caller disposes it.
- */
-async function renderField(flow: OpenedFlow): Promise<{ field: VelocityField | AsyncVelocityField; owned: boolean }> {
-  if (flow.model === undefined) return { field: flow.field, owned: false };
-  const { field } = await createInferenceField(flow.model);
-  return { field, owned: true };
-}
-
 export async function withScene<T>(
   flow: OpenedFlow,
   settings: RenderSettings,
@@ -43,13 +31,8 @@ export async function withScene<T>(
   ctx: JobContext,
   use: (scene: Scene) => Promise<T>,
 ): Promise<T> {
-  const { field, owned } = await renderField(flow);
-  try {
-    const scene = await prepareScene(field, flow.density, settings, { evenSize }, ctx);
-    return await use(scene);
-  } finally {
-    if (owned) field.dispose();
-  }
+  const scene = await prepareScene(flow.field, flow.density, settings, { evenSize }, ctx);
+  return use(scene);
 }
 
 function frameSource(scene: Scene, settings: RenderSettings): FrameSource {

@@ -5,7 +5,7 @@ import { MODEL_HALF_EXTENT } from '../image/mapping.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import { centreMoments } from '../flow/density-moments.js';
 import { sampleFlow } from '../flow/sample-flow.js';
-import type { VelocityField } from '../flow/velocity-field.js';
+import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import type { OdeMethod } from '../ode/integrate.js';
 import { DEFAULT_BINS, histogramOf, totalVariation } from './histogram.js';
 import { referenceHistogram } from './reference-histogram.js';
@@ -75,7 +75,7 @@ export interface FieldQualityOptions extends QualityOptions {
 /** The score of any velocity field: n samples at t = 1 through sampleFlow, then evaluateSamples. */
 export async function evaluateField(
   density: ImageDensity,
-  field: VelocityField,
+  field: VelocityField | AsyncVelocityField,
   options: FieldQualityOptions = {},
   ctx: JobContext = noopJobContext,
 ): Promise<QualityReport> {
