@@ -1,14 +1,11 @@
 import { noopJobContext } from '../../shared/job.js';
-import { gaussianPoints, createRandom } from '../../shared/random.js';
-import type { VelocityField } from '../engine/flow/velocity-field.js';
 import type { ImageDensity } from '../engine/image/density.js';
 import { loadDensity } from '../engine/image/load-density.js';
 import { bundledSamplePath } from '../engine/image/samples.js';
-import { integrate } from '../engine/ode/integrate.js';
-import { float64Ops } from '../engine/ode/vector-ops.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
 import { trainFlowMatching, type FlowMatchingOptions } from '../engine/train/flow-matching.js';
-import { createModelField } from '../engine/train/model-field.js';
+import { createInferenceField } from '../engine/render/ort-field.js';
+import { sampleFlow } from '../engine/flow/sample-flow.js';
 
 /**
  * Flow-matching figures for BENCHMARKS.md: time per training step by width, and the quality a
@@ -56,16 +53,6 @@ export async function benchStepTime(
   return figures;
 }
 
-/** Points at t = 1: noise carried through the field by fixed-step midpoint. */
-export function sampleAtEnd(field: VelocityField, n: number, seed: number, steps = 24): Float64Array {
-  const rhs = (t: number, y: Float64Array): Float64Array => {
-    const out = new Float64Array(y.length);
-    field.velocity(y, t, out);
-    return out;
-  };
-  return integrate(rhs, gaussianPoints(n, createRandom(seed)), [0, 1], { method: 'midpoint', steps }, float64Ops)[1]!;
-}
-
 /** The score a budget buys: one independent run per budget, as a user choosing it would get. */
 export async function benchTimeToScore(
   options: { budgets?: readonly number[]; imagePath?: string; n?: number; seed?: number; training?: FlowMatchingOptions } = {},
@@ -76,10 +63,11 @@ export async function benchTimeToScore(
   const figures: ScoreFigure[] = [];
   for (const seconds of options.budgets ?? [30, 60, 120, 300]) {
     const model = await trainFlowMatching(density, { ...options.training, seconds, seed }, noopJobContext);
-    const field = await createModelField(model);
+    // Sampled as `eval` does: onnxruntime where it loads, the default solver.
+    const { field } = await createInferenceField(model);
     try {
       const started = performance.now();
-      const samples = sampleAtEnd(field, n, seed);
+      const samples = await sampleFlow(field, n, { seed });
       const sampleSeconds = (performance.now() - started) / 1000;
       const report = evaluateSamples(density, samples, { seed });
       figures.push({ seconds, steps: model.training.steps, score: report.score, tv: report.tv, sampleSeconds });
