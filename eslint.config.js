@@ -78,4 +78,34 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The Electron shell: electron, the engine, shared/ and the service; never another host or the UI.
+    files: ['main/electron/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/cli/**', '**/web/**', '**/renderer/**'], message: 'Hosts never import each other, nor the renderer.' },
+        ],
+      }],
+    },
+  },
+  {
+    // The preload runs sandboxed: at run time only `electron` exists; shared/ is bundled in.
+    files: ['main/electron/preload.ts', 'main/electron/preload-api.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: nodeBuiltins, message: 'A sandboxed preload has no Node built-ins.' },
+          { group: ['**/engine/**', '**/service/**', '**/cli/**', '**/web/**', '**/renderer/**'], message: 'The preload imports only electron and shared/.' },
+          { group: ['./*', '!./preload-api.js'], message: 'The preload imports only electron, shared/ and its API generator.' },
+          { group: ['sharp', 'onnxruntime-node', '@tensorflow/*', 'gifski', 'ws'], message: 'The preload imports only electron and shared/.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'process', message: 'A sandboxed preload must not read process (no process.env in the page).' },
+        { name: 'require', message: 'A sandboxed preload can require only electron: import it.' },
+        { name: 'Buffer', message: 'A sandboxed preload has no Buffer.' },
+      ],
+    },
+  },
 );

@@ -1,0 +1,74 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { app, dialog, shell, type BrowserWindow, type FileFilter, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import type { RequestPayload, ResponseValue } from '../../shared/ipc/contract.js';
+
+/** The channels the shell answers itself: they need native UI the engine process has not got. */
+export type HostChannel = 'dialog:open-image' | 'dialog:save-path' | 'shell:show-in-folder';
+
+export type HostHandlers = { readonly [C in HostChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
+
+export const hostChannels: ReadonlySet<string> = new Set<HostChannel>(['dialog:open-image', 'dialog:save-path', 'shell:show-in-folder']);
+
+export function isHostChannel(channel: string): channel is HostChannel {
+  return hostChannels.has(channel);
+}
+
+const imageExtensions = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'tif', 'tiff', 'svg'];
+
+const saveFilters: Readonly<Record<RequestPayload<'dialog:save-path'>['format'], { filter?: FileFilter; extension?: string }>> = {
+  gif: { filter: { name: 'GIF animation', extensions: ['gif'] }, extension: '.gif' },
+  mp4: { filter: { name: 'MP4 video', extensions: ['mp4'] }, extension: '.mp4' },
+  // PNG frames go into a folder: the name typed is the folder the engine creates.
+  png: {},
+  project: { filter: { name: 'FlowGIF project', extensions: ['flowgif'] }, extension: '.flowgif' },
+};
+
+export function createHostHandlers(window: () => BrowserWindow | undefined): HostHandlers {
+  // Dialogs open where the user last went; the first time, in Pictures.
+  let lastFolder: string | undefined;
+  const startFolder = (): string => lastFolder ?? app.getPath('pictures');
+  return {
+    'dialog:open-image': async () => {
+      const options: OpenDialogOptions = {
+        title: 'Open Image',
+        defaultPath: startFolder(),
+        properties: ['openFile'],
+        filters: [{ name: 'Images', extensions: imageExtensions }],
+      };
+      const owner = window();
+      const result = owner === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options);
+      const chosen = result.canceled ? undefined : result.filePaths[0];
+      if (chosen !== undefined) lastFolder = path.dirname(chosen);
+      return { path: chosen };
+    },
+    'dialog:save-path': async ({ defaultName, format }) => {
+      const { filter, extension } = saveFilters[format];
+      // A name, not a path: the renderer may not steer the dialog into another folder.
+      const name = path.basename(defaultName);
+      const options: SaveDialogOptions = {
+        title: format === 'project' ? 'Save Project' : format === 'png' ? 'Export PNG Frames to Folder' : 'Export',
+        defaultPath: path.join(startFolder(), name),
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+        ...(filter === undefined ? {} : { filters: [filter] }),
+      };
+      const owner = window();
+      const result = owner === undefined ? await dialog.showSaveDialog(options) : await dialog.showSaveDialog(owner, options);
+      if (result.canceled || result.filePath === undefined || result.filePath === '') return { path: undefined };
+      lastFolder = path.dirname(result.filePath);
+      // GTK's dialog does not add the filter's extension by itself.
+      const chosen = extension !== undefined && path.extname(result.filePath).toLowerCase() !== extension ? result.filePath + extension : result.filePath;
+      return { path: chosen };
+    },
+    'shell:show-in-folder': async ({ path: target }) => {
+      if (!path.isAbsolute(target)) return { shown: false };
+      try {
+        await fs.stat(target);
+      } catch {
+        return { shown: false };
+      }
+      shell.showItemInFolder(target);
+      return { shown: true };
+    },
+  };
+}

@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { JOB_EVENT_CHANNEL, requestChannels, type JobMessage } from '../../shared/ipc/contract.js';
+import { MENU_COMMAND_CHANNEL, menuCommands, type MenuCommand } from '../../shared/ipc/menu.js';
+import { createFlowGifApi, type Invoke, type Subscribe } from './preload-api.js';
+
+function fakeIpc() {
+  const invoked: Array<[string, unknown]> = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
+  const invoke: Invoke = async (channel, payload) => {
+    invoked.push([channel, payload]);
+    return { ok: true, value: { echoed: channel } };
+  };
+  const subscribe: Subscribe = (channel, listener) => {
+    const set = listeners.get(channel) ?? new Set();
+    set.add(listener);
+    listeners.set(channel, set);
+    return () => set.delete(listener);
+  };
+  const emit = (channel: string, payload: unknown) => listeners.get(channel)?.forEach((listener) => listener(payload));
+  return { invoked, listeners, invoke, subscribe, emit };
+}
+
+describe('createFlowGifApi', () => {
+  it('exposes one frozen object: invoke, the two event subscriptions, pathForFile', () => {
+    const ipc = fakeIpc();
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
+    assert.deepEqual(Object.keys(api).sort(), ['invoke', 'onDidJobEvent', 'onDidMenuCommand', 'pathForFile']);
+    assert.ok(Object.isFrozen(api));
+  });
+
+  it('forwards exactly the contract request channels', async () => {
+    const ipc = fakeIpc();
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
+    for (const channel of requestChannels) {
+      const result = await api.invoke(channel, {} as never);
+      assert.deepEqual(result, { ok: true, value: { echoed: channel } });
+    }
+    assert.deepEqual(
+      ipc.invoked.map(([channel]) => channel),
+      [...requestChannels],
+    );
+    for (const channel of [JOB_EVENT_CHANNEL, MENU_COMMAND_CHANNEL, 'app:quit', 'ELECTRON_BROWSER_REQUIRE', '', 42, undefined]) {
+      const result = await api.invoke(channel as never, {} as never);
+      assert.equal(result.ok, false, String(channel));
+      if (!result.ok) assert.equal(result.error.code, 'IPC_INVALID');
+    }
+    assert.equal(ipc.invoked.length, requestChannels.length, 'refused channels never reach ipcRenderer');
+  });
+
+  it('turns a rejected invoke into a Result instead of throwing', async () => {
+    const api = createFlowGifApi(
+      () => Promise.reject(new Error("No handler registered for 'app:info'")),
+      fakeIpc().subscribe,
+      () => '',
+    );
+    const result = await api.invoke('app:info', {});
+    assert.equal(result.ok, false);
+    if (!result.ok) assert.match(result.error.message, /No handler/);
+  });
+
+  it('delivers job events and menu commands as payloads only, and unsubscribes', () => {
+    const ipc = fakeIpc();
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
+    const jobs: JobMessage[] = [];
+    const commands: MenuCommand[] = [];
+    const offJobs = api.onDidJobEvent((message) => jobs.push(message));
+    const offMenu = api.onDidMenuCommand((command) => commands.push(command));
+    const message: JobMessage = { jobId: 'j1', kind: 'export', type: 'cancelled' };
+    ipc.emit(JOB_EVENT_CHANNEL, message);
+    for (const command of menuCommands) ipc.emit(MENU_COMMAND_CHANNEL, command);
+    ipc.emit(MENU_COMMAND_CHANNEL, 'rm -rf');
+    assert.deepEqual(jobs, [message]);
+    assert.deepEqual(commands, [...menuCommands]);
+    offJobs();
+    offMenu();
+    assert.equal(ipc.listeners.get(JOB_EVENT_CHANNEL)?.size, 0);
+    assert.equal(ipc.listeners.get(MENU_COMMAND_CHANNEL)?.size, 0);
+    assert.deepEqual([...ipc.listeners.keys()].sort(), [JOB_EVENT_CHANNEL, MENU_COMMAND_CHANNEL].sort());
+  });
+
+  it('gives a path for real files and undefined otherwise', () => {
+    const ipc = fakeIpc();
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, (file) => {
+      if ('name' in file) return `/home/me/${String(file.name)}`;
+      if ('blob' in file) return '';
+      throw new TypeError('not a File');
+    });
+    assert.equal(api.pathForFile({ name: 'cat.png' }), '/home/me/cat.png');
+    assert.equal(api.pathForFile({ blob: true }), undefined);
+    assert.equal(api.pathForFile({}), undefined);
+  });
+});
+
+describe('preload.cjs bundle', () => {
+  const bundle = path.join(path.dirname(fileURLToPath(import.meta.url)), 'preload.cjs');
+  it('requires nothing but electron and carries the contract channels', (t) => {
+    if (!existsSync(bundle)) {
+      t.skip('dist/main/electron/preload.cjs not built: run `node main/electron/build-preload.mjs` after `tsc -b`');
+      return;
+    }
+    const text = readFileSync(bundle, 'utf8');
+    const required = [...text.matchAll(/\brequire\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map((match) => match[1]);
+    assert.deepEqual([...new Set(required)], ['electron']);
+    for (const channel of requestChannels) assert.ok(text.includes(`"${channel}"`), channel);
+    assert.match(text, /exposeInMainWorld\("flowgif"/);
+    assert.doesNotMatch(text, /process\.env/);
+  });
+});

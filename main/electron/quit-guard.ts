@@ -1,0 +1,63 @@
+import { app, dialog, type BrowserWindow } from 'electron';
+import type { ServiceHost } from './service-host.js';
+
+/**
+ * Quitting (or closing the window) mid-export asks first, as Kap does; once the user agrees,
+ * jobs are cancelled through the engine so encoders remove their temp files before it stops.
+ */
+export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform = process.platform): (window: BrowserWindow) => void {
+  let confirmed = false;
+  let stopped = false;
+  let stopping = false;
+
+  const askToStopExports = async (window: BrowserWindow | undefined): Promise<boolean> => {
+    const exports = service.activeJobs('export');
+    if (exports.length === 0 || confirmed) return true;
+    const options = {
+      type: 'warning' as const,
+      buttons: ['Stop Export and Quit', 'Keep Exporting'],
+      defaultId: 1,
+      cancelId: 1,
+      message: exports.length === 1 ? 'An export is still running.' : `${exports.length} exports are still running.`,
+      detail: 'Quitting now cancels it, and the unfinished file is deleted.',
+    };
+    const answer = window === undefined || window.isDestroyed() ? await dialog.showMessageBox(options) : await dialog.showMessageBox(window, options);
+    confirmed = answer.response === 0;
+    return confirmed;
+  };
+
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    if (stopping) return;
+    stopping = true;
+    void (async () => {
+      try {
+        if (!(await askToStopExports(undefined))) return;
+        await service.stop();
+        stopped = true;
+        app.quit();
+      } finally {
+        stopping = false;
+      }
+    })();
+  });
+
+  return (window) => {
+    let agreedToClose = false;
+    window.on('close', (event) => {
+      if (stopped || confirmed || agreedToClose || service.activeJobs('export').length === 0) return;
+      event.preventDefault();
+      void askToStopExports(window).then(async (agreed) => {
+        if (!agreed) return;
+        agreedToClose = true;
+        // macOS keeps running without windows: cancel the exports; the engine stays for later.
+        if (platform === 'darwin') {
+          confirmed = false;
+          await Promise.all(service.activeJobs('export').map((job) => service.request('job:cancel', { jobId: job.jobId })));
+        }
+        if (!window.isDestroyed()) window.close();
+      });
+    });
+  };
+}
