@@ -16,15 +16,19 @@ export function registerAppScheme(): void {
 
 /** Serves rootDir (dist/renderer) on app://flowgif/ in this session; nothing else is reachable. */
 export function serveAppProtocol(session: Session, rootDir: string): void {
+  const inArchive = /\.asar([\\/]|$)/.test(rootDir);
   session.protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method not allowed');
     const asset = resolveAppAsset(rootDir, request.url);
     if (!asset.ok) return refuse(asset.status, asset.reason);
     try {
-      // A symlink inside the UI folder must not lead outside it.
-      const [realRoot, realFile] = await Promise.all([realpath(rootDir), realpath(asset.file)]);
-      if (!isInside(realRoot, realFile)) return refuse(403, 'outside the UI folder');
-      const body = await fs.promises.readFile(realFile);
+      // A symlink inside the UI folder must not lead outside it. Inside app.asar there are no
+      // links to follow out, and realpath's asar support is not something to bet the UI on.
+      if (!inArchive) {
+        const [realRoot, realFile] = await Promise.all([realpath(rootDir), realpath(asset.file)]);
+        if (!isInside(realRoot, realFile)) return refuse(403, 'outside the UI folder');
+      }
+      const body = await fs.promises.readFile(asset.file);
       return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: assetHeaders(asset.mimeType) });
     } catch {
       return refuse(404, 'not found');
@@ -36,7 +40,6 @@ function refuse(status: number, reason: string): Response {
   return new Response(reason, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
 }
 
-/** The callback form: Electron's asar layer patches it, so packaged (app.asar) paths resolve. */
 function realpath(file: string): Promise<string> {
   return new Promise((resolve, reject) => fs.realpath(file, (error, resolved) => (error ? reject(error) : resolve(resolved))));
 }

@@ -64,9 +64,11 @@ export class ServiceHost {
    * delete their temp files, then stops the process.
    */
   async stop(graceMs = 5000): Promise<void> {
-    const jobs = this.#jobs.active();
-    await Promise.all(jobs.map((job) => this.request('job:cancel', { jobId: job.jobId })));
     const deadline = Date.now() + graceMs;
+    const jobs = this.#jobs.active();
+    // A hung engine must not keep the app from quitting: the deadline bounds the answers too.
+    const cancels = Promise.all(jobs.map((job) => this.request('job:cancel', { jobId: job.jobId })));
+    await Promise.race([cancels, new Promise((resolve) => setTimeout(resolve, graceMs))]);
     while (this.#jobs.active().length > 0 && this.#child !== undefined && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
