@@ -50,6 +50,8 @@ function start(): void {
     entry: workerEntry,
     resourcesDir,
     tempDir,
+    dataDir: app.getPath('userData'),
+    version: app.getVersion(),
     logFile: path.join(app.getPath('logs'), 'engine.log'),
     onJobMessage: (message) => {
       if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(JOB_EVENT_CHANNEL, message);

@@ -12,6 +12,9 @@ export interface ServiceHostOptions {
   readonly resourcesDir: string;
   /** The engine's own temp folder (ORT writes .ses and debug logs into TMPDIR). */
   readonly tempDir: string;
+  /** app.getPath('userData'): recent projects and the like. */
+  readonly dataDir: string;
+  readonly version: string;
   readonly logFile: string;
   /** Every job event, already validated. */
   readonly onJobMessage: (message: JobMessage) => void;
@@ -79,12 +82,24 @@ export class ServiceHost {
 
   #ensureChild(): UtilityProcess {
     if (this.#child !== undefined) return this.#child;
-    const { entry, resourcesDir, tempDir, logFile } = this.#options;
+    const { entry, resourcesDir, tempDir, dataDir, version, logFile } = this.#options;
     fs.mkdirSync(tempDir, { recursive: true });
-    const child = utilityProcess.fork(entry, [`--resources-dir=${resourcesDir}`], {
+    // Told twice on purpose: argv for the worker to parse, TMPDIR for libraries (ORT) that read it.
+    const args = ['--host=electron', `--resources-dir=${resourcesDir}`, `--data-dir=${dataDir}`, `--temp-dir=${tempDir}`, `--version=${version}`];
+    const child = utilityProcess.fork(entry, args, {
       serviceName: 'FlowGIF engine',
       stdio: 'pipe',
-      env: { ...process.env, FLOWGIF_RESOURCES_DIR: resourcesDir, FLOWGIF_HOST: 'electron', TMPDIR: tempDir, TMP: tempDir, TEMP: tempDir },
+      env: {
+        ...process.env,
+        FLOWGIF_HOST: 'electron',
+        FLOWGIF_RESOURCES_DIR: resourcesDir,
+        FLOWGIF_DATA_DIR: dataDir,
+        FLOWGIF_TEMP_DIR: tempDir,
+        FLOWGIF_VERSION: version,
+        TMPDIR: tempDir,
+        TMP: tempDir,
+        TEMP: tempDir,
+      },
     });
     const log = fs.createWriteStream(logFile, { flags: 'a' });
     log.on('error', () => {
