@@ -68,7 +68,30 @@ export default tseslint.config(
     },
   },
   {
-    files: ['main/cli/**/*.ts', 'main/web/**/*.ts', 'main/bench/**/*.ts'],
+    // The engine service runs under every host (utility process, forked worker, tests).
+    files: ['main/service/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*'], message: 'The service runs in plain Node (a utilityProcess is Node too): no electron.' },
+          { group: ['**/cli/**', '**/web/**', '**/electron/**', '**/renderer/**'], message: 'The service must not import a host or the renderer.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/web/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*'], message: 'The web host runs in plain Node: no electron.' },
+          { group: ['**/electron/**', '**/cli/**', '**/renderer/**'], message: 'Hosts never import each other; the web host serves the built renderer, it does not import it.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['main/cli/**/*.ts', 'main/bench/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [

@@ -10,6 +10,7 @@ import { resolveRenderSettings, renderLimits, type RenderSettings } from '../ren
 import type { ModelBounds } from '../render/view.js';
 import type {
   JobMessage,
+  ProjectData,
   RequestChannel,
   RequestPayload,
   ResponseValue,
@@ -192,7 +193,7 @@ const ExportDoneSchema = v.object({
   height: wholeAtLeast(1),
 });
 
-const ProjectDataSchema = v.object({
+const ProjectDataSchema: v.GenericSchema<unknown, ProjectData> = v.object({
   version: v.literal(1),
   image: v.object({ name: v.string(), path: orUndefined(v.string()) }),
   density: DensitySettingsSchema,
@@ -307,6 +308,11 @@ export function validateResult<C extends RequestChannel>(channel: C, result: unk
   }
   if ((result as { ok: boolean }).ok) return { ok: true, value: validateResponse(channel, (result as { value?: unknown }).value) };
   return { ok: false, error: parse(SerializedErrorSchema, (result as { error?: unknown }).error, `${String(channel)} error`) };
+}
+
+/** A .flowgif file's content, as read from disk by the engine. */
+export function validateProjectData(value: unknown): ProjectData {
+  return parse(ProjectDataSchema, value, 'project');
 }
 
 export function validateError(error: unknown): SerializedError {

@@ -1,0 +1,217 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ExportDone, ImageInfo, ProjectData, TrainDone, TrajectoryData } from '../../shared/ipc/contract.js';
+import { resolveRenderSettings } from '../../shared/render/render-settings.js';
+import { bundledSamplesDir } from '../engine/image/samples.js';
+import { loadBackend } from '../engine/train/backend.js';
+import { EngineService } from './engine-service.js';
+import { JobWatcher, ok } from './job-watcher.test-util.js';
+
+let root: string;
+let service: EngineService;
+let watcher: JobWatcher;
+let heart: ImageInfo;
+let trained: TrainDone;
+const bugs: unknown[] = [];
+
+/** Tiny renders: a few hundred particles, five frames. */
+const smallSettings = resolveRenderSettings({ size: 48, particles: 300, timeline: { durationSeconds: 0.5, fps: 10 } });
+
+before(async () => {
+  root = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-service-'));
+  service = new EngineService({
+    host: 'web',
+    dataDir: path.join(root, 'data'),
+    samplesDir: bundledSamplesDir(),
+    tempDir: path.join(root, 'temp'),
+    snapshotSeconds: 0.5,
+    logBug: (error) => bugs.push(error),
+  });
+  watcher = new JobWatcher(service);
+  heart = await ok(service, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
+});
+
+after(async () => {
+  await service.dispose();
+  await fs.rm(root, { recursive: true, force: true });
+  assert.deepEqual(bugs, [], 'no unexpected errors were logged');
+});
+
+test('app:info: host, backend, bundled samples, no recent projects yet', async () => {
+  const info = await ok(service, 'app:info', {});
+  assert.equal(info.host, 'web');
+  assert.match(info.version, /^\d+\.\d+\.\d+/);
+  assert.ok(info.backend.name.length > 0 && info.backend.label.length > 0);
+  assert.equal(info.samples[0]?.name, 'flowgif-mark.png');
+  assert.ok(info.samples.some((s) => s.name === 'heart.png' && s.title === 'Heart'));
+  assert.ok(path.isAbsolute(info.defaultExportFolder));
+  assert.deepEqual(info.recentProjects, []);
+});
+
+test('image:open: a sample becomes ImageInfo with its density as a picture', async () => {
+  assert.equal(heart.name, 'heart.png');
+  assert.equal(heart.path, path.join(bundledSamplesDir(), 'heart.png'));
+  assert.ok(heart.originalWidth > 0 && heart.originalHeight > 0);
+  assert.equal(Math.max(heart.bounds.xMax, heart.bounds.yMax), 4);
+  assert.deepEqual(heart.density, { invert: false, threshold: 0 });
+  const { width, height, rgba } = heart.densityPreview;
+  assert.equal(rgba.length, 4 * width * height);
+  assert.ok(rgba.some((v, i) => i % 4 === 0 && v < 128), 'mass shows dark');
+  assert.ok(rgba.some((v, i) => i % 4 === 0 && v === 255), 'empty space shows white');
+});
+
+test('image:open refuses bad input with the right code', async () => {
+  const code = async (payload: unknown): Promise<string | undefined> => {
+    const result = await service.invoke('image:open', payload as never);
+    assert.equal(result.ok, false);
+    return result.ok ? undefined : result.error.code;
+  };
+  assert.match((await code({ source: { kind: 'bytes', name: 'junk.png', bytes: new TextEncoder().encode('not a picture at all') } }))!, /^IMAGE_/);
+  assert.equal(await code({ source: { kind: 'bytes', name: 'empty.png', bytes: new Uint8Array(0) } }), 'IMAGE_EMPTY');
+  assert.equal(await code({ source: { kind: 'path', path: path.join(root, 'missing.png') } }), 'IMAGE_NOT_FOUND');
+  assert.equal(await code({ source: { kind: 'path', path: 'relative.png' } }), 'INVALID_ARGUMENT');
+  assert.equal(await code({ source: { kind: 'sample', name: 'nope.png' } }), 'NOT_FOUND');
+  assert.equal(await code({ source: { kind: 'sample', name: '../package.json' } }), 'IPC_INVALID');
+  assert.equal(await code({ source: { kind: 'bytes', name: 'x.png', bytes: [1, 2, 3] } }), 'IPC_INVALID');
+  const dialog = await service.invoke('dialog:open-image', {});
+  assert.ok(!dialog.ok && dialog.error.code === 'HOST_UNSUPPORTED');
+});
+
+test('preview of the exact flow: progress, then a trajectory of the requested shape', async () => {
+  const { jobId } = await ok(service, 'preview:start', { flow: { kind: 'exact', imageId: heart.imageId }, particles: 400, seed: 1 });
+  const data = await watcher.done<TrajectoryData>(jobId);
+  const levels = data.times.length;
+  assert.ok(levels >= 2 && data.times[0] === 0 && data.times[levels - 1] === 1);
+  assert.equal(data.particles, 400);
+  assert.equal(data.positions.length, levels * 400 * 2);
+  assert.equal(data.velocities.length, levels * 400 * 2);
+  assert.equal(data.imageColours.length, 400 * 4);
+  assert.deepEqual(data.bounds, heart.bounds);
+  const messages = watcher.messages(jobId);
+  assert.ok(messages.some((m) => m.type === 'progress'));
+  assert.equal(messages.at(-1)?.type, 'done');
+  assert.deepEqual(service.runningJobs(), []);
+  const stale = await service.invoke('preview:start', { flow: { kind: 'model', modelId: 'no-such-model' }, particles: 10, seed: 0 });
+  assert.ok(!stale.ok && stale.error.code === 'NOT_FOUND');
+});
+
+test('training: progress, live samples, done; one training at a time', async () => {
+  const { jobId } = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
+  const second = await service.invoke('train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
+  assert.ok(!second.ok && second.error.code === 'INVALID_ARGUMENT' && /already running/.test(second.error.message));
+  trained = await watcher.done<TrainDone>(jobId);
+  assert.equal(trained.method, 'fm');
+  assert.ok(trained.steps > 0 && Number.isFinite(trained.finalLoss));
+  const messages = watcher.messages(jobId);
+  const progress = messages.filter((m) => m.type === 'progress');
+  assert.ok(progress.length >= 2);
+  assert.ok(progress.some((m) => m.type === 'progress' && m.progress.stage === 'train' && m.progress.metrics?.['loss'] !== undefined));
+  const samples = messages.filter((m) => m.type === 'samples');
+  assert.ok(samples.length >= 1, 'a sample cloud every 0.5 s of a 2 s training');
+  for (const m of samples) assert.ok(m.type === 'samples' && m.points.length === 3000 * 2 && m.points.every(Number.isFinite));
+  // Saved in the app's temp folder as it finished.
+  assert.ok((await fs.readdir(path.join(root, 'temp', 'models'))).includes(`${trained.modelId}.flow`));
+});
+
+test('the trained model previews, estimates and exports a small GIF', async () => {
+  const flow = { kind: 'model', modelId: trained.modelId } as const;
+  const { jobId } = await ok(service, 'preview:start', { flow, particles: 300, seed: 2 });
+  const data = await watcher.done<TrajectoryData>(jobId);
+  assert.equal(data.positions.length, data.times.length * 300 * 2);
+  assert.ok(data.positions.every(Number.isFinite));
+
+  const estimate = await ok(service, 'export:estimate', { flow, format: 'gif', settings: smallSettings });
+  assert.ok(estimate.bytes > 0 && estimate.lowBytes <= estimate.bytes && estimate.bytes <= estimate.highBytes);
+
+  const outputPath = path.join(root, 'out.gif');
+  const started = await ok(service, 'export:start', { flow, format: 'gif', outputPath, settings: smallSettings });
+  const done = await watcher.done<ExportDone>(started.jobId);
+  assert.equal(done.outputPath, outputPath);
+  assert.equal(done.frames, 5);
+  assert.equal(Math.max(done.width, done.height), 48);
+  assert.equal((await fs.stat(outputPath)).size, done.sizeBytes);
+  assert.ok(watcher.messages(started.jobId).some((m) => m.type === 'progress' && m.progress.stage === 'encode'));
+});
+
+test('export to a folder that cannot be written fails at once with OUTPUT_UNWRITABLE', async () => {
+  const result = await service.invoke('export:start', {
+    flow: { kind: 'exact', imageId: heart.imageId },
+    format: 'gif',
+    outputPath: path.join(root, 'no', 'such', 'folder', 'a.gif'),
+    settings: smallSettings,
+  });
+  assert.ok(!result.ok && result.error.code === 'OUTPUT_UNWRITABLE', JSON.stringify(result));
+});
+
+test('cancelling a training: a cancelled message, not failed; no job, tensor or file left', async () => {
+  const { tf } = await loadBackend();
+  const tensorsBefore = tf.memory().numTensors;
+  const modelsBefore = await fs.readdir(path.join(root, 'temp', 'models'));
+  const { jobId } = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 600, seed: 3 });
+  await watcher.next(jobId, (m) => m.type === 'progress' && m.progress.stage === 'train');
+  assert.deepEqual(service.runningJobs('train'), [jobId]);
+  assert.deepEqual(await ok(service, 'job:cancel', { jobId }), { cancelled: true });
+  const end = await watcher.ended(jobId);
+  assert.equal(end.type, 'cancelled');
+  assert.equal(watcher.messages(jobId).at(-1), end, 'nothing after the end');
+  assert.deepEqual(service.runningJobs(), []);
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  assert.deepEqual(await fs.readdir(path.join(root, 'temp', 'models')), modelsBefore);
+  assert.deepEqual(await ok(service, 'job:cancel', { jobId }), { cancelled: false });
+});
+
+test('project save → open: the same project, the model beside it, the recent list updated', async () => {
+  const projectPath = path.join(root, 'projects', 'heart');
+  await fs.mkdir(path.dirname(projectPath));
+  const project: ProjectData = {
+    version: 1,
+    image: { name: heart.name, path: heart.path },
+    density: heart.density,
+    settings: smallSettings,
+    training: { method: 'fm', seconds: 2, seed: 1 },
+    modelPath: undefined,
+  };
+  const saved = await ok(service, 'project:save', { path: projectPath, project, modelId: trained.modelId });
+  assert.equal(saved.path, `${projectPath}.flowgif`);
+  const onDisk = JSON.parse(await fs.readFile(saved.path, 'utf8')) as ProjectData;
+  assert.equal(onDisk.modelPath, 'heart.flow', 'stored relative to the project');
+  assert.equal(onDisk.image.path, heart.path, 'a picture elsewhere keeps its absolute path');
+
+  const opened = await ok(service, 'project:open', { path: saved.path });
+  assert.deepEqual(opened.project, { ...project, modelPath: path.join(path.dirname(projectPath), 'heart.flow') });
+  assert.equal(opened.image.path, heart.path);
+  assert.deepEqual(opened.image.densityPreview.rgba, heart.densityPreview.rgba);
+  assert.ok(opened.modelId !== undefined && opened.modelId !== trained.modelId);
+  const { jobId } = await ok(service, 'preview:start', { flow: { kind: 'model', modelId: opened.modelId }, particles: 50, seed: 0 });
+  await watcher.done(jobId);
+  assert.deepEqual((await ok(service, 'app:info', {})).recentProjects, [saved.path]);
+
+  const bad = path.join(root, 'projects', 'bad.flowgif');
+  await fs.writeFile(bad, '{"version": 2}');
+  const refused = await service.invoke('project:open', { path: bad });
+  assert.ok(!refused.ok && refused.error.code === 'INVALID_ARGUMENT' && /version/.test(refused.error.message));
+});
+
+test('a project of an uploaded picture writes the picture beside it, so it reopens', async () => {
+  const bytes = await fs.readFile(path.join(bundledSamplesDir(), 'star.jpg'));
+  const star = await ok(service, 'image:open', { source: { kind: 'bytes', name: 'star.jpg', bytes }, density: { threshold: 10 } });
+  assert.equal(star.path, undefined);
+  assert.equal(star.density.threshold, 10);
+  const project: ProjectData = {
+    version: 1,
+    image: { name: 'star.jpg', path: undefined },
+    density: star.density,
+    settings: smallSettings,
+    training: { method: 'fm', seconds: 5, seed: 0 },
+    modelPath: undefined,
+  };
+  const projectPath = path.join(root, 'projects', 'star.flowgif');
+  await ok(service, 'project:save', { path: projectPath, project });
+  const opened = await ok(service, 'project:open', { path: projectPath });
+  assert.equal(opened.image.path, path.join(root, 'projects', 'star-star.jpg'));
+  assert.equal(opened.modelId, undefined);
+  assert.deepEqual(opened.image.densityPreview.rgba, star.densityPreview.rgba);
+});

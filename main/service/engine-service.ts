@@ -1,0 +1,440 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FlowGifError, isFlowGifError, serializeError } from '../../shared/errors.js';
+import type {
+  AppInfo,
+  FlowGifApi,
+  FlowRef,
+  ImageInfo,
+  JobKind,
+  JobMessage,
+  ModelId,
+  RequestChannel,
+  RequestPayload,
+  ResponseValue,
+  Result,
+} from '../../shared/ipc/contract.js';
+import { validateJobMessage, validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
+import { noopJobContext, type CancelSignal, type JobContext } from '../../shared/job.js';
+import type { EncoderPaths } from '../engine/encode/find-encoders.js';
+import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
+import { sampleFlow } from '../engine/flow/sample-flow.js';
+import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
+import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
+import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
+import { estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
+import { trainDensity } from '../engine/pipeline/train-flow.js';
+import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
+import { assertWritableFolder } from '../engine/project/write-atomic.js';
+import { createInferenceField } from '../engine/render/ort-field.js';
+import { computeTrajectory } from '../engine/render/trajectory.js';
+import { loadBackend } from '../engine/train/backend.js';
+import { createModelField } from '../engine/train/model-field.js';
+import type { TrainedModel } from '../engine/train/trained-model.js';
+import { JobRunner } from './job-runner.js';
+import { PROJECT_EXTENSION, readProject, RecentProjects, saveProject } from './project-files.js';
+import { listSamples } from './samples-list.js';
+import { imageInfo, trajectoryData } from './wire-data.js';
+
+export interface EngineServiceOptions {
+  readonly host: 'electron' | 'web';
+  /** The app's data folder: the recent-projects list lives here. */
+  readonly dataDir: string;
+  /** Bundled sample pictures (resources/samples, or a packaged app's own). */
+  readonly samplesDir: string;
+  /** The app's temp folder: trained models are saved here as they finish, so none is lost. */
+  readonly tempDir: string;
+  /** Default: this checkout's package.json version. */
+  readonly version?: string;
+  /** Default: ~/Pictures/FlowGIF (or ~/FlowGIF without a Pictures folder). */
+  readonly defaultExportFolder?: string;
+  readonly encoders?: EncoderPaths;
+  /** Seconds between the live sample clouds of a training; default the trainers' (3 s). */
+  readonly snapshotSeconds?: number;
+  /** Where bugs (errors that are not FlowGifErrors) are logged with their stacks. */
+  readonly logBug?: (error: unknown) => void;
+}
+
+interface OpenImage {
+  readonly density: ImageDensity;
+  readonly name: string;
+  readonly path: string | undefined;
+  /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
+  readonly bytes: Uint8Array | undefined;
+  exact: Promise<ExactFlow> | undefined;
+}
+
+interface StoredModel {
+  readonly model: TrainedModel;
+  readonly density: ImageDensity;
+  readonly file: string;
+  readonly imageId: string | undefined;
+}
+
+/** Points of the live sample cloud during training, and the seed that keeps them comparable. */
+const SNAPSHOT_POINTS = 3000;
+const SNAPSHOT_SEED = 0;
+/** Opened images and models kept in memory; older ones are dropped (models stay on disk). */
+const MAX_IMAGES = 8;
+const MAX_MODELS = 8;
+
+const neverAborted: CancelSignal = noopJobContext.signal;
+
+type Handlers = { readonly [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
+
+/**
+ * Every request of the contract answered by the engine pipeline: the one object the worker
+ * process, the web host and tests talk to. Requests return Results and never throw; long work
+ * returns a job id and speaks JobMessages to the subscribers.
+ */
+export class EngineService implements FlowGifApi {
+  readonly #options: EngineServiceOptions;
+  readonly #listeners = new Set<(message: JobMessage) => void>();
+  readonly #jobs: JobRunner;
+  readonly #images = new Map<string, OpenImage>();
+  readonly #models = new Map<ModelId, StoredModel>();
+  readonly #recent: RecentProjects;
+  readonly #modelsDir: string;
+  readonly #logBug: (error: unknown) => void;
+  #disposed = false;
+
+  constructor(options: EngineServiceOptions) {
+    this.#options = options;
+    this.#logBug = options.logBug ?? ((error) => console.error('FlowGIF engine bug:', error));
+    this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug);
+    this.#recent = new RecentProjects(options.dataDir);
+    this.#modelsDir = path.join(options.tempDir, 'models');
+  }
+
+  async invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
+    try {
+      if (this.#disposed) throw new FlowGifError('INVALID_ARGUMENT', 'The FlowGIF engine has shut down.');
+      const valid = validateRequest(channel, payload);
+      const handler = this.#handlers[channel] as (payload: RequestPayload<C>) => Promise<ResponseValue<C>>;
+      // Checked here too, so a reply that drifts from the contract fails at its source.
+      return { ok: true, value: validateResponse(channel, await handler(valid)) };
+    } catch (error) {
+      if (!isFlowGifError(error)) this.#logBug(error);
+      return { ok: false, error: serializeError(error) };
+    }
+  }
+
+  onDidJobEvent(listener: (message: JobMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Running job ids, for hosts that ask before quitting, and for tests. */
+  runningJobs(kind?: JobKind): string[] {
+    return this.#jobs.running(kind);
+  }
+
+  /** Cancels every job, waits for each to report its end, and frees the exact flows. */
+  async dispose(): Promise<void> {
+    this.#disposed = true;
+    await this.#jobs.cancelAll();
+    for (const image of this.#images.values()) void image.exact?.then((flow) => flow.dispose(), () => {});
+    this.#images.clear();
+    this.#models.clear();
+  }
+
+  #emit(message: JobMessage): void {
+    let checked: JobMessage;
+    try {
+      checked = validateJobMessage(message);
+    } catch (error) {
+      this.#logBug(error);
+      checked = { jobId: message.jobId, kind: message.kind, type: 'failed', error: serializeError(error) };
+    }
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(checked);
+      } catch (error) {
+        this.#logBug(error);
+      }
+    }
+  }
+
+  readonly #handlers: Handlers = {
+    'app:info': () => this.#appInfo(),
+    'image:open': (p) => this.#openImage(p.source, p.density ?? {}),
+    'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, p.particles, p.seed) }),
+    'train:start': async (p) => ({ jobId: this.#startTraining(p) }),
+    'job:cancel': async (p) => ({ cancelled: this.#jobs.cancel(p.jobId) }),
+    'export:estimate': async (p) => {
+      const estimate = await this.#withFlow(p.flow, noopJobContext, (flow) => estimateRenderSize(flow, p.format, p.settings, noopJobContext));
+      return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
+    },
+    'export:start': async (p) => ({ jobId: await this.#startExport(p) }),
+    'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId),
+    'project:open': (p) => this.#openProject(p.path),
+    'dialog:open-image': () => hostOnly('dialog:open-image'),
+    'dialog:save-path': () => hostOnly('dialog:save-path'),
+    'shell:show-in-folder': () => hostOnly('shell:show-in-folder'),
+  };
+
+  async #appInfo(): Promise<AppInfo> {
+    const backend = await loadBackend();
+    return {
+      version: this.#options.version ?? packageVersion(),
+      host: this.#options.host,
+      backend: { name: backend.name, label: backend.label, gpu: backend.gpu },
+      samples: await listSamples(this.#options.samplesDir),
+      defaultExportFolder: this.#options.defaultExportFolder ?? defaultExportFolder(),
+      recentProjects: await this.#recent.list(),
+    };
+  }
+
+  async #openImage(source: RequestPayload<'image:open'>['source'], settings: Partial<{ invert: boolean; threshold: number }>): Promise<ImageInfo> {
+    const options: Partial<DensityOptions> = {
+      ...(settings.invert === undefined ? {} : { invert: settings.invert }),
+      ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }),
+    };
+    let density: ImageDensity;
+    let file: string | undefined;
+    let name: string;
+    let bytes: Uint8Array | undefined;
+    if (source.kind === 'bytes') {
+      name = source.name;
+      bytes = source.bytes;
+      density = await densityFromBytes(bytes, name, options);
+    } else {
+      file = source.kind === 'path' ? absolute(source.path, 'image path') : await this.#samplePath(source.name);
+      name = path.basename(file);
+      density = await loadDensity(file, options);
+    }
+    return this.#addImage({ density, name, path: file, bytes, exact: undefined });
+  }
+
+  #addImage(image: OpenImage): ImageInfo {
+    const imageId = randomUUID();
+    this.#images.set(imageId, image);
+    for (const [id, old] of this.#images) {
+      if (this.#images.size <= MAX_IMAGES) break;
+      this.#images.delete(id);
+      void old.exact?.then((flow) => flow.dispose(), () => {});
+    }
+    return imageInfo(imageId, image.density, image.path, image.name);
+  }
+
+  async #samplePath(name: string): Promise<string> {
+    const samples = await listSamples(this.#options.samplesDir);
+    // Only listed names: the name never becomes a path the caller chose.
+    if (!samples.some((s) => s.name === name)) {
+      throw new FlowGifError('NOT_FOUND', `There is no bundled sample named ${name}.`, {
+        hint: `Samples: ${samples.map((s) => s.name).join(', ') || 'none installed'}.`,
+      });
+    }
+    return path.join(this.#options.samplesDir, name);
+  }
+
+  #image(imageId: string): OpenImage {
+    const image = this.#images.get(imageId);
+    if (image === undefined) {
+      throw new FlowGifError('NOT_FOUND', `Image ${imageId} is not open (it may have been closed to free memory).`, { hint: 'Open the picture again.' });
+    }
+    return image;
+  }
+
+  #model(modelId: ModelId): StoredModel {
+    const model = this.#models.get(modelId);
+    if (model === undefined) throw new FlowGifError('NOT_FOUND', `Model ${modelId} is not loaded.`, { hint: 'Train again or open the project that holds it.' });
+    return model;
+  }
+
+  /**
+   * An image's exact flow, built once and shared. It is built without the job's signal, so one
+   * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
+   */
+  #exactFlow(image: OpenImage, ctx: JobContext): Promise<ExactFlow> {
+    if (image.exact === undefined) {
+      const built = prepareExactFlow(image.density, {}, { signal: neverAborted, progress: ctx.progress });
+      image.exact = built;
+      built.catch(() => {
+        if (image.exact === built) image.exact = undefined;
+      });
+    }
+    return untilAborted(image.exact, ctx.signal);
+  }
+
+  /** The pipeline's view of a flow reference, for as long as `use` runs. */
+  async #withFlow<T>(ref: FlowRef, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
+    if (ref.kind === 'exact') {
+      const image = this.#image(ref.imageId);
+      const field = await this.#exactFlow(image, ctx);
+      return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
+    }
+    const stored = this.#model(ref.modelId);
+    const field = await createModelField(stored.model);
+    try {
+      return await use({ source: { kind: 'model', path: stored.file }, field, density: stored.density, model: stored.model });
+    } finally {
+      field.dispose();
+    }
+  }
+
+  #startPreview(ref: FlowRef, particles: number, seed: number): string {
+    // Looked up now, so a stale id fails the request rather than the job.
+    const source = ref.kind === 'exact' ? { image: this.#image(ref.imageId) } : { model: this.#model(ref.modelId) };
+    return this.#jobs.start('preview', async (ctx) => {
+      if (source.image !== undefined) {
+        const field = await this.#exactFlow(source.image, ctx);
+        return trajectoryData(await computeTrajectory(field, { particles, seed }, ctx), source.image.density);
+      }
+      const { model, density } = source.model!;
+      // onnxruntime: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm for inference.
+      const { field } = await createInferenceField(model, { tempDir: this.#options.tempDir });
+      try {
+        return trajectoryData(await computeTrajectory(field, { particles, seed }, ctx), density);
+      } finally {
+        field.dispose();
+      }
+    });
+  }
+
+  #startTraining(request: RequestPayload<'train:start'>): string {
+    const image = this.#image(request.imageId);
+    this.#jobs.assertNoneRunning('train', 'training');
+    return this.#jobs.start('train', async (ctx, job) => {
+      const model = await trainDensity(
+        image.density,
+        request.method,
+        {
+          seconds: request.seconds,
+          seed: request.seed,
+          ...(this.#options.snapshotSeconds === undefined ? {} : { snapshotSeconds: this.#options.snapshotSeconds }),
+          onSnapshot: async (snapshot) => {
+            const points = await snapshotSamples(snapshot, ctx.signal);
+            job.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step: snapshot.training.steps });
+          },
+        },
+        ctx,
+      );
+      const modelId = randomUUID();
+      const file = path.join(this.#modelsDir, `${modelId}.flow`);
+      ctx.progress({ stage: 'write', done: 0, total: 1 });
+      await fs.promises.mkdir(this.#modelsDir, { recursive: true });
+      await saveFlowFile(file, model, image.density);
+      ctx.progress({ stage: 'write', done: 1, total: 1 });
+      this.#addModel(modelId, { model, density: image.density, file, imageId: request.imageId });
+      const { steps, seconds, finalLoss, backend } = model.training;
+      return { modelId, method: model.method, steps, seconds, finalLoss, backend };
+    });
+  }
+
+  #addModel(modelId: ModelId, stored: StoredModel): void {
+    this.#models.set(modelId, stored);
+    for (const id of this.#models.keys()) {
+      if (this.#models.size <= MAX_MODELS) break;
+      this.#models.delete(id);
+    }
+  }
+
+  async #startExport(request: RequestPayload<'export:start'>): Promise<string> {
+    const outputPath = absolute(request.outputPath, 'output path');
+    if (request.flow.kind === 'exact') this.#image(request.flow.imageId);
+    else this.#model(request.flow.modelId);
+    // A bad destination fails the request in a moment, not the job after the particles are solved.
+    await assertWritableFolder(request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath);
+    const encoders = this.#options.encoders;
+    return this.#jobs.start('export', (ctx) =>
+      this.#withFlow(request.flow, ctx, async (flow) => {
+        const result = await renderToFile(flow, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
+        return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+      }),
+    );
+  }
+
+  async #saveProject(target: string, project: RequestPayload<'project:save'>['project'], modelId: ModelId | undefined): Promise<{ path: string }> {
+    let projectPath = absolute(target, 'project path');
+    if (path.extname(projectPath) === '') projectPath += PROJECT_EXTENSION;
+    const stored = modelId === undefined ? undefined : this.#model(modelId);
+    // The uploaded picture the project is about: the model's own, else the latest of that name.
+    const candidates = [stored?.imageId === undefined ? undefined : this.#images.get(stored.imageId), ...[...this.#images.values()].reverse()];
+    const upload = project.image.path === undefined ? candidates.find((i) => i?.bytes !== undefined && i.name === project.image.name) : undefined;
+    await saveProject(projectPath, project, {
+      ...(stored === undefined ? {} : { model: { model: stored.model, density: stored.density } }),
+      ...(upload?.bytes === undefined ? {} : { imageBytes: { name: upload.name, bytes: upload.bytes } }),
+    });
+    await this.#recent.add(projectPath);
+    return { path: projectPath };
+  }
+
+  async #openProject(target: string): Promise<ResponseValue<'project:open'>> {
+    const projectPath = absolute(target, 'project path');
+    const project = await readProject(projectPath);
+    const flowFile = project.modelPath === undefined ? undefined : await loadFlowFile(project.modelPath);
+    const densityOptions = { invert: project.density.invert, threshold: project.density.threshold };
+    let density: ImageDensity;
+    let imagePath = project.image.path;
+    try {
+      if (imagePath === undefined) throw new FlowGifError('IMAGE_NOT_FOUND', `The project ${projectPath} names no picture file.`, { file: projectPath });
+      density = await loadDensity(imagePath, densityOptions);
+    } catch (error) {
+      // The model carries the density it learned: enough to keep working without the picture.
+      if (!(isFlowGifError(error) && error.code === 'IMAGE_NOT_FOUND') || flowFile === undefined) throw error;
+      density = flowFile.density;
+      imagePath = undefined;
+    }
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined });
+    let modelId: ModelId | undefined;
+    if (flowFile !== undefined && project.modelPath !== undefined) {
+      modelId = randomUUID();
+      this.#addModel(modelId, { model: flowFile.model, density: flowFile.density, file: project.modelPath, imageId: image.imageId });
+    }
+    await this.#recent.add(projectPath);
+    return { project, image, modelId };
+  }
+}
+
+async function snapshotSamples(model: TrainedModel, signal: CancelSignal): Promise<Float32Array> {
+  const field = await createModelField(model);
+  try {
+    return Float32Array.from(await sampleFlow(field, SNAPSHOT_POINTS, { seed: SNAPSHOT_SEED }, { signal, progress: () => {} }));
+  } finally {
+    field.dispose();
+  }
+}
+
+/** Resolves as `promise` does, or rejects with the abort as soon as the signal fires. */
+function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/** Paths from the UI must be absolute: the worker's working folder means nothing to the user. */
+function absolute(file: string, what: string): string {
+  if (!path.isAbsolute(file)) throw new FlowGifError('INVALID_ARGUMENT', `The ${what} must be absolute, not ${file}.`, { file });
+  return path.normalize(file);
+}
+
+function hostOnly(channel: RequestChannel): never {
+  throw new FlowGifError('HOST_UNSUPPORTED', `${channel} is a feature of the desktop app; this host cannot offer it.`, {
+    hint: 'Type or paste a path instead.',
+  });
+}
+
+let cachedVersion: string | undefined;
+
+function packageVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  try {
+    // dist/main/service/ → the package root, in a checkout and inside app.asar alike.
+    const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    cachedVersion = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
+  } catch {
+    cachedVersion = '0.0.0';
+  }
+  return cachedVersion;
+}
+
+function defaultExportFolder(): string {
+  const pictures = path.join(os.homedir(), 'Pictures');
+  return path.join(fs.existsSync(pictures) ? pictures : os.homedir(), 'FlowGIF');
+}

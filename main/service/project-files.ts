@@ -1,0 +1,115 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { FlowGifError } from '../../shared/errors.js';
+import type { ProjectData } from '../../shared/ipc/contract.js';
+import { validateProjectData } from '../../shared/ipc/schemas.js';
+import type { ImageDensity } from '../engine/image/density.js';
+import { saveFlowFile } from '../engine/project/flow-file.js';
+import { writeFileAtomic } from '../engine/project/write-atomic.js';
+import type { TrainedModel } from '../engine/train/trained-model.js';
+
+export const PROJECT_EXTENSION = '.flowgif';
+
+/**
+ * Files beside the project are stored relative to it, so a folder holding a project, its
+ * model and its picture can be moved or shared whole; anything elsewhere keeps its absolute
+ * path, which survives moving the project alone.
+ */
+function storedPath(projectDir: string, target: string): string {
+  const relative = path.relative(projectDir, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return target;
+  return relative.split(path.sep).join('/');
+}
+
+function resolvedPath(projectDir: string, stored: string | undefined): string | undefined {
+  return stored === undefined ? undefined : path.resolve(projectDir, stored);
+}
+
+export interface ProjectExtras {
+  /** The trained model, written as PROJECT.flow beside the project. */
+  readonly model?: { readonly model: TrainedModel; readonly density: ImageDensity };
+  /** An uploaded picture that exists nowhere on disk, written beside the project so it reopens. */
+  readonly imageBytes?: { readonly name: string; readonly bytes: Uint8Array };
+}
+
+/** Writes the project (and its model and uploaded picture) atomically; returns what it stored, paths absolute. */
+export async function saveProject(projectPath: string, project: ProjectData, extras: ProjectExtras): Promise<ProjectData> {
+  const dir = path.dirname(projectPath);
+  const base = path.basename(projectPath, PROJECT_EXTENSION);
+  let modelPath = project.modelPath;
+  if (extras.model !== undefined) {
+    modelPath = path.join(dir, `${base}.flow`);
+    await saveFlowFile(modelPath, extras.model.model, extras.model.density);
+  }
+  let imagePath = project.image.path;
+  if (imagePath === undefined && extras.imageBytes !== undefined) {
+    imagePath = path.join(dir, `${base}-${path.basename(extras.imageBytes.name) || 'image'}`);
+    await writeFileAtomic(imagePath, extras.imageBytes.bytes);
+  }
+  const stored: ProjectData = {
+    ...project,
+    image: { name: project.image.name, path: imagePath === undefined ? undefined : storedPath(dir, imagePath) },
+    modelPath: modelPath === undefined ? undefined : storedPath(dir, modelPath),
+  };
+  await writeFileAtomic(projectPath, `${JSON.stringify(stored, null, 2)}\n`);
+  return { ...stored, image: { ...stored.image, path: imagePath }, modelPath };
+}
+
+/** Reads and validates a project; its paths come back absolute. */
+export async function readProject(projectPath: string): Promise<ProjectData> {
+  let text: string;
+  try {
+    text = await fs.readFile(projectPath, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new FlowGifError('NOT_FOUND', `Cannot open the project ${projectPath}${code === 'ENOENT' ? ': it does not exist' : ` (${code ?? 'unknown error'})`}.`, {
+      file: projectPath,
+      cause: error,
+    });
+  }
+  let project: ProjectData;
+  try {
+    project = validateProjectData(JSON.parse(text));
+  } catch (error) {
+    throw new FlowGifError('INVALID_ARGUMENT', `${projectPath} is not a FlowGIF project: ${error instanceof Error ? error.message : String(error)}`, {
+      file: projectPath,
+      hint: 'Open a .flowgif file saved by FlowGIF.',
+      cause: error,
+    });
+  }
+  const dir = path.dirname(projectPath);
+  return { ...project, image: { ...project.image, path: resolvedPath(dir, project.image.path) }, modelPath: resolvedPath(dir, project.modelPath) };
+}
+
+const MAX_RECENT = 10;
+
+/** Recently saved or opened projects, newest first, kept in the app's data folder. */
+export class RecentProjects {
+  readonly #file: string;
+  /** Adds run one after another, so two saves at once cannot drop each other's entry. */
+  #queue: Promise<void> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.#file = path.join(dataDir, 'recent-projects.json');
+  }
+
+  async list(): Promise<string[]> {
+    try {
+      const parsed: unknown = JSON.parse(await fs.readFile(this.#file, 'utf8'));
+      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : [];
+    } catch {
+      // A missing or damaged list is an empty one: it is a convenience, not data.
+      return [];
+    }
+  }
+
+  add(projectPath: string): Promise<void> {
+    const next = this.#queue.then(async () => {
+      const list = [projectPath, ...(await this.list()).filter((p) => p !== projectPath)].slice(0, MAX_RECENT);
+      await fs.mkdir(path.dirname(this.#file), { recursive: true });
+      await writeFileAtomic(this.#file, `${JSON.stringify(list, null, 2)}\n`);
+    });
+    this.#queue = next.catch(() => {});
+    return next;
+  }
+}

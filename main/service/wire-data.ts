@@ -1,0 +1,63 @@
+import type { ImageInfo, TrajectoryData } from '../../shared/ipc/contract.js';
+import type { ImageDensity } from '../engine/image/density.js';
+import { coloursAt } from '../engine/image/colour-lookup.js';
+import { modelBounds } from '../engine/image/mapping.js';
+import type { Trajectory } from '../engine/render/trajectory.js';
+
+/**
+ * The engine's objects packed as the contract's plain data: flat typed arrays that cross a
+ * process or a socket as raw bytes.
+ */
+
+/**
+ * The target density as a picture, mass dark on white. A square root lifts faint strokes so
+ * a threshold's effect is visible before it removes them.
+ */
+export function densityPreview(density: ImageDensity): ImageInfo['densityPreview'] {
+  const { width, height, probabilities } = density;
+  let max = 0;
+  for (const p of probabilities) if (p > max) max = p;
+  const rgba = new Uint8Array(4 * width * height);
+  for (let i = 0; i < probabilities.length; i++) {
+    const grey = max > 0 ? Math.round(255 * (1 - Math.sqrt(probabilities[i]! / max))) : 255;
+    rgba[4 * i] = grey;
+    rgba[4 * i + 1] = grey;
+    rgba[4 * i + 2] = grey;
+    rgba[4 * i + 3] = 255;
+  }
+  return { width, height, rgba };
+}
+
+export function imageInfo(imageId: string, density: ImageDensity, path: string | undefined, name: string): ImageInfo {
+  return {
+    imageId,
+    name,
+    path,
+    originalWidth: density.mapping.originalWidth,
+    originalHeight: density.mapping.originalHeight,
+    bounds: modelBounds(density.mapping),
+    density: { invert: density.options.invert, threshold: density.options.threshold },
+    densityPreview: densityPreview(density),
+  };
+}
+
+/** Levels flattened K × particles × 2, and each particle's colour where it lands in the picture. */
+export function trajectoryData(trajectory: Trajectory, density: ImageDensity): TrajectoryData {
+  const size = 2 * trajectory.particles;
+  const levels = trajectory.times.length;
+  const positions = new Float32Array(levels * size);
+  const velocities = new Float32Array(levels * size);
+  for (let k = 0; k < levels; k++) {
+    positions.set(trajectory.positions[k]!, k * size);
+    velocities.set(trajectory.velocities[k]!, k * size);
+  }
+  const colours = coloursAt(density, Float64Array.from(trajectory.end));
+  return {
+    particles: trajectory.particles,
+    times: Float64Array.from(trajectory.times),
+    positions,
+    velocities,
+    imageColours: new Uint8Array(colours.buffer, colours.byteOffset, colours.byteLength),
+    bounds: modelBounds(density.mapping),
+  };
+}
