@@ -45,6 +45,7 @@ test('bad requests are IPC_INVALID naming the channel and the field', () => {
   assert.throws(() => validateRequest('train:start', { imageId: 'i', method: 'fm', seconds: -1, seed: 0 }), ipcError(/train:start request: seconds/));
   assert.throws(() => validateRequest('train:start', { imageId: 'i', method: 'gan', seconds: 3, seed: 0 }), ipcError(/method/));
   assert.throws(() => validateRequest('preview:start', { flow: { kind: 'exact', imageId: 'i' }, particles: 1.5, seed: 0 }), ipcError(/particles/));
+  assert.throws(() => validateRequest('preview:start', { flow: { kind: 'exact', imageId: 'i' }, particles: 2_000_000, seed: 0 }), ipcError(/particles/));
   assert.throws(() => validateRequest('job:cancel', {}), ipcError(/job:cancel request: jobId/));
   assert.throws(() => validateRequest('app:info', null), ipcError(/app:info request/));
   assert.throws(() => validateRequest('nope:nope' as never, {}), ipcError(/Unknown channel "nope:nope"/));

@@ -6,7 +6,7 @@
 import * as v from 'valibot';
 import { FlowGifError, type SerializedError } from '../errors.js';
 import type { Progress, Stage } from '../job.js';
-import { resolveRenderSettings, renderLimits, type RenderSettings } from '../render/render-settings.js';
+import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
   JobMessage,
@@ -36,6 +36,11 @@ const empty = v.object({});
 
 /** Uploads above this are not pictures FlowGIF can use; refusing early keeps the worker healthy. */
 export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
+/**
+ * A preview's trajectory crosses to the UI whole: 17 levels × 16 bytes a particle, so 500 000
+ * particles are 136 MB. Exports take up to renderLimits.maxParticles; they stay in the engine.
+ */
+export const MAX_PREVIEW_PARTICLES = 500_000;
 /** Training budgets above an hour are almost certainly a unit mistake (ms for s). */
 export const MAX_TRAIN_SECONDS = 3600;
 
@@ -212,7 +217,7 @@ type RequestMapSide<C extends RequestChannel, Side extends 0 | 1> = Side extends
 const payloadSchemas: Schemas<0> = {
   'app:info': empty,
   'image:open': v.object({ source: ImageSourceSchema, density: v.optional(v.partial(DensitySettingsSchema)) }),
-  'preview:start': v.object({ flow: FlowRefSchema, particles: v.pipe(wholeAtLeast(1), v.maxValue(renderLimits.maxParticles)), seed }),
+  'preview:start': v.object({ flow: FlowRefSchema, particles: v.pipe(wholeAtLeast(1), v.maxValue(MAX_PREVIEW_PARTICLES)), seed }),
   'train:start': v.object({
     imageId: id,
     method: trainMethod,
