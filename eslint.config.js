@@ -131,4 +131,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The renderer is a browser page: DOM and shared/ only. Its build config runs in Node.
+    files: ['renderer/**/*.ts'],
+    ignores: ['renderer/vite.config.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: nodeBuiltins, message: 'renderer/ runs in the browser: no Node built-ins.' },
+          { group: ['electron', 'electron/*'], message: 'renderer/ reaches Electron only through window.flowgif (the preload).' },
+          { group: ['**/main/**', '../main/*'], message: 'renderer/ imports only shared/ and browser libraries.' },
+          { group: ['sharp', 'onnxruntime-node', '@tensorflow/*', 'gifski', 'ws'], message: 'renderer/ must stay free of Node libraries.' },
+        ],
+      }],
+      'no-restricted-globals': ['error',
+        { name: 'process', message: 'renderer/ has no Node.' },
+        { name: 'Buffer', message: 'renderer/ has no Node.' },
+        { name: 'require', message: 'renderer/ has no Node.' },
+      ],
+    },
+  },
 );

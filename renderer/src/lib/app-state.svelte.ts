@@ -1,0 +1,389 @@
+import type {
+  AppInfo,
+  DensitySettings,
+  ExportDone,
+  ExportFormat,
+  FlowGifApi,
+  FlowRef,
+  ImageInfo,
+  ImageSource,
+  JobId,
+  ModelId,
+  ProjectData,
+  RequestChannel,
+  RequestPayload,
+  ResponseValue,
+  TrainDone,
+  TrainMethod,
+  TrajectoryData,
+} from '../../../shared/ipc/contract.js';
+import type { SerializedError } from '../../../shared/errors.js';
+import type { Progress } from '../../../shared/job.js';
+import { defaultRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { describeError, isCancelled, toSerialized, type Described } from './error-table.js';
+import { JobRouter } from './jobs.js';
+import { baseName } from './format.js';
+
+/** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
+export const PREVIEW_PARTICLES = 50_000;
+const LOSS_POINTS = 400;
+
+export type Status = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+export type PreviewState = 'empty' | 'loading' | 'ready';
+
+export interface LossPoint {
+  readonly step: number;
+  readonly loss: number;
+}
+
+/**
+ * Everything the screens share, with the actions that talk to the host. Big data (the
+ * trajectory, samples) is $state.raw: it is replaced, never mutated, and must not be proxied.
+ */
+export class AppState {
+  readonly router: JobRouter;
+
+  info = $state.raw<AppInfo | undefined>(undefined);
+  /** The unexpected (or host-level) error shown in the banner; input problems sit by their control. */
+  banner = $state.raw<Described | undefined>(undefined);
+
+  image = $state.raw<ImageInfo | undefined>(undefined);
+  imageBusy = $state(false);
+  imageError = $state.raw<Described | undefined>(undefined);
+  density = $state<DensitySettings>({ invert: false, threshold: 0 });
+  private source: ImageSource | undefined;
+
+  trajectory = $state.raw<TrajectoryData | undefined>(undefined);
+  previewState = $state<PreviewState>('empty');
+  previewProgress = $state(0);
+  previewFlow = $state<'exact' | 'model'>('exact');
+  private previewJob: JobId | undefined;
+  private previewSeq = 0;
+
+  method = $state<TrainMethod>('fm');
+  trainSeconds = $state(60);
+  trainSeed = $state(0);
+  trainStatus = $state<Status>('idle');
+  trainProgress = $state.raw<Progress | undefined>(undefined);
+  trainError = $state.raw<Described | undefined>(undefined);
+  loss = $state.raw<readonly LossPoint[]>([]);
+  samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
+  trained = $state.raw<TrainDone | undefined>(undefined);
+  modelId = $state<ModelId | undefined>(undefined);
+  private trainJob: JobId | undefined;
+
+  settings = $state.raw<RenderSettings>(defaultRenderSettings);
+
+  exportStatus = $state<Status>('idle');
+  exportProgress = $state.raw<Progress | undefined>(undefined);
+  exportResult = $state.raw<ExportDone | undefined>(undefined);
+  exportError = $state.raw<Described | undefined>(undefined);
+  private exportJob: JobId | undefined;
+
+  projectPath = $state<string | undefined>(undefined);
+
+  constructor(
+    readonly api: FlowGifApi,
+    readonly pathForFile: (file: File) => string | undefined = () => undefined,
+  ) {
+    this.router = new JobRouter(api);
+  }
+
+  dispose(): void {
+    this.router.dispose();
+  }
+
+  /** A request whose failure goes to `onError` (default: the banner); undefined when it failed. */
+  async call<C extends RequestChannel>(
+    channel: C,
+    payload: RequestPayload<C>,
+    onError: (d: Described) => void = (d) => this.showError(d),
+  ): Promise<ResponseValue<C> | undefined> {
+    try {
+      const result = await this.api.invoke(channel, payload);
+      if (result.ok) return result.value;
+      if (!isCancelled(result.error)) onError(describeError(result.error));
+    } catch (error) {
+      onError(describeError(toSerialized(error)));
+    }
+    return undefined;
+  }
+
+  showError(d: Described): void {
+    this.banner = d;
+  }
+
+  report(error: SerializedError): void {
+    if (!isCancelled(error)) this.showError(describeError(error));
+  }
+
+  async loadInfo(): Promise<void> {
+    const info = await this.call('app:info', {});
+    if (info !== undefined) this.info = info;
+  }
+
+  // ---- image ----------------------------------------------------------------------------
+
+  async openImage(source: ImageSource, density: Partial<DensitySettings> = {}): Promise<void> {
+    this.imageBusy = true;
+    this.imageError = undefined;
+    const shown = (d: Described): void => {
+      if (d.place === 'input') this.imageError = d;
+      else this.showError(d);
+    };
+    const info = await this.call('image:open', { source, density }, shown);
+    this.imageBusy = false;
+    // A failed open keeps the picture and preview the user had.
+    if (info === undefined) return;
+    this.adoptImage(info, source);
+    void this.startPreview({ kind: 'exact', imageId: info.imageId });
+  }
+
+  /** The host's native file dialog (Electron); the web host has none and says so. */
+  async openImageDialog(): Promise<void> {
+    const picked = await this.call('dialog:open-image', {});
+    if (picked?.path !== undefined) await this.openImage({ kind: 'path', path: picked.path }, this.density);
+  }
+
+  /** Same picture, new invert/threshold: a new density, so a model trained on the old one no longer applies. */
+  async setDensity(density: Partial<DensitySettings>): Promise<void> {
+    this.density = { ...this.density, ...density };
+    if (this.source !== undefined) await this.openImage(this.source, this.density);
+  }
+
+  private adoptImage(info: ImageInfo, source: ImageSource | undefined): void {
+    this.image = info;
+    this.density = { ...info.density };
+    this.source = source;
+    this.modelId = undefined;
+    this.trained = undefined;
+    this.previewFlow = 'exact';
+    if (this.trainStatus !== 'running') {
+      this.trainStatus = 'idle';
+      this.loss = [];
+      this.samples = undefined;
+      this.trainProgress = undefined;
+      this.trainError = undefined;
+    }
+  }
+
+  // ---- preview ----------------------------------------------------------------------------
+
+  async startPreview(flow: FlowRef): Promise<void> {
+    const seq = ++this.previewSeq;
+    this.cancelPreview();
+    this.previewState = 'loading';
+    this.previewProgress = 0;
+    this.previewFlow = flow.kind;
+    const started = await this.call('preview:start', { flow, particles: PREVIEW_PARTICLES, seed: 0 });
+    if (started === undefined) {
+      if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
+      return;
+    }
+    if (seq !== this.previewSeq) {
+      void this.call('job:cancel', { jobId: started.jobId }, () => {});
+      return;
+    }
+    this.previewJob = started.jobId;
+    const settle = (): void => {
+      if (this.previewJob === started.jobId) this.previewJob = undefined;
+    };
+    this.router.watch<'preview'>(started.jobId, {
+      progress: (p) => (this.previewProgress = p.total > 0 ? p.done / p.total : 0),
+      done: (data) => {
+        settle();
+        this.trajectory = data;
+        this.previewState = 'ready';
+      },
+      failed: (error) => {
+        settle();
+        this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
+        this.report(error);
+      },
+      cancelled: () => {
+        settle();
+        if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
+      },
+    });
+  }
+
+  private cancelPreview(): void {
+    const job = this.previewJob;
+    if (job === undefined) return;
+    this.previewJob = undefined;
+    this.router.forget(job);
+    void this.call('job:cancel', { jobId: job }, () => {});
+  }
+
+  showExact(): void {
+    if (this.image !== undefined) void this.startPreview({ kind: 'exact', imageId: this.image.imageId });
+  }
+
+  showModel(): void {
+    if (this.modelId !== undefined) void this.startPreview({ kind: 'model', modelId: this.modelId });
+  }
+
+  /** The flow exports use: the one on screen. */
+  get flow(): FlowRef | undefined {
+    if (this.previewFlow === 'model' && this.modelId !== undefined) return { kind: 'model', modelId: this.modelId };
+    return this.image === undefined ? undefined : { kind: 'exact', imageId: this.image.imageId };
+  }
+
+  // ---- training ---------------------------------------------------------------------------
+
+  async startTraining(): Promise<void> {
+    const image = this.image;
+    if (image === undefined || this.trainStatus === 'running') return;
+    this.trainStatus = 'running';
+    this.trainError = undefined;
+    this.trainProgress = undefined;
+    this.loss = [];
+    this.samples = undefined;
+    const failed = (d: Described): void => {
+      this.trainStatus = 'failed';
+      this.trainError = d;
+      if (d.unexpected) this.showError(d);
+    };
+    const started = await this.call('train:start', { imageId: image.imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed }, failed);
+    if (started === undefined) {
+      if (this.trainStatus === 'running') this.trainStatus = 'idle';
+      return;
+    }
+    this.trainJob = started.jobId;
+    const imageId = image.imageId;
+    this.router.watch<'train'>(started.jobId, {
+      progress: (p) => {
+        this.trainProgress = p;
+        const loss = p.metrics?.['loss'];
+        const step = p.metrics?.['step'];
+        if (loss !== undefined && Number.isFinite(loss)) this.pushLoss({ step: step ?? this.loss.length, loss });
+      },
+      samples: (points, step) => (this.samples = { points, step }),
+      done: (value) => {
+        this.trainJob = undefined;
+        this.trainStatus = 'done';
+        // The user may have opened another picture meanwhile: that model belongs to the old one.
+        if (this.image?.imageId !== imageId) return;
+        this.trained = value;
+        this.modelId = value.modelId;
+        this.showModel();
+      },
+      failed: (error) => {
+        this.trainJob = undefined;
+        if (isCancelled(error)) this.trainStatus = 'cancelled';
+        else failed(describeError(error));
+      },
+      cancelled: () => {
+        this.trainJob = undefined;
+        this.trainStatus = 'cancelled';
+      },
+    });
+  }
+
+  cancelTraining(): void {
+    if (this.trainJob !== undefined) void this.call('job:cancel', { jobId: this.trainJob });
+  }
+
+  private pushLoss(point: LossPoint): void {
+    let next = [...this.loss, point];
+    // Halve the history when it grows: the chart keeps its shape at a bounded cost.
+    if (next.length > LOSS_POINTS) next = next.filter((_, i) => i % 2 === 0 || i === next.length - 1);
+    this.loss = next;
+  }
+
+  // ---- export -----------------------------------------------------------------------------
+
+  async startExport(format: ExportFormat, outputPath: string): Promise<void> {
+    const flow = this.flow;
+    if (flow === undefined || this.exportStatus === 'running') return;
+    this.exportStatus = 'running';
+    this.exportProgress = undefined;
+    this.exportResult = undefined;
+    this.exportError = undefined;
+    const failed = (d: Described): void => {
+      this.exportStatus = 'failed';
+      this.exportError = d;
+    };
+    const started = await this.call('export:start', { flow, format, outputPath, settings: this.settings }, failed);
+    if (started === undefined) {
+      if (this.exportStatus === 'running') this.exportStatus = 'idle';
+      return;
+    }
+    this.exportJob = started.jobId;
+    this.router.watch<'export'>(started.jobId, {
+      progress: (p) => (this.exportProgress = p),
+      done: (value) => {
+        this.exportJob = undefined;
+        this.exportResult = value;
+        this.exportStatus = 'done';
+      },
+      failed: (error) => {
+        this.exportJob = undefined;
+        if (isCancelled(error)) this.exportStatus = 'cancelled';
+        else failed(describeError(error));
+      },
+      cancelled: () => {
+        this.exportJob = undefined;
+        this.exportStatus = 'cancelled';
+      },
+    });
+  }
+
+  cancelExport(): void {
+    if (this.exportJob !== undefined) void this.call('job:cancel', { jobId: this.exportJob });
+  }
+
+  // ---- projects ---------------------------------------------------------------------------
+
+  projectData(): ProjectData | undefined {
+    const image = this.image;
+    if (image === undefined) return undefined;
+    return {
+      version: 1,
+      image: { name: image.name, path: image.path },
+      density: { ...this.density },
+      settings: this.settings,
+      training: { method: this.method, seconds: this.trainSeconds, seed: this.trainSeed },
+      modelPath: undefined,
+    };
+  }
+
+  async saveProject(path: string): Promise<boolean> {
+    const project = this.projectData();
+    if (project === undefined) return false;
+    const saved = await this.call('project:save', { path, project, ...(this.modelId === undefined ? {} : { modelId: this.modelId }) });
+    if (saved === undefined) return false;
+    this.projectPath = saved.path;
+    this.rememberRecent(saved.path);
+    return true;
+  }
+
+  async openProject(path: string): Promise<boolean> {
+    const opened = await this.call('project:open', { path });
+    if (opened === undefined) return false;
+    const { project, image, modelId } = opened;
+    const source: ImageSource | undefined = image.path === undefined ? undefined : { kind: 'path', path: image.path };
+    this.adoptImage(image, source);
+    this.settings = project.settings;
+    this.method = project.training.method;
+    this.trainSeconds = project.training.seconds;
+    this.trainSeed = project.training.seed;
+    this.projectPath = path;
+    this.rememberRecent(path);
+    if (modelId !== undefined) {
+      this.modelId = modelId;
+      void this.startPreview({ kind: 'model', modelId });
+    } else void this.startPreview({ kind: 'exact', imageId: image.imageId });
+    return true;
+  }
+
+  get projectName(): string {
+    return this.projectPath === undefined ? 'Untitled' : baseName(this.projectPath);
+  }
+
+  private rememberRecent(path: string): void {
+    const info = this.info;
+    if (info === undefined) return;
+    this.info = { ...info, recentProjects: [path, ...info.recentProjects.filter((p) => p !== path)].slice(0, 8) };
+  }
+}

@@ -1,0 +1,67 @@
+import type { ErrorCode, SerializedError } from '../../../shared/errors.js';
+
+/** 'input': shown beside the control that caused it; 'host': a banner with an action. */
+export type ErrorPlace = 'input' | 'host';
+
+export interface ErrorEntry {
+  readonly title: string;
+  readonly action: string;
+  readonly place: ErrorPlace;
+}
+
+/** The one table from error codes to what the user reads and can do. */
+export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
+  IMAGE_NOT_FOUND: { title: 'Image not found', action: 'Check that the file still exists, or pick another image.', place: 'input' },
+  IMAGE_EMPTY: { title: 'The image is empty', action: 'Pick a picture with at least one pixel.', place: 'input' },
+  IMAGE_CORRUPT: { title: 'The image could not be read', action: 'The file may be damaged; try re-saving it as PNG.', place: 'input' },
+  IMAGE_UNSUPPORTED: { title: 'Unsupported image format', action: 'Use PNG, JPEG, WebP, GIF or TIFF.', place: 'input' },
+  IMAGE_TOO_LARGE: { title: 'The image is too large', action: 'Scale it down below 16 000 px a side and try again.', place: 'input' },
+  IMAGE_NO_MASS: { title: 'Nothing to draw', action: 'Dark pixels carry the mass: turn on Invert for a light shape on dark, or lower the threshold.', place: 'input' },
+  MODEL_NOT_FOUND: { title: 'Model not found', action: 'The trained model is gone; train again or reopen the project.', place: 'host' },
+  MODEL_CORRUPT: { title: 'The model file is damaged', action: 'Train again to replace it.', place: 'host' },
+  MODEL_FOREIGN: { title: 'Not a FlowGIF model', action: 'Open a .flow file written by FlowGIF.', place: 'host' },
+  MODEL_VERSION: { title: 'Model from another version', action: 'Train again with this version of FlowGIF.', place: 'host' },
+  OUTPUT_UNWRITABLE: { title: 'Cannot write there', action: 'Choose a folder you can write to, with enough free space.', place: 'input' },
+  BACKEND_UNAVAILABLE: { title: 'No compute backend', action: 'Training needs a working TensorFlow.js backend; reinstall FlowGIF.', place: 'host' },
+  ENCODER_MISSING: { title: 'Encoder missing', action: 'Install ffmpeg for MP4, or export a GIF or PNG frames instead.', place: 'host' },
+  ENCODER_FAILED: { title: 'Encoding failed', action: 'Try a smaller size or another format; Copy details helps a bug report.', place: 'host' },
+  INVALID_ARGUMENT: { title: 'Invalid setting', action: 'Correct the highlighted value.', place: 'input' },
+  TRAINING_DIVERGED: { title: 'Training diverged', action: 'Try again with another seed, or the Fast preset.', place: 'host' },
+  HOST_UNSUPPORTED: { title: 'Not available here', action: 'This needs the desktop app.', place: 'host' },
+  IPC_INVALID: { title: 'Internal message error', action: 'Restart FlowGIF; Copy details helps a bug report.', place: 'host' },
+  NOT_FOUND: { title: 'Not found', action: 'It may have been closed or removed; try again.', place: 'host' },
+};
+
+export interface Described {
+  readonly title: string;
+  readonly message: string;
+  readonly action: string | undefined;
+  readonly place: ErrorPlace;
+  /** No FlowGIF code: a bug, shown as "Unexpected error" with Copy details. */
+  readonly unexpected: boolean;
+  readonly details: string;
+}
+
+export function describeError(error: SerializedError): Described {
+  const entry = error.code === undefined ? undefined : errorTable[error.code];
+  const details = [
+    `${error.name}${error.code === undefined ? '' : ` [${error.code}]`}: ${error.message}`,
+    ...(error.file === undefined ? [] : [`file: ${error.file}`]),
+    ...(error.hint === undefined ? [] : [`hint: ${error.hint}`]),
+    ...(error.stack === undefined ? [] : [error.stack]),
+  ].join('\n');
+  if (entry === undefined) {
+    return { title: 'Unexpected error', message: error.message, action: undefined, place: 'host', unexpected: true, details };
+  }
+  return { title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
+}
+
+/** Whatever a rejected promise held, as the plain error the contract speaks. */
+export function toSerialized(error: unknown): SerializedError {
+  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
+  return { name: 'Error', message: String(error) };
+}
+
+export function isCancelled(error: SerializedError): boolean {
+  return error.name === 'AbortError' || error.name === 'CancelledError';
+}

@@ -1,0 +1,104 @@
+import type { ExportFormat } from '../../../shared/ipc/contract.js';
+import type { Rgba } from '../../../shared/render/colour.js';
+import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
+import { defaultRenderSettings, renderLimits, resolveRenderSettings, styleForBackground, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { timelineLimits } from '../../../shared/timeline.js';
+import { joinPath, stripExtension } from './format.js';
+
+export type BackgroundName = 'white' | 'black' | 'transparent';
+
+export const backgrounds: Readonly<Record<BackgroundName, Rgba>> = {
+  white: [255, 255, 255, 255],
+  black: [12, 12, 16, 255],
+  transparent: [0, 0, 0, 0],
+};
+
+export function backgroundName(rgba: Rgba): BackgroundName {
+  if (rgba[3] < 128) return 'transparent';
+  return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] >= 128 ? 'white' : 'black';
+}
+
+/** The dialog's fields, as the user typed them (numbers may be NaN while a field is empty). */
+export interface ExportForm {
+  format: ExportFormat;
+  size: number;
+  fps: number;
+  seconds: number;
+  particles: number;
+  colour: ParticleColourMode;
+  background: BackgroundName;
+  quality: number;
+  loop: boolean;
+  bounce: boolean;
+}
+
+export function formFromSettings(format: ExportFormat, s: RenderSettings): ExportForm {
+  return {
+    format,
+    size: s.size,
+    fps: s.timeline.fps,
+    seconds: s.timeline.durationSeconds,
+    particles: s.particles,
+    colour: s.colour,
+    background: backgroundName(s.background),
+    quality: s.quality,
+    loop: s.timeline.loops === 0,
+    bounce: s.timeline.bounce,
+  };
+}
+
+export type FieldProblems = Partial<Record<keyof ExportForm | 'form', string>>;
+
+const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;
+
+/** Settings for the form, or the problems to show beside each field. */
+export function settingsFromForm(form: ExportForm, base: RenderSettings): { settings: RenderSettings } | { problems: FieldProblems } {
+  const problems: FieldProblems = {};
+  if (!whole(form.size, renderLimits.minSize, renderLimits.maxSize)) problems.size = `${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
+  if (!(form.fps > 0 && form.fps <= timelineLimits.maxFps)) problems.fps = `Up to ${timelineLimits.maxFps} fps.`;
+  if (!(form.seconds > 0 && form.seconds <= timelineLimits.maxDurationSeconds)) problems.seconds = `Up to ${timelineLimits.maxDurationSeconds} s.`;
+  if (!whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
+  if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
+  if (form.format === 'mp4' && form.background === 'transparent') problems.background = 'MP4 has no transparency; pick white or black.';
+  if (Object.keys(problems).length > 0) return { problems };
+  const backgroundRgba = backgrounds[form.background];
+  const look = backgroundName(base.background) === form.background ? {} : { ...lightLook, ...styleForBackground(backgroundRgba) };
+  try {
+    const settings = resolveRenderSettings({
+      ...base,
+      // A new background brings its own look, colour mode included (the dialog shows it).
+      colour: form.colour,
+      ...look,
+      size: form.size,
+      particles: form.particles,
+      background: backgroundRgba,
+      quality: form.quality,
+      timeline: { ...base.timeline, fps: form.fps, durationSeconds: form.seconds, loops: form.loop ? 0 : 1, bounce: form.bounce },
+    });
+    return { settings };
+  } catch (error) {
+    return { problems: { form: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+// Switching back to a light background restores the defaults' ink look that a dark one replaced.
+const lightLook: Partial<RenderSettings> = {
+  blend: defaultRenderSettings.blend,
+  colour: defaultRenderSettings.colour,
+  colourMap: defaultRenderSettings.colourMap,
+  solidColour: defaultRenderSettings.solidColour,
+  opacity: defaultRenderSettings.opacity,
+};
+
+export const formatExtension: Readonly<Record<ExportFormat, string>> = { gif: '.gif', mp4: '.mp4', png: '' };
+
+export function defaultOutputPath(folder: string, imageName: string, format: ExportFormat): string {
+  const stem = stripExtension(imageName) || 'flowgif';
+  return joinPath(folder, format === 'png' ? `${stem}-frames` : `${stem}${formatExtension[format]}`);
+}
+
+/** Keep the user's folder and name, change only what the format implies. */
+export function withFormat(path: string, format: ExportFormat): string {
+  const stem = path.replace(/(-frames|\.gif|\.mp4)$/i, '');
+  return format === 'png' ? `${stem}-frames` : `${stem}${formatExtension[format]}`;
+}
