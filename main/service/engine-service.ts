@@ -267,7 +267,8 @@ export class EngineService implements FlowGifApi {
       return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
     }
     const stored = this.#model(ref.modelId);
-    const field = await createModelField(stored.model);
+    // onnxruntime for the many-particle solves of exports and estimates (tfjs where it cannot load).
+    const { field } = await createInferenceField(stored.model, { tempDir: this.#options.tempDir });
     try {
       return await use({ source: { kind: 'model', path: stored.file }, field, density: stored.density, model: stored.model });
     } finally {
