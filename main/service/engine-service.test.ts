@@ -27,6 +27,7 @@ before(async () => {
     dataDir: path.join(root, 'data'),
     samplesDir: bundledSamplesDir(),
     tempDir: path.join(root, 'temp'),
+    defaultExportFolder: path.join(root, 'Pictures', 'FlowGIF'),
     snapshotSeconds: 0.5,
     logBug: (error) => bugs.push(error),
   });
@@ -134,6 +135,14 @@ test('the trained model previews, estimates and exports a small GIF', async () =
   assert.equal(Math.max(done.width, done.height), 48);
   assert.equal((await fs.stat(outputPath)).size, done.sizeBytes);
   assert.ok(watcher.messages(started.jobId).some((m) => m.type === 'progress' && m.progress.stage === 'encode'));
+});
+
+test('the default export folder is created on first use', async () => {
+  const { defaultExportFolder } = await ok(service, 'app:info', {});
+  const outputPath = path.join(defaultExportFolder, 'heart.gif');
+  const started = await ok(service, 'export:start', { flow: { kind: 'exact', imageId: heart.imageId }, format: 'gif', outputPath, settings: smallSettings });
+  const done = await watcher.done<ExportDone>(started.jobId);
+  assert.equal((await fs.stat(done.outputPath)).size, done.sizeBytes);
 });
 
 test('export to a folder that cannot be written fails at once with OUTPUT_UNWRITABLE', async () => {

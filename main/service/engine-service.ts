@@ -182,7 +182,7 @@ export class EngineService implements FlowGifApi {
       host: this.#options.host,
       backend: { name: backend.name, label: backend.label, gpu: backend.gpu },
       samples: await listSamples(this.#options.samplesDir),
-      defaultExportFolder: this.#options.defaultExportFolder ?? defaultExportFolder(),
+      defaultExportFolder: this.#exportFolder(),
       recentProjects: await this.#recent.list(),
     };
   }
@@ -333,10 +333,17 @@ export class EngineService implements FlowGifApi {
     }
   }
 
+  #exportFolder(): string {
+    return this.#options.defaultExportFolder ?? defaultExportFolder();
+  }
+
   async #startExport(request: RequestPayload<'export:start'>): Promise<string> {
     const outputPath = absolute(request.outputPath, 'output path');
     if (request.flow.kind === 'exact') this.#image(request.flow.imageId);
     else this.#model(request.flow.modelId);
+    // The app's own default folder is made on first use; any other missing folder is the user's to fix.
+    const target = request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
+    if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
     // A bad destination fails the request in a moment, not the job after the particles are solved.
     await assertWritableFolder(request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath);
     const encoders = this.#options.encoders;
