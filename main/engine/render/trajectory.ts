@@ -4,6 +4,7 @@ import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
+import { hermiteSegment } from '../../../shared/render/hermite.js';
 
 /**
  * Particle paths from N(0, I) noise (t = 0) to the picture (t = 1), solved once and stored at
@@ -167,38 +168,21 @@ export async function computeTrajectory(
  * positions and velocities of the two levels around t. Writes into `out` when given.
  */
 export function positionsAt(trajectory: Trajectory, t: number, out?: Float32Array): Float32Array {
-  const { times, positions, velocities } = trajectory;
+  const { positions, velocities } = trajectory;
   const size = 2 * trajectory.particles;
   const target = out ?? new Float32Array(size);
   if (target.length !== size) throw new RangeError(`out holds ${target.length} values, expected ${size}`);
   if (Number.isNaN(t)) throw invalid('positionsAt: t is NaN.');
-  const last = times.length - 1;
-  const clamped = Math.min(1, Math.max(0, t));
-  // Last level whose time is ≤ t, but at most the start of the last interval.
-  let lo = 0;
-  let hi = last - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (times[mid]! <= clamped) lo = mid;
-    else hi = mid - 1;
-  }
-  const t0 = times[lo]!;
-  const h = times[lo + 1]! - t0;
-  const s = (clamped - t0) / h;
-  if (s === 0 || s === 1) {
-    target.set(positions[lo + s]!);
+  // The same weights the browser preview uses, so scrubbing and export agree to the bit.
+  const { level, a0, a1, b0, b1, exact } = hermiteSegment(trajectory.times, t);
+  if (exact !== undefined) {
+    target.set(positions[level + exact]!);
     return target;
   }
-  const s2 = s * s;
-  const s3 = s2 * s;
-  const a0 = 2 * s3 - 3 * s2 + 1;
-  const a1 = 1 - a0;
-  const b0 = h * (s3 - 2 * s2 + s);
-  const b1 = h * (s3 - s2);
-  const p0 = positions[lo]!;
-  const p1 = positions[lo + 1]!;
-  const v0 = velocities[lo]!;
-  const v1 = velocities[lo + 1]!;
+  const p0 = positions[level]!;
+  const p1 = positions[level + 1]!;
+  const v0 = velocities[level]!;
+  const v1 = velocities[level + 1]!;
   for (let i = 0; i < size; i++) target[i] = a0 * p0[i]! + a1 * p1[i]! + b0 * v0[i]! + b1 * v1[i]!;
   return target;
 }
