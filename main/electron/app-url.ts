@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { contentSecurityPolicy, mimeTypeOf } from '../hosting/renderer-assets.js';
 
 /**
  * The renderer is served from app://flowgif/ rather than file://, so it gets a real origin
@@ -9,51 +10,10 @@ export const APP_HOST = 'flowgif';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 
-/**
- * Sent as a header on every asset, so it holds even if a page lost its meta tag; the browser
- * enforces both (the intersection). Scripts and styles come from our own files alone; pictures
- * the UI draws become data: or blob: URLs; there is no network to connect to.
- */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "worker-src 'self' blob:",
-  "media-src 'self' blob:",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** Electron's UI connects to nothing: the engine is reached over IPC. */
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
-/** Only what a vite build of the UI produces; anything else is refused rather than guessed. */
-const mimeTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.wasm': 'application/wasm',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.txt': 'text/plain; charset=utf-8',
-};
-
-export function mimeTypeOf(file: string): string | undefined {
-  return mimeTypes[path.extname(file).toLowerCase()];
-}
+export { mimeTypeOf };
 
 export type AppAsset =
   | { readonly ok: true; readonly file: string; readonly mimeType: string }

@@ -1,51 +1,16 @@
 import fs from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentSecurityPolicy, mimeTypeOf } from '../hosting/renderer-assets.js';
 
 /**
  * The built renderer, served read-only: files under one folder, by extension-known MIME type,
  * no listings, nothing outside the folder (neither by `..` nor by a symlink).
  */
-const mimeTypes: Readonly<Record<string, string>> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.map': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.wasm': 'application/wasm',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
-/**
- * Our own files only; pictures the UI draws become data: or blob: URLs; the one connection is
- * the engine's WebSocket on this very origin (named too, for browsers where 'self' omits ws:).
- */
-export function contentSecurityPolicy(origins: readonly string[]): string {
-  const sockets = origins.map((origin) => origin.replace(/^http/, 'ws'));
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data: blob:",
-    "font-src 'self' data:",
-    `connect-src 'self' ${sockets.join(' ')}`,
-    "worker-src 'self' blob:",
-    "media-src 'self' blob:",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
+/** The web UI also connects to the engine's WebSocket on its own origin (named for browsers where 'self' omits ws:). */
+export function webContentSecurityPolicy(origins: readonly string[]): string {
+  return contentSecurityPolicy(origins.map((origin) => origin.replace(/^http/, 'ws')));
 }
 
 export type StaticLookup = { readonly kind: 'file'; readonly file: string; readonly type: string } | { readonly kind: 'refused' | 'missing' };
@@ -75,7 +40,7 @@ export async function lookUpStatic(rootDir: string, urlPath: string): Promise<St
   } catch {
     return { kind: 'missing' };
   }
-  const type = mimeTypes[path.extname(real).toLowerCase()];
+  const type = mimeTypeOf(real);
   return type === undefined ? { kind: 'missing' } : { kind: 'file', file: real, type };
 }
 

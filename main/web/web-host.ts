@@ -12,7 +12,7 @@ import type { FlowGifApi, RequestChannel } from '../../shared/ipc/contract.js';
 import { validateRequest } from '../../shared/ipc/schemas.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../shared/ipc/wire.js';
 import { WorkerClient } from '../service/worker-client.js';
-import { contentSecurityPolicy, lookUpStatic, rendererMissingPage, sendFile } from './static-files.js';
+import { lookUpStatic, rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
 
 export interface WebHostOptions {
   /** 0 (the default) takes any free port. */
@@ -112,7 +112,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const { port } = server.address() as AddressInfo;
   origins = [`http://${bindHost}:${port}`, `http://localhost:${port}`];
   hosts = [`${bindHost}:${port}`, `localhost:${port}`];
-  csp = contentSecurityPolicy(origins);
+  csp = webContentSecurityPolicy(origins);
 
   let closing: Promise<void> | undefined;
   return {
