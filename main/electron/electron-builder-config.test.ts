@@ -66,7 +66,7 @@ describe('electron-builder.yml', () => {
   it('ships samples, ffmpeg and each platform\'s gifski into Resources/bin, where the encoder finder looks', () => {
     const to = (sets: readonly FileSet[]) => sets.map((set) => `${set.from} -> ${set.to}`);
     assert.ok(to(config.extraResources).includes('resources/samples -> samples'));
-    assert.ok(to(config.extraResources).includes('resources/bin/${platform}-${arch} -> bin'));
+    assert.ok(to(config.extraResources).includes('node_modules/@ffmpeg-installer/${platform}-${arch} -> bin'));
     const gifski = { linux: 'debian', win: 'windows', mac: 'macos' } as const;
     for (const os of ['linux', 'win', 'mac'] as const) {
       const set = config[os].extraResources.find((entry) => entry.from === `node_modules/gifski/bin/${gifski[os]}`);

@@ -85,9 +85,9 @@ export async function findGifski(paths: EncoderPaths = {}, signal?: CancelSignal
   return { ...info, origin: found.origin };
 }
 
-/** ffmpeg: the option, FLOWGIF_FFMPEG, resources/bin, then PATH. */
+/** ffmpeg: the option, FLOWGIF_FFMPEG, resources/bin, the npm static build, then PATH. */
 export async function findFfmpeg(paths: EncoderPaths = {}, signal?: CancelSignal): Promise<FfmpegInfo> {
-  const found = await locate('ffmpeg', ffmpegHint, paths.ffmpeg, 'FLOWGIF_FFMPEG', paths.resourcesDir, undefined);
+  const found = await locate('ffmpeg', ffmpegHint, paths.ffmpeg, 'FLOWGIF_FFMPEG', paths.resourcesDir, packagedFfmpeg());
   const binary: Binary = { name: 'ffmpeg', path: found.path, installHint: ffmpegHint };
   const info = await cached(`ffmpeg:${found.path}`, async (): Promise<Omit<FfmpegInfo, 'origin'>> => {
     const version = await runProcess(binary, ['-hide_banner', '-version'], probeSignal);
@@ -149,17 +149,25 @@ function describe(candidates: readonly Candidate[]): string {
   return origins.join(', ') || 'PATH';
 }
 
-/** The npm package's binary for this platform; inside an Electron asar it lives unpacked. */
-function packagedGifski(): string | undefined {
-  const folder = { linux: 'debian', darwin: 'macos', win32: 'windows' }[process.platform as string];
-  if (folder === undefined) return undefined;
+/** A binary shipped inside an npm package; inside an Electron asar it lives unpacked. */
+function packagedBinary(pkg: string, ...relative: string[]): string | undefined {
   try {
-    const manifest = createRequire(import.meta.url).resolve('gifski/package.json');
-    const binary = path.join(path.dirname(manifest), 'bin', folder, `gifski${exe}`);
+    const manifest = createRequire(import.meta.url).resolve(`${pkg}/package.json`);
+    const binary = path.join(path.dirname(manifest), ...relative);
     return binary.replace(`app.asar${path.sep}`, `app.asar.unpacked${path.sep}`);
   } catch {
     return undefined;
   }
+}
+
+function packagedGifski(): string | undefined {
+  const folder = { linux: 'debian', darwin: 'macos', win32: 'windows' }[process.platform as string];
+  return folder === undefined ? undefined : packagedBinary('gifski', 'bin', folder, `gifski${exe}`);
+}
+
+/** The static build of the optional @ffmpeg-installer package for this platform, when installed. */
+function packagedFfmpeg(): string | undefined {
+  return packagedBinary(`@ffmpeg-installer/${process.platform}-${process.arch}`, `ffmpeg${exe}`);
 }
 
 async function isFile(file: string): Promise<boolean> {
