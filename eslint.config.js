@@ -151,4 +151,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // End-to-end specs drive the running UI as a user would: Node, playwright-core (with the
+    // system Chromium, or Electron through _electron) and the web host's entry. The UI and the
+    // engine are black boxes: no renderer/ or shared/ internals, nothing else of main/.
+    files: ['e2e/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/renderer/**', '../renderer/*'], message: 'e2e drives the built UI through the page; it does not import renderer/.' },
+          { group: ['**/shared/**', '../shared/*'], message: 'e2e checks what the user sees; the contract in shared/ is for the UI and the engine.' },
+          { regex: '(^|/)main/(?!web/web-host\\.js$)', message: 'e2e starts the web host (main/web/web-host.js) and imports nothing else of main/.' },
+          { group: ['electron', 'electron/*'], message: 'e2e launches Electron through playwright-core (_electron), never imports it.' },
+          { group: ['playwright', 'playwright/*', '@playwright/test', '@playwright/test/*'], message: 'Use playwright-core with the system Chromium: the other packages download browsers.' },
+        ],
+      }],
+    },
+  },
 );
