@@ -31,3 +31,20 @@ test('truncated or malformed frames are rejected, not misread', () => {
   assert.throws(() => decodeMessage(new Uint8Array([1, 0])), /too short/);
   assert.throws(() => decodeMessage(new TextEncoder().encode('\u0004\u0000\u0000\u0000null')), /malformed/);
 });
+
+/** Like Node's Buffer: slice returns a view sharing the memory, not a copy. */
+class ViewSlicing extends Uint8Array {
+  override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+    return this.subarray(start, end);
+  }
+}
+
+test('frames that arrive as Buffer-like views decode their attachments from the right bytes', () => {
+  const frame = encodeMessage({ source: { kind: 'bytes', name: 'a.png', bytes: Uint8Array.from([1, 2, 3, 4, 5]) } });
+  // The web host receives frames as Buffers, often inside a larger pooled allocation.
+  const pooled = new ArrayBuffer(frame.byteLength + 24);
+  const received = new ViewSlicing(pooled, 16, frame.byteLength);
+  received.set(frame);
+  const decoded = decodeMessage(received) as { source: { bytes: Uint8Array } };
+  assert.deepEqual(Array.from(decoded.source.bytes), [1, 2, 3, 4, 5]);
+});

@@ -86,8 +86,9 @@ export function decodeMessage(frame: ArrayBuffer | Uint8Array): unknown {
       }
       const byteLength = ref.length * ctor.BYTES_PER_ELEMENT;
       if (offset + byteLength > bytes.byteLength) throw new Error('attachment cut short');
-      // A copy: the transport may reuse the frame's memory.
-      const copy = bytes.slice(offset, offset + byteLength);
+      // A copy, through Uint8Array's own slice: Node's Buffer overrides slice to return a view,
+      // whose .buffer would start at the frame's first byte.
+      const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + byteLength);
       return new ctor(copy.buffer, 0, ref.length);
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, revive(v)]));
