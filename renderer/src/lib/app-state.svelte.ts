@@ -26,6 +26,8 @@ import { baseName } from './format.js';
 
 /** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
 export const PREVIEW_PARTICLES = 50_000;
+/** The first, coarse pass of every preview: a fraction of a second even for trained models. */
+export const FIRST_PREVIEW_PARTICLES = 6_000;
 const LOSS_POINTS = 400;
 
 export type Status = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -175,35 +177,52 @@ export class AppState {
     this.previewState = 'loading';
     this.previewProgress = 0;
     this.previewFlow = flow.kind;
-    const started = await this.call('preview:start', { flow, particles: PREVIEW_PARTICLES, seed: 0 });
+    // A coarse pass first, so the picture moves within a moment; then the full one. The same seed
+    // draws the same first particles, so the refinement only adds particles, it moves none.
+    if (await this.previewPass(flow, seq, FIRST_PREVIEW_PARTICLES)) await this.previewPass(flow, seq, PREVIEW_PARTICLES);
+  }
+
+  /** One preview solve; resolves true when its trajectory is on screen. */
+  private async previewPass(flow: FlowRef, seq: number, particles: number): Promise<boolean> {
+    const started = await this.call('preview:start', { flow, particles, seed: 0 });
     if (started === undefined) {
       if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-      return;
+      return false;
     }
     if (seq !== this.previewSeq) {
       void this.call('job:cancel', { jobId: started.jobId }, () => {});
-      return;
+      return false;
     }
     this.previewJob = started.jobId;
     const settle = (): void => {
       if (this.previewJob === started.jobId) this.previewJob = undefined;
     };
-    this.router.watch<'preview'>(started.jobId, {
-      progress: (p) => (this.previewProgress = p.total > 0 ? p.done / p.total : 0),
-      done: (data) => {
-        settle();
-        this.trajectory = data;
-        this.previewState = 'ready';
-      },
-      failed: (error) => {
-        settle();
-        this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-        this.report(error);
-      },
-      cancelled: () => {
-        settle();
-        if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-      },
+    return new Promise<boolean>((resolve) => {
+      this.router.watch<'preview'>(started.jobId, {
+        progress: (p) => {
+          if (this.previewState === 'loading') this.previewProgress = p.total > 0 ? p.done / p.total : 0;
+        },
+        done: (data) => {
+          settle();
+          const current = seq === this.previewSeq;
+          if (current) {
+            this.trajectory = data;
+            this.previewState = 'ready';
+          }
+          resolve(current);
+        },
+        failed: (error) => {
+          settle();
+          this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
+          this.report(error);
+          resolve(false);
+        },
+        cancelled: () => {
+          settle();
+          if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
+          resolve(false);
+        },
+      });
     });
   }
 
