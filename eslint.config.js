@@ -80,6 +80,18 @@ export default tseslint.config(
     },
   },
   {
+    // What the UI hosts share (asset types, CSP): used by hosts, imports none of them.
+    files: ['main/hosting/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['electron', 'electron/*'], message: 'Shared hosting code runs in plain Node: no electron.' },
+          { group: ['**/cli/**', '**/web/**', '**/electron/**', '**/renderer/**', '**/engine/**', '**/service/**'], message: 'main/hosting serves the hosts and imports none of them.' },
+        ],
+      }],
+    },
+  },
+  {
     files: ['main/web/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
