@@ -1,3 +1,4 @@
+import { createStepPacer } from './step-pacer.js';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
@@ -8,7 +9,7 @@ import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
 import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
-import { DEFAULT_SNAPSHOT_SECONDS, type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
 export const ffjordPreset = {
@@ -80,7 +81,6 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const budgetGiven = options.seconds !== undefined || options.steps !== undefined;
   const maxSteps = options.steps !== undefined ? positiveInteger('steps', options.steps) : budgetGiven ? Infinity : preset.steps;
   const maxSeconds = options.seconds !== undefined ? positive('seconds', options.seconds) : budgetGiven ? Infinity : preset.seconds;
-  const snapshotMs = 1000 * positive('snapshotSeconds', options.snapshotSeconds ?? DEFAULT_SNAPSHOT_SECONDS);
 
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
@@ -116,7 +116,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
       training: { preset: preset.name, backend: backend.name, seed, steps: step, seconds: elapsed(), finalLoss: loss, history: [...history] },
     };
   };
-  let lastSnapshot = started;
+  const pacer = createStepPacer(options, currentModel, 'FFJORD');
 
   try {
     while (fractionDone() < 1) {
@@ -166,12 +166,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
           ...(nll === undefined ? {} : { nll }),
         },
       });
-      if (options.onSnapshot !== undefined && performance.now() - lastSnapshot >= snapshotMs && done < 1) {
-        await options.onSnapshot(currentModel());
-        lastSnapshot = performance.now();
-      }
-      // Let the abort event (and the host's IPC) run between steps: wasm ops are synchronous.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await pacer.afterStep(done);
     }
     return currentModel();
   } finally {

@@ -1,3 +1,4 @@
+import { createStepPacer } from './step-pacer.js';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
@@ -10,7 +11,7 @@ import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
-import { DEFAULT_SNAPSHOT_SECONDS, type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
 
 export interface FlowMatchingOptions extends SnapshotOptions {
   /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
@@ -73,7 +74,6 @@ export async function trainFlowMatching(
   const maxSeconds =
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
 
-  const snapshotMs = 1000 * positive('snapshotSeconds', options.snapshotSeconds ?? DEFAULT_SNAPSHOT_SECONDS);
 
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
@@ -119,7 +119,7 @@ export async function trainFlowMatching(
       },
     };
   };
-  let lastSnapshot = started;
+  const pacer = createStepPacer(options, currentModel, 'Flow matching');
 
   try {
     while (fractionDone() < 1) {
@@ -159,12 +159,7 @@ export async function trainFlowMatching(
         ...(done > 0.01 ? { etaMs: (elapsedMs * (1 - done)) / done } : {}),
         metrics: { step, loss: smoothed, samplesPerSecond: (step * batchSize * 1000) / elapsedMs, learningRate: lr },
       });
-      if (options.onSnapshot !== undefined && performance.now() - lastSnapshot >= snapshotMs && done < 1) {
-        await options.onSnapshot(currentModel());
-        lastSnapshot = performance.now();
-      }
-      // Let the abort event (and the host's IPC) run between steps; wasm ops are synchronous.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await pacer.afterStep(done);
     }
     return currentModel();
   } finally {
