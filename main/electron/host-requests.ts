@@ -4,11 +4,11 @@ import { app, dialog, shell, type BrowserWindow, type FileFilter, type OpenDialo
 import type { RequestPayload, ResponseValue } from '../../shared/ipc/contract.js';
 
 /** The channels the shell answers itself: they need native UI the engine process has not got. */
-export type HostChannel = 'dialog:open-image' | 'dialog:save-path' | 'shell:show-in-folder';
+export type HostChannel = 'dialog:open-image' | 'dialog:open-project' | 'dialog:save-path' | 'shell:show-in-folder';
 
 export type HostHandlers = { readonly [C in HostChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
 
-export const hostChannels: ReadonlySet<string> = new Set<HostChannel>(['dialog:open-image', 'dialog:save-path', 'shell:show-in-folder']);
+export const hostChannels: ReadonlySet<string> = new Set<HostChannel>(['dialog:open-image', 'dialog:open-project', 'dialog:save-path', 'shell:show-in-folder']);
 
 export function isHostChannel(channel: string): channel is HostChannel {
   return hostChannels.has(channel);
@@ -28,20 +28,17 @@ export function createHostHandlers(window: () => BrowserWindow | undefined): Hos
   // Dialogs open where the user last went; the first time, in Pictures.
   let lastFolder: string | undefined;
   const startFolder = (): string => lastFolder ?? app.getPath('pictures');
+  const openOne = async (options: Pick<OpenDialogOptions, 'title' | 'filters'>): Promise<{ path: string | undefined }> => {
+    const full: OpenDialogOptions = { ...options, defaultPath: startFolder(), properties: ['openFile'] };
+    const owner = window();
+    const result = owner === undefined ? await dialog.showOpenDialog(full) : await dialog.showOpenDialog(owner, full);
+    const chosen = result.canceled ? undefined : result.filePaths[0];
+    if (chosen !== undefined) lastFolder = path.dirname(chosen);
+    return { path: chosen };
+  };
   return {
-    'dialog:open-image': async () => {
-      const options: OpenDialogOptions = {
-        title: 'Open Image',
-        defaultPath: startFolder(),
-        properties: ['openFile'],
-        filters: [{ name: 'Images', extensions: imageExtensions }],
-      };
-      const owner = window();
-      const result = owner === undefined ? await dialog.showOpenDialog(options) : await dialog.showOpenDialog(owner, options);
-      const chosen = result.canceled ? undefined : result.filePaths[0];
-      if (chosen !== undefined) lastFolder = path.dirname(chosen);
-      return { path: chosen };
-    },
+    'dialog:open-image': () => openOne({ title: 'Open Image', filters: [{ name: 'Images', extensions: imageExtensions }] }),
+    'dialog:open-project': () => openOne({ title: 'Open Project', filters: [{ name: 'FlowGIF project', extensions: ['flowgif'] }] }),
     'dialog:save-path': async ({ defaultName, format }) => {
       const { filter, extension } = saveFilters[format];
       // A name, not a path: the renderer may not steer the dialog into another folder.

@@ -178,6 +178,7 @@ export class EngineService implements FlowGifApi {
     'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId),
     'project:open': (p) => this.#openProject(p.path),
     'dialog:open-image': () => hostOnly('dialog:open-image'),
+    'dialog:open-project': () => hostOnly('dialog:open-project'),
     'dialog:save-path': () => hostOnly('dialog:save-path'),
     'shell:show-in-folder': () => hostOnly('shell:show-in-folder'),
   };

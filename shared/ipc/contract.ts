@@ -144,6 +144,7 @@ export interface RequestMap {
   'project:open': [{ readonly path: string }, { readonly project: ProjectData; readonly image: ImageInfo; readonly modelId: ModelId | undefined }];
   /** Host features: a native dialog in Electron; the web host answers HOST_UNSUPPORTED. */
   'dialog:open-image': [Record<string, never>, { readonly path: string | undefined }];
+  'dialog:open-project': [Record<string, never>, { readonly path: string | undefined }];
   'dialog:save-path': [{ readonly defaultName: string; readonly format: ExportFormat | 'project' }, { readonly path: string | undefined }];
   'shell:show-in-folder': [{ readonly path: string }, { readonly shown: boolean }];
 }
@@ -189,6 +190,7 @@ export const requestChannels: readonly RequestChannel[] = [
   'project:save',
   'project:open',
   'dialog:open-image',
+  'dialog:open-project',
   'dialog:save-path',
   'shell:show-in-folder',
 ];

@@ -230,6 +230,7 @@ const payloadSchemas: Schemas<0> = {
   'project:save': v.object({ path, project: ProjectDataSchema, modelId: v.optional(id) }),
   'project:open': v.object({ path }),
   'dialog:open-image': empty,
+  'dialog:open-project': empty,
   'dialog:save-path': v.object({ defaultName: v.string(), format: v.picklist(['gif', 'mp4', 'png', 'project']) }),
   'shell:show-in-folder': v.object({ path }),
 };
@@ -252,6 +253,7 @@ const responseSchemas: Schemas<1> = {
   'project:save': v.object({ path: v.string() }),
   'project:open': v.object({ project: ProjectDataSchema, image: ImageInfoSchema, modelId: orUndefined(id) }),
   'dialog:open-image': optionalPath,
+  'dialog:open-project': optionalPath,
   'dialog:save-path': optionalPath,
   'shell:show-in-folder': v.object({ shown: v.boolean() }),
 };
