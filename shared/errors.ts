@@ -2,26 +2,31 @@
  * Expected failures carry a closed code so every host (CLI, IPC, UI) can map them to a
  * message and an action; anything that is not a FlowGifError is a bug.
  */
-export type ErrorCode =
-  | 'IMAGE_NOT_FOUND'
-  | 'IMAGE_EMPTY'
-  | 'IMAGE_CORRUPT'
-  | 'IMAGE_UNSUPPORTED'
-  | 'IMAGE_TOO_LARGE'
-  | 'IMAGE_NO_MASS'
-  | 'MODEL_NOT_FOUND'
-  | 'MODEL_CORRUPT'
-  | 'MODEL_FOREIGN'
-  | 'MODEL_VERSION'
-  | 'OUTPUT_UNWRITABLE'
-  | 'BACKEND_UNAVAILABLE'
-  | 'ENCODER_MISSING'
-  | 'ENCODER_FAILED'
-  | 'INVALID_ARGUMENT'
-  | 'TRAINING_DIVERGED'
-  | 'HOST_UNSUPPORTED'
-  | 'IPC_INVALID'
-  | 'NOT_FOUND';
+export const errorCodes = [
+  'IMAGE_NOT_FOUND',
+  'IMAGE_EMPTY',
+  'IMAGE_CORRUPT',
+  'IMAGE_UNSUPPORTED',
+  'IMAGE_TOO_LARGE',
+  'IMAGE_NO_MASS',
+  'MODEL_NOT_FOUND',
+  'MODEL_CORRUPT',
+  'MODEL_FOREIGN',
+  'MODEL_VERSION',
+  'OUTPUT_UNWRITABLE',
+  'BACKEND_UNAVAILABLE',
+  'ENCODER_MISSING',
+  'ENCODER_FAILED',
+  'INVALID_ARGUMENT',
+  'TRAINING_DIVERGED',
+  /** One job of this kind at a time (training): expected, not a bug. */
+  'ENGINE_BUSY',
+  'HOST_UNSUPPORTED',
+  'IPC_INVALID',
+  'NOT_FOUND',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
 
 export interface FlowGifErrorOptions {
   /** The file the problem is about, when there is one. */

@@ -102,7 +102,7 @@ test('preview of the exact flow: progress, then a trajectory of the requested sh
 test('training: progress, live samples, done; one training at a time', async () => {
   const { jobId } = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
   const second = await service.invoke('train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
-  assert.ok(!second.ok && second.error.code === 'INVALID_ARGUMENT' && /already running/.test(second.error.message));
+  assert.ok(!second.ok && second.error.code === 'ENGINE_BUSY' && /already running/.test(second.error.message));
   trained = await watcher.done<TrainDone>(jobId);
   assert.equal(trained.method, 'fm');
   assert.ok(trained.steps > 0 && Number.isFinite(trained.finalLoss));

@@ -97,7 +97,7 @@ export class JobRunner {
   assertNoneRunning(kind: JobKind, what: string): void {
     const [running] = this.running(kind);
     if (running !== undefined) {
-      throw new FlowGifError('INVALID_ARGUMENT', `A ${what} is already running (job ${running}); FlowGIF runs one at a time.`, {
+      throw new FlowGifError('ENGINE_BUSY', `A ${what} is already running (job ${running}); FlowGIF runs one at a time.`, {
         hint: `Wait for it to finish or cancel it, then start again.`,
       });
     }

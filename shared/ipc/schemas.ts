@@ -4,7 +4,7 @@
  * a bug on one side is reported where it crosses, not as a crash deep inside the other.
  */
 import * as v from 'valibot';
-import { FlowGifError, type SerializedError } from '../errors.js';
+import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
 import type { Progress, Stage } from '../job.js';
 import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
@@ -45,28 +45,6 @@ export const MAX_PREVIEW_PARTICLES = 500_000;
 export const MAX_TRAIN_SECONDS = 3600;
 
 const stages: readonly Stage[] = ['load', 'prepare', 'train', 'sample', 'evaluate', 'integrate', 'render', 'encode', 'write'];
-const errorCodes = [
-  'IMAGE_NOT_FOUND',
-  'IMAGE_EMPTY',
-  'IMAGE_CORRUPT',
-  'IMAGE_UNSUPPORTED',
-  'IMAGE_TOO_LARGE',
-  'IMAGE_NO_MASS',
-  'MODEL_NOT_FOUND',
-  'MODEL_CORRUPT',
-  'MODEL_FOREIGN',
-  'MODEL_VERSION',
-  'OUTPUT_UNWRITABLE',
-  'BACKEND_UNAVAILABLE',
-  'ENCODER_MISSING',
-  'ENCODER_FAILED',
-  'INVALID_ARGUMENT',
-  'TRAINING_DIVERGED',
-  'HOST_UNSUPPORTED',
-  'IPC_INVALID',
-  'NOT_FOUND',
-] as const satisfies readonly NonNullable<SerializedError['code']>[];
-
 export const SerializedErrorSchema: v.GenericSchema<unknown, SerializedError> = v.object({
   name: v.string(),
   message: v.string(),
