@@ -92,6 +92,21 @@ test('make with defaults writes a 60-frame 512 px GIF from noise to the picture'
   await fs.rm(dir, { recursive: true });
 });
 
+test('make --train trains a flow first, keeps it beside the animation, and renders from it', async () => {
+  const dir = await tempDir();
+  const gif = path.join(dir, 'trained.gif');
+  const made = await runCli(['make', sample, '-o', gif, '--train', '2', '--particles', '2000', '--size', '64', '--fps', '5', '--seconds', '1', '--json']);
+  assert.equal(made.code, 0, made.stderr);
+  const result = JSON.parse(made.stdout) as { flow: string; model: string; frames: number };
+  assert.equal(result.flow, 'fm');
+  assert.equal(result.model, path.join(dir, 'trained.flow'));
+  assert.equal(result.frames, 5);
+  assert.equal((await sharp(gif, { animated: true }).metadata()).pages, 5);
+  const evaluated = await runCli(['eval', result.model, '--n', '500', '--json']);
+  assert.equal(evaluated.code, 0, evaluated.stderr);
+  await fs.rm(dir, { recursive: true });
+});
+
 test('render to MP4 gives H.264 yuv420p with the frames and size asked', async (t) => {
   if (!(await hasFfmpeg())) {
     t.skip('ffmpeg/ffprobe not installed (apt-get install ffmpeg); .ci/run installs it');
