@@ -123,6 +123,11 @@ test('render to MP4 gives H.264 yuv420p with the frames and size asked', async (
   assert.equal(Number(stream['nb_read_frames']), 20);
   assert.equal(stream['width'], 256);
   assert.equal(stream['height'], 256);
+  // The size was estimated from a few frames before the encode, and within a sensible factor.
+  const note = rendered.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { type: string; estimate_bytes?: number }).find((e) => e.type === 'note');
+  const actual = (await fs.stat(mp4)).size;
+  assert.ok(note?.estimate_bytes !== undefined, 'an estimate is announced');
+  assert.ok(note.estimate_bytes > actual / 1.5 && note.estimate_bytes < actual * 1.5, `estimate ${note.estimate_bytes} vs ${actual} bytes`);
   await fs.rm(dir, { recursive: true });
 });
 

@@ -4,6 +4,8 @@ export interface CommandIo {
   readonly ctx: JobContext;
   /** One final result: a JSON object with --json, human lines otherwise. */
   readonly result: (human: string, json: Readonly<Record<string, unknown>>) => void;
+  /** Something worth telling while work goes on (stderr: a line, or a JSON line with --json). */
+  readonly note: (human: string, json: Readonly<Record<string, unknown>>) => void;
 }
 
 export interface Command {

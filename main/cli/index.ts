@@ -69,6 +69,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     await command.run(rest, {
       ctx: { signal: controller.signal, progress: reporter.progress },
+      note(human, value) {
+        if (json) process.stderr.write(`${JSON.stringify({ type: 'note', ...value })}\n`);
+        else {
+          reporter.finish();
+          process.stderr.write(`${human}\n`);
+        }
+      },
       result(human, value) {
         reporter.finish();
         process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${human}\n`);

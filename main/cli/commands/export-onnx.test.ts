@@ -26,7 +26,7 @@ const model: TrainedModel = {
 
 function io(): CommandIo & { results: Array<Readonly<Record<string, unknown>>> } {
   const results: Array<Readonly<Record<string, unknown>>> = [];
-  return { ctx: noopJobContext, result: (_human, json) => results.push(json), results };
+  return { ctx: noopJobContext, result: (_human, json) => results.push(json), note: () => {}, results };
 }
 
 test('export-onnx writes a model that onnxruntime runs and that matches the .flow model', async () => {

@@ -6,7 +6,7 @@ import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, densityOptionsFrom } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
-import { describe, resultJson } from './render.js';
+import { describe, noteEstimate, resultJson } from './render.js';
 
 export const makeCommand: Command = {
   name: 'make',
@@ -38,7 +38,7 @@ export const makeCommand: Command = {
       io.ctx,
     );
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
       io.result(
         describe(result) + (modelPath === undefined ? '' : `\nModel: ${path.resolve(modelPath)}`),
         { ...resultJson(result), flow: modelPath === undefined ? 'exact' : 'fm', ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },

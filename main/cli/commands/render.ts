@@ -2,7 +2,8 @@ import path from 'node:path';
 import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
-import type { Command } from '../command.js';
+import type { Command, CommandIo } from '../command.js';
+import type { SizeEstimate } from '../../engine/encode/encode.js';
 import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 
@@ -24,13 +25,23 @@ export const renderCommand: Command = {
     const settings = renderSettingsFrom(parsed);
     const flow = await openFlow(source, io.ctx);
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
       io.result(describe(result), resultJson(result));
     } finally {
       flow.field.dispose();
     }
   },
 };
+
+/** The size a user is about to get, said before the long encode starts. */
+export function noteEstimate(io: CommandIo): (estimate: SizeEstimate) => void {
+  return (estimate) =>
+    io.note(`Estimated size ${formatBytes(estimate.bytes)} (${formatBytes(estimate.lowBytes)}–${formatBytes(estimate.highBytes)}); encoding…`, {
+      estimate_bytes: estimate.bytes,
+      estimate_low_bytes: estimate.lowBytes,
+      estimate_high_bytes: estimate.highBytes,
+    });
+}
 
 export function describe(result: RenderResult): string {
   const what = result.format === 'png' ? 'PNG frames' : result.format.toUpperCase();

@@ -55,6 +55,8 @@ export interface RenderRequest {
   readonly settings: RenderSettings;
   readonly format?: OutputFormat;
   readonly encoders?: EncoderPaths;
+  /** Called with a size estimate (a few frames encoded for real) before the full encode starts. */
+  readonly onEstimate?: (estimate: SizeEstimate) => void;
 }
 
 export interface RenderResult extends EncodeResult {
@@ -73,17 +75,15 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   if (format === 'gif') await findGifski(request.encoders, ctx.signal);
   if (format === 'mp4') await findFfmpeg(request.encoders, ctx.signal);
   return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {
-    const result = await encodeAnimation(
-      {
-        format,
-        outputPath,
-        quality: request.settings.quality,
-        ...(format === 'gif' ? { loop: request.settings.timeline.loops } : {}),
-        frames: frameSource(scene, request.settings),
-        ...(request.encoders ? { encoders: request.encoders } : {}),
-      },
-      ctx,
-    );
+    const encode = {
+      format,
+      quality: request.settings.quality,
+      ...(format === 'gif' ? { loop: request.settings.timeline.loops } : {}),
+      frames: frameSource(scene, request.settings),
+      ...(request.encoders ? { encoders: request.encoders } : {}),
+    };
+    if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encode, ctx));
+    const result = await encodeAnimation({ ...encode, outputPath }, ctx);
     return { ...result, format, width: scene.raster.width, height: scene.raster.height, particles: scene.trajectory.particles };
   });
 }
