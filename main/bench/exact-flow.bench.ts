@@ -1,5 +1,5 @@
+import { DEFAULT_BENCH_IMAGE } from './bench-image.js';
 import { loadDensity } from '../engine/image/load-density.js';
-import { bundledSamplePath } from '../engine/image/samples.js';
 import { createExactFlow } from '../engine/flow/exact-flow.js';
 import { defaultSampleOptions, sampleFlow, type SampleFlowOptions } from '../engine/flow/sample-flow.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
@@ -31,7 +31,7 @@ export interface ExactFlowFigure {
 export async function benchExactFlow(
   options: { imagePath?: string; n?: number; seed?: number; sample?: Omit<SampleFlowOptions, 't' | 'seed'> } = {},
 ): Promise<ExactFlowFigure> {
-  const image = options.imagePath ?? bundledSamplePath('flowgif-mark.png');
+  const image = options.imagePath ?? DEFAULT_BENCH_IMAGE;
   const n = options.n ?? 20_000;
   const seed = options.seed ?? 1;
   const sample = { ...defaultSampleOptions, ...options.sample };

@@ -1,9 +1,7 @@
+import { benchDensity } from './bench-image.js';
 import { noopJobContext } from '../../shared/job.js';
 import { createRandom } from '../../shared/random.js';
-import type { ImageDensity } from '../engine/image/density.js';
 import { sampleDensity } from '../engine/image/alias-sampler.js';
-import { loadDensity } from '../engine/image/load-density.js';
-import { bundledSamplePath } from '../engine/image/samples.js';
 import { ffjordLogLikelihood } from '../engine/train/ffjord-likelihood.js';
 import { trainFfjord, type FfjordHistoryEntry, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
 
@@ -28,15 +26,11 @@ export interface FfjordNllFigure {
   readonly nfe: number;
 }
 
-async function densityFor(imagePath?: string): Promise<ImageDensity> {
-  return loadDensity(imagePath ?? bundledSamplePath('flowgif-mark.png'));
-}
-
 /** ms per training step (dopri5 forward, backward through its steps, Adam) at the seed's settings. */
 export async function benchFfjordStepTime(
   options: { batchSize?: number; steps?: number; imagePath?: string; widths?: readonly number[] } = {},
 ): Promise<FfjordStepFigure> {
-  const density = await densityFor(options.imagePath);
+  const density = await benchDensity(options.imagePath);
   const batchSize = options.batchSize ?? 1000;
   const steps = options.steps ?? 20;
   const warmup = 3;
@@ -75,7 +69,7 @@ export async function benchFfjordStepTime(
 export async function benchFfjordNll(
   options: { steps?: number; evalEvery?: number; evalSize?: number; imagePath?: string; seed?: number; training?: FfjordTrainOptions } = {},
 ): Promise<FfjordNllFigure[]> {
-  const density = await densityFor(options.imagePath);
+  const density = await benchDensity(options.imagePath);
   const model = await trainFfjord(
     density,
     {
@@ -94,7 +88,7 @@ export async function benchFfjordNll(
 
 /** Seconds to score n held-out points of a trained model, the cost of one NLL figure. */
 export async function benchFfjordLikelihoodTime(options: { n?: number; imagePath?: string } = {}): Promise<{ n: number; seconds: number; nll: number }> {
-  const density = await densityFor(options.imagePath);
+  const density = await benchDensity(options.imagePath);
   const model = await trainFfjord(density, { steps: 1, evalEvery: 0 }, noopJobContext);
   const n = options.n ?? 10_000;
   const points = sampleDensity(density, n, createRandom(2));

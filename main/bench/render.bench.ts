@@ -1,9 +1,8 @@
+import { benchDensity } from './bench-image.js';
 import { noopJobContext } from '../../shared/job.js';
 import { createRandom } from '../../shared/random.js';
 import { createExactFlow } from '../engine/flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../engine/flow/velocity-field.js';
-import { loadDensity } from '../engine/image/load-density.js';
-import { bundledSamplePath } from '../engine/image/samples.js';
 import { createOrtField } from '../engine/render/ort-field.js';
 import { computeTrajectory, positionsAt, type Trajectory } from '../engine/render/trajectory.js';
 import { initWeights, type MlpArchitecture } from '../engine/train/mlp-field.js';
@@ -75,7 +74,7 @@ export async function benchTrajectory(
   const particleCounts = options.particles ?? [50_000, 200_000];
   const fieldNames = options.fields ?? ['exact', 'fm-ort', 'fm-tfjs'];
   const frames = options.frames ?? 60;
-  const density = await loadDensity(options.imagePath ?? bundledSamplePath('flowgif-mark.png'));
+  const density = await benchDensity(options.imagePath);
   const model = presetModel();
   const open = async (name: TrajectoryFieldName): Promise<VelocityField | AsyncVelocityField> =>
     name === 'exact' ? createExactFlow(density) : name === 'fm-ort' ? createOrtField(model) : createModelField(model);

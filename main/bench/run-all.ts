@@ -1,3 +1,4 @@
+import { DEFAULT_BENCH_IMAGE } from './bench-image.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
@@ -5,7 +6,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../engine/train/backend.js';
-import { bundledSamplePath } from '../engine/image/samples.js';
 import { benchEncoders } from './encode.bench.js';
 import { benchExactFlow } from './exact-flow.bench.js';
 import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
@@ -27,7 +27,7 @@ const valueOf = (flag: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const octocat = path.resolve(root, '../shared/samples/github.png');
-const image = valueOf('--image') ?? (existsSync(octocat) ? octocat : bundledSamplePath('flowgif-mark.png'));
+const image = valueOf('--image') ?? (existsSync(octocat) ? octocat : DEFAULT_BENCH_IMAGE);
 const outFile = valueOf('--out') ?? path.join(root, 'BENCHMARKS.md');
 
 const log = (line: string): void => {

@@ -1,7 +1,5 @@
+import { benchDensity } from './bench-image.js';
 import { noopJobContext } from '../../shared/job.js';
-import type { ImageDensity } from '../engine/image/density.js';
-import { loadDensity } from '../engine/image/load-density.js';
-import { bundledSamplePath } from '../engine/image/samples.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
 import { trainFlowMatching, type FlowMatchingOptions } from '../engine/train/flow-matching.js';
 import { createInferenceField } from '../engine/render/ort-field.js';
@@ -26,15 +24,11 @@ export interface ScoreFigure {
   readonly sampleSeconds: number;
 }
 
-async function defaultDensity(imagePath?: string): Promise<ImageDensity> {
-  return loadDensity(imagePath ?? bundledSamplePath('flowgif-mark.png'));
-}
-
 /** ms per step (forward, backward, Adam) for each width, after a few warm-up steps. */
 export async function benchStepTime(
   options: { widths?: readonly number[]; batchSize?: number; steps?: number; imagePath?: string } = {},
 ): Promise<StepTimeFigure[]> {
-  const density = await defaultDensity(options.imagePath);
+  const density = await benchDensity(options.imagePath);
   const batchSize = options.batchSize ?? 2048;
   const steps = options.steps ?? 30;
   const figures: StepTimeFigure[] = [];
@@ -57,7 +51,7 @@ export async function benchStepTime(
 export async function benchTimeToScore(
   options: { budgets?: readonly number[]; imagePath?: string; n?: number; seed?: number; training?: FlowMatchingOptions } = {},
 ): Promise<ScoreFigure[]> {
-  const density = await defaultDensity(options.imagePath);
+  const density = await benchDensity(options.imagePath);
   const n = options.n ?? 20_000;
   const seed = options.seed ?? 1;
   const figures: ScoreFigure[] = [];
