@@ -5,6 +5,7 @@ import { exportOnnx, INPUT_T, INPUT_X, OUTPUT_V } from '../onnx/export-onnx.js';
 import { createModelField } from '../train/model-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { leaseOrtTempFolder } from './ort-temp-folder.js';
+import { ortExecutionProviders } from './ort-providers.js';
 
 export interface OrtFieldOptions {
   /** Labels a field made from raw ONNX bytes; a TrainedModel names its own method. Default 'fm'. */
@@ -52,15 +53,18 @@ export async function createOrtField(source: Uint8Array | TrainedModel, options:
   const ort = await loadOrt();
   const lease = leaseOrtTempFolder(options.tempDir);
   let session: InferenceSession | undefined;
+  const create = (providers: ('cuda' | 'cpu')[]): Promise<InferenceSession> =>
+    ort.InferenceSession.create(bytes, {
+      intraOpNumThreads: options.intraOpThreads ?? 2,
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      executionProviders: providers,
+    });
   try {
-    session = await lease.creating(() =>
-      ort.InferenceSession.create(bytes, {
-        intraOpNumThreads: options.intraOpThreads ?? 2,
-        interOpNumThreads: 1,
-        graphOptimizationLevel: 'all',
-        executionMode: 'sequential',
-      }),
-    );
+    const providers = ortExecutionProviders();
+    // A CUDA provider whose CUDA or cuDNN libraries are missing fails the session: run on the CPU.
+    session = await lease.creating(() => (providers.length > 1 ? create(providers).catch(() => create(['cpu'])) : create(providers)));
   } catch (error) {
     lease.release();
     throw new FlowGifError('MODEL_CORRUPT', `onnxruntime rejected the velocity-field model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
