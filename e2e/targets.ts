@@ -100,7 +100,9 @@ export const electronTarget: Target = {
         args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-gpu', '.'],
         cwd: repoRoot,
         // userData (XDG_CONFIG_HOME/flowgif) and the engine's temp folder (TMPDIR) in scratch folders.
-        env: { ...process.env, XDG_CONFIG_HOME: folders.data, TMPDIR: folders.temp },
+        // HOME too: the shell writes only where the user chose or into the app's default folder
+        // (HOME/FlowGIF without a Pictures folder), and e2e cannot drive a native save dialog.
+        env: { ...process.env, XDG_CONFIG_HOME: folders.data, TMPDIR: folders.temp, HOME: folders.root },
         timeout: 60_000,
       });
     } catch (error) {
@@ -109,7 +111,7 @@ export const electronTarget: Target = {
     }
     let page: Page | undefined;
     return {
-      exportDir: folders.exports,
+      exportDir: path.join(folders.root, 'FlowGIF'),
       async freshPage() {
         if (page === undefined) {
           page = await app.firstWindow();

@@ -21,6 +21,8 @@ interface BuilderConfig {
   readonly directories: { readonly output: string };
   readonly files: readonly string[];
   readonly asar: boolean;
+  readonly disableAsarIntegrity?: boolean;
+  readonly electronFuses?: Readonly<Record<string, unknown>>;
   readonly asarUnpack: readonly string[];
   readonly extraResources: readonly FileSet[];
   readonly linux: { readonly target: readonly string[]; readonly extraResources: readonly FileSet[] };
@@ -42,6 +44,26 @@ describe('electron-builder.yml', () => {
     assert.ok(config.files.includes('dist/**/*'));
     assert.ok(config.files.includes('package.json'));
     for (const excluded of ['!dist/**/*.test.js', '!dist/**/*.map', '!dist/main/bench/**']) assert.ok(config.files.includes(excluded), excluded);
+  });
+
+  it("sets Electron's fuses: no Node mode, no NODE_OPTIONS, no --inspect, only a validated app.asar", () => {
+    const fuses = config.electronFuses;
+    assert.ok(fuses !== undefined && fuses !== null, 'electron-builder.yml has an electronFuses section');
+    // Strict booleans: a YAML typo such as "no" or "off" must not pass for false.
+    assert.equal(fuses['runAsNode'], false, 'runAsNode off: ELECTRON_RUN_AS_NODE is ignored');
+    assert.equal(fuses['enableNodeOptionsEnvironmentVariable'], false, 'NODE_OPTIONS is ignored');
+    assert.equal(fuses['enableNodeCliInspectArguments'], false, '--inspect and SIGUSR1 are ignored');
+    assert.equal(fuses['enableEmbeddedAsarIntegrityValidation'], true, 'app.asar is checked against its embedded hash');
+    assert.equal(fuses['onlyLoadAppFromAsar'], true, 'the app loads from app.asar only');
+    // Integrity validation needs the hash electron-builder computes, which this key would turn off.
+    assert.notEqual(config.disableAsarIntegrity, true);
+    assert.equal(config.asar, true);
+  });
+
+  it('names only fuses electron-builder knows, spelled as its FuseOptionsV1 spells them', () => {
+    const declarations = readFileSync(requireHere.resolve('app-builder-lib/out/configuration.d.ts'), 'utf8');
+    const known = declarations.match(/interface FuseOptionsV1 \{([\s\S]*?)\n\}/)?.[1] ?? '';
+    for (const name of Object.keys(config.electronFuses ?? {})) assert.match(known, new RegExp(`\\b${name}\\?:`), name);
   });
 
   it('targets AppImage and deb, NSIS, and dmg', () => {

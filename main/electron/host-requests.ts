@@ -1,18 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow, type FileFilter, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
-import type { RequestPayload, ResponseValue } from '../../shared/ipc/contract.js';
-
-/** The channels the shell answers itself: they need native UI the engine process has not got. */
-export type HostChannel = 'dialog:open-image' | 'dialog:open-project' | 'dialog:save-path' | 'shell:show-in-folder';
-
-export type HostHandlers = { readonly [C in HostChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
-
-export const hostChannels: ReadonlySet<string> = new Set<HostChannel>(['dialog:open-image', 'dialog:open-project', 'dialog:save-path', 'shell:show-in-folder']);
-
-export function isHostChannel(channel: string): channel is HostChannel {
-  return hostChannels.has(channel);
-}
+import type { RequestPayload } from '../../shared/ipc/contract.js';
+import type { HostHandlers } from './host-channels.js';
 
 const imageExtensions = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'tif', 'tiff', 'svg'];
 

@@ -1,52 +1,31 @@
-import { ipcMain, type IpcMainInvokeEvent } from 'electron';
-import { serializeError } from '../../shared/errors.js';
-import { requestChannels, type RequestChannel, type RequestPayload, type ResponseValue, type Result } from '../../shared/ipc/contract.js';
-import { validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
-import { isHostChannel, type HostHandlers } from './host-requests.js';
-import { isTrustedSender } from './sender-check.js';
+import { ipcMain, type IpcMainEvent, type IpcMainInvokeEvent } from 'electron';
+import { requestChannels } from '../../shared/ipc/contract.js';
+import { CHOSEN_FILES_CHANNEL } from './preload-api.js';
+import { acceptChosenFiles, routeRequest, type RequestRouting } from './request-router.js';
+import type { SenderFacts } from './sender-check.js';
 
-export interface IpcWiring {
-  /** webContents ids of our own windows. */
-  readonly trustedWebContentsIds: () => ReadonlySet<number>;
-  readonly host: HostHandlers;
-  readonly forward: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>) => Promise<Result<ResponseValue<C>>>;
-  /** Host-specific facts the engine cannot know (it serves the web host too). */
-  readonly amend?: <C extends RequestChannel>(channel: C, value: ResponseValue<C>) => ResponseValue<C>;
-}
+export type IpcWiring = RequestRouting;
 
 /**
- * One ipcMain.handle per contract channel and no other: each checks who is asking, validates
- * the payload, then either answers itself (dialogs, shell) or forwards to the engine. Handlers
- * never throw, because Electron would pass the renderer only the thrown error's message.
+ * One ipcMain.handle per contract channel and no other, each routed by routeRequest; plus the
+ * preload's report of files the user dropped or picked in the page, which grants them as
+ * pictures to open.
  */
 export function registerIpcHandlers(wiring: IpcWiring): () => void {
   for (const channel of requestChannels) {
-    ipcMain.handle(channel, (event, payload: unknown) => handle(wiring, channel, event, payload));
+    ipcMain.handle(channel, (event, payload: unknown) => routeRequest(wiring, channel, senderFacts(event), payload));
   }
+  // ipcRenderer.send and ipcRenderer.invoke share one ordered pipe, and ipcMain.on listeners run
+  // as the message arrives: a drop's grant is in place before the image:open it precedes.
+  const onChosenFiles = (event: IpcMainEvent, payload: unknown): void => acceptChosenFiles(wiring, senderFacts(event), payload);
+  ipcMain.on(CHOSEN_FILES_CHANNEL, onChosenFiles);
   return () => {
     for (const channel of requestChannels) ipcMain.removeHandler(channel);
+    ipcMain.removeListener(CHOSEN_FILES_CHANNEL, onChosenFiles);
   };
 }
 
-async function handle<C extends RequestChannel>(wiring: IpcWiring, channel: C, event: IpcMainInvokeEvent, payload: unknown): Promise<Result<unknown>> {
+function senderFacts(event: IpcMainInvokeEvent | IpcMainEvent): SenderFacts {
   const frame = event.senderFrame;
-  const trusted = isTrustedSender(
-    { frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null, webContentsId: event.sender.id },
-    wiring.trustedWebContentsIds(),
-  );
-  if (!trusted) {
-    return { ok: false, error: { name: 'FlowGifError', code: 'IPC_INVALID', message: `Refused ${channel}: not sent by FlowGIF's window.` } };
-  }
-  try {
-    const request = validateRequest(channel, payload);
-    if (isHostChannel(channel)) {
-      const run = wiring.host[channel] as (payload: unknown) => Promise<unknown>;
-      return { ok: true, value: validateResponse(channel, await run(request)) };
-    }
-    const result = await wiring.forward(channel, request);
-    if (!result.ok || wiring.amend === undefined) return result;
-    return { ok: true, value: wiring.amend(channel, result.value) };
-  } catch (error) {
-    return { ok: false, error: serializeError(error) };
-  }
+  return { frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null, webContentsId: event.sender.id };
 }

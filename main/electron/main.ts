@@ -14,6 +14,7 @@ import { installWebContentsGuards, restrictPermissions } from './guards.js';
 import { createHostHandlers } from './host-requests.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { buildMenuTemplate } from './menu-template.js';
+import { PathGrants } from './path-grants.js';
 import { installQuitGuard } from './quit-guard.js';
 import { isAllowedExternalUrl } from './sender-check.js';
 import { ServiceHost } from './service-host.js';
@@ -86,6 +87,8 @@ function start(): void {
     trustedWebContentsIds: () => trusted,
     host: createHostHandlers(() => mainWindow),
     forward: (channel, payload) => service.request(channel, payload),
+    // For the app's whole run: a path the user chose stays chosen until quit.
+    grants: new PathGrants(),
     amend: (channel, value) => {
       if (channel !== 'app:info') return value;
       // The engine serves the web host too; which host and version this is, the shell knows.

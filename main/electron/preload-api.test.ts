@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { JOB_EVENT_CHANNEL, requestChannels, type JobMessage } from '../../shared/ipc/contract.js';
 import { MENU_COMMAND_CHANNEL, menuCommands, type MenuCommand } from '../../shared/ipc/menu.js';
-import { createFlowGifApi, type Invoke, type Subscribe } from './preload-api.js';
+import { createFlowGifApi, readChosenFiles, watchChosenFiles, type ChosenFilesEvent, type ChosenFilesSource, type Invoke, type Subscribe } from './preload-api.js';
 
 function fakeIpc() {
   const invoked: Array<[string, unknown]> = [];
@@ -108,5 +108,59 @@ describe('preload.cjs bundle', () => {
     for (const channel of requestChannels) assert.ok(text.includes(`"${channel}"`), channel);
     assert.match(text, /exposeInMainWorld\("flowgif"/);
     assert.doesNotMatch(text, /process\.env/);
+  });
+});
+
+describe('watchChosenFiles', () => {
+  /** window, reduced to what the watcher uses; dispatch hands events to capture listeners. */
+  function fakeWindow() {
+    const listeners = new Map<string, Array<{ listener: (event: ChosenFilesEvent) => void; capture: boolean }>>();
+    const source: ChosenFilesSource = {
+      addEventListener: (type, listener, options) => listeners.set(type, [...(listeners.get(type) ?? []), { listener, capture: options.capture }]),
+    };
+    const dispatch = (type: string, event: ChosenFilesEvent) => listeners.get(type)?.forEach(({ listener }) => listener(event));
+    return { source, listeners, dispatch };
+  }
+  const file = (name: string) => ({ name });
+  const pathOf = (f: object) => ('name' in f ? `/home/me/${String(f.name)}` : '');
+
+  it('reports the paths of files dropped by the user, in the capture phase', () => {
+    const win = fakeWindow();
+    const sent: string[][] = [];
+    watchChosenFiles(win.source, pathOf, (paths) => sent.push(paths));
+    assert.ok([...win.listeners.values()].flat().every((entry) => entry.capture));
+    win.dispatch('drop', { isTrusted: true, dataTransfer: { files: [file('cat.png'), {}, file('leaf.jpg')] } });
+    assert.deepEqual(sent, [['/home/me/cat.png', '/home/me/leaf.jpg']]);
+  });
+
+  it('reports files picked in a file input, and ignores other inputs', () => {
+    const win = fakeWindow();
+    const sent: string[][] = [];
+    watchChosenFiles(win.source, pathOf, (paths) => sent.push(paths));
+    win.dispatch('change', { isTrusted: true, target: { type: 'file', files: [file('cat.png')] } });
+    win.dispatch('change', { isTrusted: true, target: { type: 'text', files: [file('evil.png')] } });
+    win.dispatch('change', { isTrusted: true, target: null });
+    assert.deepEqual(sent, [['/home/me/cat.png']]);
+  });
+
+  it('ignores events the page made up, files without a path and empty drops', () => {
+    const win = fakeWindow();
+    const sent: string[][] = [];
+    watchChosenFiles(win.source, (f) => {
+      if ('name' in f) return pathOf(f);
+      throw new TypeError('not a File');
+    }, (paths) => sent.push(paths));
+    win.dispatch('drop', { isTrusted: false, dataTransfer: { files: [file('shadow')] } });
+    win.dispatch('change', { isTrusted: false, target: { type: 'file', files: [file('shadow')] } });
+    win.dispatch('drop', { isTrusted: true, dataTransfer: { files: [{}] } });
+    win.dispatch('drop', { isTrusted: true, dataTransfer: null });
+    assert.deepEqual(sent, []);
+  });
+
+  it('the shell reads a report as paths only when it is a short list of strings', () => {
+    assert.deepEqual(readChosenFiles(['/a.png', '/b.png']), ['/a.png', '/b.png']);
+    for (const bad of [undefined, '/a.png', ['/a.png', 3], [''], { 0: '/a.png' }, Array.from({ length: 65 }, () => '/a.png')]) {
+      assert.deepEqual(readChosenFiles(bad), [], JSON.stringify(bad));
+    }
   });
 });

@@ -50,3 +50,57 @@ export function createFlowGifApi(invoke: Invoke, subscribe: Subscribe, pathForFi
 function refused(message: string): Result<never> {
   return { ok: false, error: { name: 'FlowGifError', code: 'IPC_INVALID', message } };
 }
+
+/** Preload → shell: absolute paths of files the user just dropped or picked in the page. */
+export const CHOSEN_FILES_CHANNEL = 'shell:chosen-files';
+/** More than anyone drops at once; a longer report is not a user's. */
+const MAX_CHOSEN_FILES = 64;
+
+/** The parts of a DOM event the watcher reads, typed structurally so Node tests can build one. */
+export interface ChosenFilesEvent {
+  readonly isTrusted: boolean;
+  readonly target?: unknown;
+  readonly dataTransfer?: { readonly files?: ArrayLike<object> | null } | null;
+}
+
+export interface ChosenFilesSource {
+  addEventListener(type: 'drop' | 'change', listener: (event: ChosenFilesEvent) => void, options: { capture: boolean }): void;
+}
+
+/**
+ * Tells the shell which files the user chose in the page itself: dropped on the window, or
+ * picked in an <input type=file> (Chromium's own file dialog). The shell grants exactly those
+ * as pictures to open, so a path the page merely names is refused. Only the browser's own
+ * (trusted) events count: the page cannot fake them, nor see this listener, which runs in the
+ * preload's isolated world. Registered in the capture phase on window before any page script
+ * runs, it fires before the page's own drop handler sends image:open.
+ */
+export function watchChosenFiles(source: ChosenFilesSource, pathForFile: PathForFile, send: (paths: string[]) => void): void {
+  const report = (files: ArrayLike<object> | null | undefined): void => {
+    const paths: string[] = [];
+    for (let i = 0; i < Math.min(files?.length ?? 0, MAX_CHOSEN_FILES); i++) {
+      const file = files?.[i];
+      let found = '';
+      try {
+        found = file === undefined ? '' : pathForFile(file);
+      } catch {
+        // A File without a path (built from bytes): nothing to grant.
+      }
+      if (found !== '') paths.push(found);
+    }
+    if (paths.length > 0) send(paths);
+  };
+  source.addEventListener('drop', (event) => {
+    if (event.isTrusted) report(event.dataTransfer?.files);
+  }, { capture: true });
+  source.addEventListener('change', (event) => {
+    const input = event.target as { readonly type?: unknown; readonly files?: ArrayLike<object> | null } | null | undefined;
+    if (event.isTrusted && typeof input === 'object' && input !== null && input.type === 'file') report(input.files);
+  }, { capture: true });
+}
+
+/** The shell's side: the report as a list of paths, or nothing if it is not one. */
+export function readChosenFiles(payload: unknown): string[] {
+  if (!Array.isArray(payload) || payload.length > MAX_CHOSEN_FILES) return [];
+  return payload.every((entry): entry is string => typeof entry === 'string' && entry !== '') ? payload : [];
+}

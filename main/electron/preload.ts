@@ -3,7 +3,12 @@
  * this file and shared/ into one preload.cjs. It exposes window.flowgif and nothing else.
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { createFlowGifApi } from './preload-api.js';
+import { CHOSEN_FILES_CHANNEL, createFlowGifApi, watchChosenFiles } from './preload-api.js';
+
+const pathForFile = (file: object): string => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]);
+
+// Before any page script: the user's drops and file-input picks are granted in the shell.
+watchChosenFiles(window, pathForFile, (paths) => ipcRenderer.send(CHOSEN_FILES_CHANNEL, paths));
 
 const api = createFlowGifApi(
   (channel, payload) => ipcRenderer.invoke(channel, payload),
@@ -14,7 +19,7 @@ const api = createFlowGifApi(
       ipcRenderer.removeListener(channel, forward);
     };
   },
-  (file) => webUtils.getPathForFile(file as Parameters<typeof webUtils.getPathForFile>[0]),
+  pathForFile,
 );
 
 contextBridge.exposeInMainWorld('flowgif', api);
