@@ -22,6 +22,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   MODEL_FOREIGN: { title: 'Not a FlowGIF model', action: 'Open a .flow file written by FlowGIF.', place: 'host' },
   MODEL_VERSION: { title: 'Model from another version', action: 'Train again with this version of FlowGIF.', place: 'host' },
   OUTPUT_UNWRITABLE: { title: 'Cannot write there', action: 'Choose a folder you can write to, with enough free space.', place: 'input' },
+  OUTPUT_EXISTS: { title: 'The file already exists', action: 'Replace it, or choose another name.', place: 'input' },
   BACKEND_UNAVAILABLE: { title: 'No compute backend', action: 'Training needs a working TensorFlow.js backend; reinstall FlowGIF.', place: 'host' },
   ENCODER_MISSING: { title: 'Encoder missing', action: 'Install ffmpeg for MP4, or export a GIF or PNG frames instead.', place: 'host' },
   ENCODER_FAILED: { title: 'Encoding failed', action: 'Try a smaller size or another format; Copy details helps a bug report.', place: 'host' },
