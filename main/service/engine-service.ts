@@ -400,11 +400,12 @@ export class EngineService implements FlowGifApi {
     // The app's own default folder is made on first use; any other missing folder is the user's to fix.
     const target = request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
-    // A bad destination fails the request in a moment, not the job after the particles are solved.
-    await assertWritableFolder(target);
     const key = await targetKey(target);
     const existing = request.replace === true ? [] : await existingTargets([target]);
-    // From here on no await: the check and the claim on the path are one step.
+    // A bad destination fails the request in a moment, not the job after the particles are solved.
+    const unwritable: unknown = await assertWritableFolder(target).then(() => undefined, (error: unknown) => error);
+    // From here on no await: the check and the claim on the path are one step. The user hears
+    // first what waiting cures, then what consent cures, then what needs another place.
     const running = this.#exportTargets.get(key);
     if (running !== undefined) {
       throw new FlowGifError('ENGINE_BUSY', `An export to ${target} is already under way (job ${running}); two at once would write over each other.`, {
@@ -413,6 +414,7 @@ export class EngineService implements FlowGifApi {
       });
     }
     refuseReplacing(existing);
+    if (unwritable !== undefined) throw unwritable;
     const { flow, release } = this.#useFlow(request.flow);
     const encoders = this.#options.encoders;
     const jobId = this.#jobs.start(

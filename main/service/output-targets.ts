@@ -5,11 +5,12 @@ import { FlowGifError } from '../../shared/errors.js';
 /**
  * One name per place on disk, for telling that two exports aim at the same file: the folder
  * resolved through its links, and case folded where the platform's file systems ignore case.
- * The folder must exist (assertWritableFolder has said so).
+ * A folder that does not exist is taken as written (nothing can be written there anyway).
  */
 export async function targetKey(target: string): Promise<string> {
   const resolved = path.resolve(target);
-  const key = path.join(await fs.realpath(path.dirname(resolved)), path.basename(resolved));
+  const folder = await fs.realpath(path.dirname(resolved)).catch(() => path.dirname(resolved));
+  const key = path.join(folder, path.basename(resolved));
   return process.platform === 'win32' || process.platform === 'darwin' ? key.toLowerCase() : key;
 }
 
