@@ -35,6 +35,10 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
 };
 
 export interface Described {
+  /** The engine's code, for the few errors the UI answers with a question rather than a message. */
+  readonly code: ErrorCode | undefined;
+  /** The file the error is about, when there is one. */
+  readonly file: string | undefined;
   readonly title: string;
   readonly message: string;
   readonly action: string | undefined;
@@ -53,9 +57,9 @@ export function describeError(error: SerializedError): Described {
     ...(error.stack === undefined ? [] : [error.stack]),
   ].join('\n');
   if (entry === undefined) {
-    return { title: 'Unexpected error', message: error.message, action: undefined, place: 'host', unexpected: true, details };
+    return { code: undefined, file: error.file, title: 'Unexpected error', message: error.message, action: undefined, place: 'host', unexpected: true, details };
   }
-  return { title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
+  return { code: error.code, file: error.file, title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
 }
 
 /** Whatever a rejected promise held, as the plain error the contract speaks. */
