@@ -252,5 +252,101 @@ const uploadImage: Scenario = {
   },
 };
 
+/** Frames in a GIF on disk. */
+async function gifFrames(file: string): Promise<number> {
+  return (await sharp(file, { animated: true }).metadata()).pages ?? 1;
+}
+
+const replaceExport: Scenario = {
+  name: 'exporting over an existing file asks "Replace …?" first: Cancel keeps the file, Replace writes the new one',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    const button = await sampleButton(page, SAMPLE);
+    await button.click();
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: `the preview of ${SAMPLE}` });
+    await page.getByTestId('export-open').click();
+    const dialog = page.getByRole('dialog', { name: 'Export animation' });
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('export-format').selectOption('gif');
+    await dialog.getByLabel('Size (long side)').selectOption(String(EXPORT_SIZE));
+    await page.getByTestId('export-fps').fill(String(EXPORT_FPS));
+    await page.getByTestId('export-seconds').fill('1');
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    // A folder of its own: the journey's export checks that its folder holds only its file.
+    const folder = path.join(exportDir, 'replace');
+    await fs.mkdir(folder, { recursive: true });
+    const file = path.join(folder, 'replace-me.gif');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the first export to a new file' });
+    assert.equal(await gifFrames(file), EXPORT_FPS, 'the first export: one second');
+
+    // Two seconds now, to the same file: the app asks before replacing it.
+    await page.getByTestId('export-seconds').fill(String(EXPORT_SECONDS));
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'confirm', { timeoutMs: 10_000, failOn: ['done', 'failed'], what: 'the export over an existing file' });
+    const prompt = page.getByTestId('replace-prompt');
+    const question = (await prompt.innerText()).replace(/\s+/g, ' ').trim();
+    note(`asked: "${question}"`);
+    assert.match(question, /^Replace replace-me\.gif\?/, 'the question names the file');
+    assert.ok(question.includes(file), `the prompt shows where the file is: ${question}`);
+    await shot('7-replace-prompt');
+
+    await page.getByTestId('replace-cancel').click();
+    await prompt.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await page.getByTestId('export-status').getAttribute('data-state'), 'idle', 'Cancel starts nothing');
+    assert.equal(await gifFrames(file), EXPORT_FPS, 'Cancel keeps the file as it was');
+
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'confirm', { timeoutMs: 10_000, failOn: ['done', 'failed'], what: 'asking again' });
+    await page.getByTestId('replace-confirm').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the export after Replace' });
+    assert.equal(await gifFrames(file), EXPORT_FRAMES, 'Replace wrote the new two-second GIF');
+    assert.deepEqual(await fs.readdir(folder), ['replace-me.gif'], 'one file, no temp files');
+    note(`${file} replaced: ${EXPORT_FPS} → ${EXPORT_FRAMES} frames`);
+    await shot('7-replaced');
+  },
+};
+
+const queuedExport: Scenario = {
+  name: 'an export started during a training waits its turn, says "Queued", and cancels while queued',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    const button = await sampleButton(page, SAMPLE);
+    await button.click();
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: `the preview of ${SAMPLE}` });
+    const panel = page.getByRole('region', { name: 'Training' });
+    await panel.getByLabel('Time budget (seconds)').fill('600');
+    await page.getByTestId('train-start').click();
+    await waitForState(page, 'train-progress', 'running', { timeoutMs: 30_000, failOn: ['failed'], what: 'training after Train' });
+
+    await page.getByTestId('export-open').click();
+    const dialog = page.getByRole('dialog', { name: 'Export animation' });
+    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    const folder = path.join(exportDir, 'queued');
+    await fs.mkdir(folder, { recursive: true });
+    const file = path.join(folder, 'queued.gif');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'queued', { timeoutMs: 10_000, failOn: ['done', 'failed', 'confirm'], what: 'an export behind a training' });
+    const status = (await page.getByTestId('export-status').innerText()).replace(/\s+/g, ' ').trim();
+    note(`export status while the training runs: "${status}"`);
+    // Ahead: the training, and the dialog's own size estimate, which waits its turn too.
+    assert.match(status, /^Queued · [12] jobs? ahead/, 'the dialog says the export waits, and behind how many');
+    await shot('8-export-queued');
+
+    await page.getByTestId('export-cancel').click();
+    await waitForState(page, 'export-status', 'cancelled', { timeoutMs: 10_000, failOn: ['done', 'failed'], what: 'cancelling the queued export' });
+    await page.getByTestId('export-cancel').click();
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+    await page.getByTestId('train-cancel').click();
+    await waitForState(page, 'train-progress', 'cancelled', { timeoutMs: 30_000, failOn: ['done', 'failed'], what: 'cancelling the training' });
+    assert.deepEqual(await fs.readdir(folder), [], 'the cancelled export wrote nothing');
+  },
+};
+
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, corruptImage, uploadImage];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, corruptImage, uploadImage, replaceExport, queuedExport];

@@ -14,12 +14,14 @@ export const errorCodes = [
   'MODEL_FOREIGN',
   'MODEL_VERSION',
   'OUTPUT_UNWRITABLE',
+  /** The target exists and the request did not say to replace it: the UI asks the user first. */
+  'OUTPUT_EXISTS',
   'BACKEND_UNAVAILABLE',
   'ENCODER_MISSING',
   'ENCODER_FAILED',
   'INVALID_ARGUMENT',
   'TRAINING_DIVERGED',
-  /** One job of this kind at a time (training): expected, not a bug. */
+  /** Work that must not run twice at once (two exports to one path): expected, not a bug. */
   'ENGINE_BUSY',
   'HOST_UNSUPPORTED',
   'IPC_INVALID',

@@ -1,16 +1,11 @@
 import type { SerializedError } from './errors.js';
 
-/** The closed set of stages a long job reports; hosts label them, engines only name them. */
-export type Stage =
-  | 'load'
-  | 'prepare'
-  | 'train'
-  | 'sample'
-  | 'evaluate'
-  | 'integrate'
-  | 'render'
-  | 'encode'
-  | 'write';
+/**
+ * The closed set of stages a long job reports; hosts label them, engines only name them.
+ * 'queued': the job waits for its turn behind other heavy jobs (done = total once it starts).
+ */
+export const stages = ['queued', 'load', 'prepare', 'train', 'sample', 'evaluate', 'integrate', 'render', 'encode', 'write'] as const;
+export type Stage = (typeof stages)[number];
 
 export interface Progress {
   readonly stage: Stage;

@@ -10,6 +10,7 @@ export interface Reporter {
 }
 
 const stageLabels: Record<Progress['stage'], string> = {
+  queued: 'Queued',
   load: 'Loading',
   prepare: 'Preparing',
   train: 'Training',

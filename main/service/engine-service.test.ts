@@ -99,10 +99,8 @@ test('preview of the exact flow: progress, then a trajectory of the requested sh
   assert.ok(!stale.ok && stale.error.code === 'NOT_FOUND');
 });
 
-test('training: progress, live samples, done; one training at a time', async () => {
+test('training: progress, live samples, done', async () => {
   const { jobId } = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
-  const second = await service.invoke('train:start', { imageId: heart.imageId, method: 'fm', seconds: 2, seed: 1 });
-  assert.ok(!second.ok && second.error.code === 'ENGINE_BUSY' && /already running/.test(second.error.message));
   trained = await watcher.done<TrainDone>(jobId);
   assert.equal(trained.method, 'fm');
   assert.ok(trained.steps > 0 && Number.isFinite(trained.finalLoss));
@@ -223,4 +221,61 @@ test('a project of an uploaded picture writes the picture beside it, so it reope
   assert.equal(opened.image.path, path.join(root, 'projects', 'star-star.jpg'));
   assert.equal(opened.modelId, undefined);
   assert.deepEqual(opened.image.densityPreview.rgba, star.densityPreview.rgba);
+});
+
+test('an existing file is refused without consent, naming it, and replaced with it', async () => {
+  const flow = { kind: 'exact', imageId: heart.imageId } as const;
+  const outputPath = path.join(root, 'exists.gif');
+  const before = 'a file the user already had';
+  await fs.writeFile(outputPath, before);
+  const refused = await service.invoke('export:start', { flow, format: 'gif', outputPath, settings: smallSettings });
+  assert.ok(!refused.ok, 'refused');
+  assert.equal(refused.error.code, 'OUTPUT_EXISTS');
+  assert.equal(refused.error.file, outputPath);
+  assert.equal(refused.error.message, `${outputPath} already exists.`);
+  assert.equal(await fs.readFile(outputPath, 'utf8'), before, 'untouched');
+  assert.deepEqual(service.runningJobs(), [], 'no job was started');
+
+  const started = await ok(service, 'export:start', { flow, format: 'gif', outputPath, settings: smallSettings, replace: true });
+  const done = await watcher.done<ExportDone>(started.jobId);
+  assert.equal((await fs.stat(outputPath)).size, done.sizeBytes);
+  assert.equal((await fs.readFile(outputPath)).subarray(0, 3).toString('latin1'), 'GIF');
+
+  // PNG frames: a folder that holds files is asked about (what the engine then does with it is its own rule).
+  const frames = path.join(root, 'frames');
+  await fs.mkdir(frames);
+  await fs.writeFile(path.join(frames, 'frame-0000.png'), 'old frame');
+  const notEmpty = await service.invoke('export:start', { flow, format: 'png', outputPath: `${frames}/`, settings: smallSettings });
+  assert.ok(!notEmpty.ok && notEmpty.error.code === 'OUTPUT_EXISTS' && notEmpty.error.file === frames, JSON.stringify(notEmpty));
+});
+
+test('saving a project over existing files is refused without consent, naming them, and replaces them with it', async () => {
+  const project: ProjectData = {
+    version: 1,
+    image: { name: heart.name, path: heart.path },
+    density: heart.density,
+    settings: smallSettings,
+    training: { method: 'fm', seconds: 2, seed: 1 },
+    modelPath: undefined,
+  };
+  const dir = path.join(root, 'replace-projects');
+  await fs.mkdir(dir);
+  const projectPath = path.join(dir, 'mine.flowgif');
+  // Only the model beside it exists: it would be replaced too, so it is asked about.
+  await fs.writeFile(path.join(dir, 'mine.flow'), 'a model of the user');
+  const modelOnly = await service.invoke('project:save', { path: projectPath, project, modelId: trained.modelId });
+  assert.ok(!modelOnly.ok && modelOnly.error.code === 'OUTPUT_EXISTS', JSON.stringify(modelOnly));
+  assert.equal(modelOnly.error.message, `${path.join(dir, 'mine.flow')} already exists.`);
+  await assert.rejects(fs.stat(projectPath), { code: 'ENOENT' });
+
+  await ok(service, 'project:save', { path: projectPath, project, modelId: trained.modelId, replace: true });
+  const both = await service.invoke('project:save', { path: path.join(dir, 'mine'), project, modelId: trained.modelId });
+  assert.ok(!both.ok && both.error.code === 'OUTPUT_EXISTS', JSON.stringify(both));
+  assert.equal(both.error.file, projectPath, 'the project is the file named first');
+  assert.equal(both.error.message, `${projectPath} and ${path.join(dir, 'mine.flow')} already exist.`);
+
+  const text = await fs.readFile(projectPath, 'utf8');
+  await ok(service, 'project:save', { path: projectPath, project: { ...project, training: { ...project.training, seed: 7 } }, replace: true });
+  assert.notEqual(await fs.readFile(projectPath, 'utf8'), text, 'replaced');
+  assert.equal((await ok(service, 'project:open', { path: projectPath })).project.training.seed, 7);
 });

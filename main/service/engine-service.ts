@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FlowGifError, isFlowGifError, serializeError } from '../../shared/errors.js';
+import { FlowGifError, isCancellation, isFlowGifError, serializeError } from '../../shared/errors.js';
 import type {
   AppInfo,
   FlowGifApi,
   FlowRef,
   ImageInfo,
+  JobId,
   JobKind,
   JobMessage,
   ModelId,
@@ -15,6 +16,7 @@ import type {
   RequestPayload,
   ResponseValue,
   Result,
+  SizeEstimate,
 } from '../../shared/ipc/contract.js';
 import { validateJobMessage, validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
 import { noopJobContext, type CancelSignal, type JobContext } from '../../shared/job.js';
@@ -33,8 +35,10 @@ import { computeTrajectory } from '../engine/render/trajectory.js';
 import { loadBackend } from '../engine/train/backend.js';
 import { createModelField } from '../engine/train/model-field.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
+import { JobQueue } from './job-queue.js';
 import { JobRunner } from './job-runner.js';
-import { PROJECT_EXTENSION, readProject, RecentProjects, saveProject } from './project-files.js';
+import { existingTargets, refuseReplacing, targetKey } from './output-targets.js';
+import { PROJECT_EXTENSION, projectFiles, readProject, RecentProjects, saveProject, type ProjectExtras } from './project-files.js';
 import { listSamples } from './samples-list.js';
 import { imageInfo, trajectoryData } from './wire-data.js';
 
@@ -64,7 +68,14 @@ interface OpenImage {
   /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
   readonly bytes: Uint8Array | undefined;
   exact: Promise<ExactFlow> | undefined;
+  /** Jobs and estimates using the image now: its exact flow is freed only once none is left. */
+  leases: number;
+  /** Dropped from the open images to free memory; freed for good when the last lease ends. */
+  closed: boolean;
 }
+
+/** A flow reference looked up when the request came, so a job that waits keeps what it named. */
+type FlowInUse = { readonly kind: 'exact'; readonly image: OpenImage } | { readonly kind: 'model'; readonly stored: StoredModel };
 
 interface StoredModel {
   readonly model: TrainedModel;
@@ -99,7 +110,14 @@ const PREVIEW_SOLVER_STEPS = 16;
 export class EngineService implements FlowGifApi {
   readonly #options: EngineServiceOptions;
   readonly #listeners = new Set<(message: JobMessage) => void>();
+  readonly #queue = new JobQueue();
   readonly #jobs: JobRunner;
+  /** Exports not yet ended (queued or running), by targetKey: one at a time per file. */
+  readonly #exportTargets = new Map<string, JobId>();
+  /** The size estimate of each flow still under way: a newer one of the same flow replaces it. */
+  readonly #estimates = new Map<string, AbortController>();
+  /** Fires on dispose: estimates waiting in the queue give up rather than hold the shutdown. */
+  readonly #shutdown = new AbortController();
   readonly #images = new Map<string, OpenImage>();
   readonly #models = new Map<ModelId, StoredModel>();
   readonly #recent: RecentProjects;
@@ -110,7 +128,7 @@ export class EngineService implements FlowGifApi {
   constructor(options: EngineServiceOptions) {
     this.#options = options;
     this.#logBug = options.logBug ?? ((error) => console.error('FlowGIF engine bug:', error));
-    this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug);
+    this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug, this.#queue);
     this.#recent = new RecentProjects(options.dataDir);
     this.#modelsDir = path.join(options.tempDir, 'models');
   }
@@ -123,7 +141,7 @@ export class EngineService implements FlowGifApi {
       // Checked here too, so a reply that drifts from the contract fails at its source.
       return { ok: true, value: validateResponse(channel, await handler(valid)) };
     } catch (error) {
-      if (!isFlowGifError(error)) this.#logBug(error);
+      if (!isFlowGifError(error) && !isCancellation(error)) this.#logBug(error);
       return { ok: false, error: serializeError(error) };
     }
   }
@@ -133,16 +151,17 @@ export class EngineService implements FlowGifApi {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Running job ids, for hosts that ask before quitting, and for tests. */
+  /** Ids of jobs not yet ended (queued or running), for hosts that ask before quitting, and for tests. */
   runningJobs(kind?: JobKind): string[] {
     return this.#jobs.running(kind);
   }
 
-  /** Cancels every job, waits for each to report its end, and frees the exact flows. */
+  /** Cancels every job and estimate, waits for each job to report its end, and frees the exact flows. */
   async dispose(): Promise<void> {
     this.#disposed = true;
+    this.#shutdown.abort();
     await this.#jobs.cancelAll();
-    for (const image of this.#images.values()) void image.exact?.then((flow) => flow.dispose(), () => {});
+    for (const image of this.#images.values()) closeImage(image);
     this.#images.clear();
     this.#models.clear();
   }
@@ -170,12 +189,9 @@ export class EngineService implements FlowGifApi {
     'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, p.particles, p.seed) }),
     'train:start': async (p) => ({ jobId: this.#startTraining(p) }),
     'job:cancel': async (p) => ({ cancelled: this.#jobs.cancel(p.jobId) }),
-    'export:estimate': async (p) => {
-      const estimate = await this.#withFlow(p.flow, noopJobContext, (flow) => estimateRenderSize(flow, p.format, p.settings, noopJobContext));
-      return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
-    },
+    'export:estimate': (p) => this.#estimate(p),
     'export:start': async (p) => ({ jobId: await this.#startExport(p) }),
-    'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId),
+    'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId, p.replace === true),
     'project:open': (p) => this.#openProject(p.path),
     'dialog:open-image': () => hostOnly('dialog:open-image'),
     'dialog:open-project': () => hostOnly('dialog:open-project'),
@@ -213,7 +229,7 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: undefined };
+    const image: OpenImage = { density, name, path: file, bytes, exact: undefined, leases: 0, closed: false };
     const info = this.#addImage(image);
     // Every opened picture is previewed next: start its exact flow while the answer travels.
     this.#exactFlow(image, { signal: neverAborted, progress: () => {} }).catch(() => {});
@@ -226,7 +242,7 @@ export class EngineService implements FlowGifApi {
     for (const [id, old] of this.#images) {
       if (this.#images.size <= MAX_IMAGES) break;
       this.#images.delete(id);
-      void old.exact?.then((flow) => flow.dispose(), () => {});
+      closeImage(old);
     }
     return imageInfo(imageId, image.density, image.path, image.name);
   }
@@ -271,15 +287,25 @@ export class EngineService implements FlowGifApi {
     return untilAborted(image.exact, ctx.signal);
   }
 
-  /** The pipeline's view of a flow reference, for as long as `use` runs. */
-  async #withFlow<T>(ref: FlowRef, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
-    if (ref.kind === 'exact') {
-      const image = this.#image(ref.imageId);
+  /**
+   * A flow reference looked up now (a stale id fails the request, not the job), with a lease on
+   * its image that keeps the exact flow alive until `release`, however many pictures open meanwhile.
+   */
+  #useFlow(ref: FlowRef): { flow: FlowInUse; release: () => void } {
+    if (ref.kind === 'model') return { flow: { kind: 'model', stored: this.#model(ref.modelId) }, release: () => {} };
+    const image = this.#image(ref.imageId);
+    return { flow: { kind: 'exact', image }, release: leaseImage(image) };
+  }
+
+  /** The pipeline's view of a flow, for as long as `use` runs. */
+  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
+    if (flow.kind === 'exact') {
+      const { image } = flow;
       const field = await this.#exactFlow(image, ctx);
       return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
     }
-    const stored = this.#model(ref.modelId);
-    // onnxruntime for the many-particle solves of exports and estimates (tfjs where it cannot load).
+    const { stored } = flow;
+    // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
     const { field } = await createInferenceField(stored.model, { tempDir: this.#options.tempDir });
     try {
       return await use({ source: { kind: 'model', path: stored.file }, field, density: stored.density, model: stored.model });
@@ -288,28 +314,46 @@ export class EngineService implements FlowGifApi {
     }
   }
 
+  /** Previews are the interactive path: they run at once, beside whatever the queue is doing. */
   #startPreview(ref: FlowRef, particles: number, seed: number): string {
-    // Looked up now, so a stale id fails the request rather than the job.
-    const source = ref.kind === 'exact' ? { image: this.#image(ref.imageId) } : { model: this.#model(ref.modelId) };
-    return this.#jobs.start('preview', async (ctx) => {
-      if (source.image !== undefined) {
-        const field = await this.#exactFlow(source.image, ctx);
-        return trajectoryData(await computeTrajectory(field, { particles, seed, steps: PREVIEW_SOLVER_STEPS }, ctx), source.image.density);
-      }
-      const { model, density } = source.model!;
-      // onnxruntime: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm for inference.
-      const { field } = await createInferenceField(model, { tempDir: this.#options.tempDir });
-      try {
-        return trajectoryData(await computeTrajectory(field, { particles, seed, steps: PREVIEW_SOLVER_STEPS }, ctx), density);
-      } finally {
-        field.dispose();
-      }
-    });
+    const { flow, release } = this.#useFlow(ref);
+    return this.#jobs.start(
+      'preview',
+      (ctx) => this.#withFlow(flow, ctx, async (opened) => trajectoryData(await computeTrajectory(opened.field, { particles, seed, steps: PREVIEW_SOLVER_STEPS }, ctx), opened.density)),
+      { onDidEnd: release },
+    );
   }
 
+  /**
+   * A request, not a job, but as heavy as a short export: it waits its turn in the same queue.
+   * The dialog asks again at every edit and keeps only the newest answer, so a newer estimate
+   * of the same flow cancels one still waiting or running; the older caller gets a cancellation.
+   */
+  async #estimate(request: RequestPayload<'export:estimate'>): Promise<SizeEstimate> {
+    const { flow, release } = this.#useFlow(request.flow);
+    const key = request.flow.kind === 'exact' ? `exact:${request.flow.imageId}` : `model:${request.flow.modelId}`;
+    this.#estimates.get(key)?.abort(new DOMException('A newer size estimate of the same flow replaced this one.', 'AbortError'));
+    const controller = new AbortController();
+    this.#estimates.set(key, controller);
+    const ctx: JobContext = { signal: AbortSignal.any([controller.signal, this.#shutdown.signal]), progress: () => {} };
+    try {
+      const estimate = await this.#queue.run(ctx.signal, () =>
+        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx)),
+      );
+      return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
+    } finally {
+      release();
+      if (this.#estimates.get(key) === controller) this.#estimates.delete(key);
+    }
+  }
+
+  /**
+   * Trainings queue like exports: a second one waits for the first rather than being refused,
+   * because taking turns is what keeps each budget whole (the trainers start their clock when
+   * called, so a budget counts from the job's turn, not from the request).
+   */
   #startTraining(request: RequestPayload<'train:start'>): string {
     const image = this.#image(request.imageId);
-    this.#jobs.assertNoneRunning('train', 'training');
     return this.#jobs.start('train', async (ctx, job) => {
       const model = await trainDensity(
         image.density,
@@ -334,7 +378,7 @@ export class EngineService implements FlowGifApi {
       this.#addModel(modelId, { model, density: image.density, file, imageId: request.imageId });
       const { steps, seconds, finalLoss, backend } = model.training;
       return { modelId, method: model.method, steps, seconds, finalLoss, backend };
-    });
+    }, { queued: true });
   }
 
   #addModel(modelId: ModelId, stored: StoredModel): void {
@@ -356,28 +400,55 @@ export class EngineService implements FlowGifApi {
     // The app's own default folder is made on first use; any other missing folder is the user's to fix.
     const target = request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
+    const key = await targetKey(target);
+    const existing = request.replace === true ? [] : await existingTargets([target]);
     // A bad destination fails the request in a moment, not the job after the particles are solved.
-    await assertWritableFolder(request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath);
+    const unwritable: unknown = await assertWritableFolder(target).then(() => undefined, (error: unknown) => error);
+    // From here on no await: the check and the claim on the path are one step. The user hears
+    // first what waiting cures, then what consent cures, then what needs another place.
+    const running = this.#exportTargets.get(key);
+    if (running !== undefined) {
+      throw new FlowGifError('ENGINE_BUSY', `An export to ${target} is already under way (job ${running}); two at once would write over each other.`, {
+        file: target,
+        hint: 'Wait for it to finish or cancel it, or choose another name.',
+      });
+    }
+    refuseReplacing(existing);
+    if (unwritable !== undefined) throw unwritable;
+    const { flow, release } = this.#useFlow(request.flow);
     const encoders = this.#options.encoders;
-    return this.#jobs.start('export', (ctx) =>
-      this.#withFlow(request.flow, ctx, async (flow) => {
-        const result = await renderToFile(flow, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
-        return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
-      }),
+    const jobId = this.#jobs.start(
+      'export',
+      (ctx) =>
+        this.#withFlow(flow, ctx, async (opened) => {
+          const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
+          return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+        }),
+      {
+        queued: true,
+        onDidEnd: () => {
+          release();
+          this.#exportTargets.delete(key);
+        },
+      },
     );
+    this.#exportTargets.set(key, jobId);
+    return jobId;
   }
 
-  async #saveProject(target: string, project: RequestPayload<'project:save'>['project'], modelId: ModelId | undefined): Promise<{ path: string }> {
+  async #saveProject(target: string, project: RequestPayload<'project:save'>['project'], modelId: ModelId | undefined, replace: boolean): Promise<{ path: string }> {
     let projectPath = absolute(target, 'project path');
     if (path.extname(projectPath) === '') projectPath += PROJECT_EXTENSION;
     const stored = modelId === undefined ? undefined : this.#model(modelId);
     // The uploaded picture the project is about: the model's own, else the latest of that name.
     const candidates = [stored?.imageId === undefined ? undefined : this.#images.get(stored.imageId), ...[...this.#images.values()].reverse()];
     const upload = project.image.path === undefined ? candidates.find((i) => i?.bytes !== undefined && i.name === project.image.name) : undefined;
-    await saveProject(projectPath, project, {
+    const extras: ProjectExtras = {
       ...(stored === undefined ? {} : { model: { model: stored.model, density: stored.density } }),
       ...(upload?.bytes === undefined ? {} : { imageBytes: { name: upload.name, bytes: upload.bytes } }),
-    });
+    };
+    if (!replace) refuseReplacing(await existingTargets(projectFiles(projectPath, project, extras)));
+    await saveProject(projectPath, project, extras);
     await this.#recent.add(projectPath);
     return { path: projectPath };
   }
@@ -398,7 +469,7 @@ export class EngineService implements FlowGifApi {
       density = flowFile.density;
       imagePath = undefined;
     }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined });
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined, leases: 0, closed: false });
     let modelId: ModelId | undefined;
     if (flowFile !== undefined && project.modelPath !== undefined) {
       modelId = randomUUID();
@@ -416,6 +487,30 @@ async function snapshotSamples(model: TrainedModel, signal: CancelSignal): Promi
   } finally {
     field.dispose();
   }
+}
+
+/** A hold on an image's exact flow; the returned release (idempotent) frees it if the image was closed meanwhile. */
+function leaseImage(image: OpenImage): () => void {
+  image.leases++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    image.leases--;
+    if (image.closed && image.leases === 0) freeExactFlow(image);
+  };
+}
+
+/** Dropped from the open images: freed now, or when the last job using it ends. */
+function closeImage(image: OpenImage): void {
+  image.closed = true;
+  if (image.leases === 0) freeExactFlow(image);
+}
+
+function freeExactFlow(image: OpenImage): void {
+  const exact = image.exact;
+  image.exact = undefined;
+  void exact?.then((flow) => flow.dispose(), () => {});
 }
 
 /** Resolves as `promise` does, or rejects with the abort as soon as the signal fires. */

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { FlowGifError, isCancellation, isFlowGifError, serializeError } from '../../shared/errors.js';
+import { isCancellation, isFlowGifError, serializeError } from '../../shared/errors.js';
 import type { JobDoneMap, JobId, JobKind, JobMessage } from '../../shared/ipc/contract.js';
 import type { JobContext, Progress } from '../../shared/job.js';
 import { throttleProgress } from '../../shared/progress-throttle.js';
+import type { JobQueue } from './job-queue.js';
 
-export type JobStatus = 'running' | 'done' | 'failed' | 'cancelled';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 interface JobEntry {
   readonly kind: JobKind;
@@ -22,21 +23,33 @@ export interface JobHandle {
   emit(message: JobMessage): void;
 }
 
+export interface JobOptions {
+  /** Heavy work (training, export) waits its turn in the engine's queue; previews do not. */
+  readonly queued?: boolean;
+  /** Called once the job has ended, however it ended, even if it never left the queue. */
+  readonly onDidEnd?: () => void;
+}
+
 /**
  * The job table: id → controller, kind and status. Bodies run detached; their outcome becomes
  * exactly one done, failed or cancelled message, and cancelling is never reported as failing.
+ * A queued job that has to wait reports progress stage 'queued' (metrics.ahead: how many run
+ * or wait before it), and the same stage done once its turn comes; cancelling it while it
+ * waits ends it `cancelled` without its body ever running.
  */
 export class JobRunner {
   readonly #jobs = new Map<JobId, JobEntry>();
   readonly #emit: (message: JobMessage) => void;
   readonly #logBug: (error: unknown) => void;
+  readonly #queue: JobQueue;
 
-  constructor(emit: (message: JobMessage) => void, logBug: (error: unknown) => void) {
+  constructor(emit: (message: JobMessage) => void, logBug: (error: unknown) => void, queue: JobQueue) {
     this.#emit = emit;
     this.#logBug = logBug;
+    this.#queue = queue;
   }
 
-  start<K extends JobKind>(kind: K, body: (ctx: JobContext, job: JobHandle) => Promise<JobDoneMap[K]>): JobId {
+  start<K extends JobKind>(kind: K, body: (ctx: JobContext, job: JobHandle) => Promise<JobDoneMap[K]>, options: JobOptions = {}): JobId {
     const jobId = randomUUID();
     const controller = new AbortController();
     const progress = throttleProgress((p) => {
@@ -49,42 +62,74 @@ export class JobRunner {
         if (!controller.signal.aborted) this.#emit(message);
       },
     };
-    const entry: JobEntry = { kind, controller, status: 'running', settled: Promise.resolve() };
+    const entry: JobEntry = { kind, controller, status: options.queued === true ? 'queued' : 'running', settled: Promise.resolve() };
+    // Before the ending is told, so whoever hears it finds the job's resources free already.
+    const end = (): void => {
+      this.#jobs.delete(jobId);
+      try {
+        options.onDidEnd?.();
+      } catch (error) {
+        this.#logBug(error);
+      }
+    };
+    const finished = (value: JobDoneMap[K]): void => {
+      end();
+      entry.status = 'done';
+      this.#emit({ jobId, kind, type: 'done', value });
+    };
+    const stopped = (error: unknown): void => {
+      end();
+      if (controller.signal.aborted || isCancellation(error)) {
+        entry.status = 'cancelled';
+        this.#emit({ jobId, kind, type: 'cancelled' });
+        return;
+      }
+      entry.status = 'failed';
+      if (!isFlowGifError(error)) this.#logBug(error);
+      this.#emit({ jobId, kind, type: 'failed', error: serializeError(error) });
+    };
+    const run = (): Promise<void> => {
+      entry.status = 'running';
+      return body(ctx, handle).then(finished, stopped);
+    };
+    // Past the throttle: a place in the queue is rare news, and none of it may be dropped.
+    const queuedReport = (p: Progress): void => {
+      if (!controller.signal.aborted) this.#emit({ jobId, kind, type: 'progress', progress: p });
+    };
+    let waited = false;
+    // The turn passes on only after the ending is told: the next job's events follow this one's end.
+    const queuedRun = (): Promise<void> =>
+      this.#queue
+        .run(
+          controller.signal,
+          () => {
+            if (waited) queuedReport({ stage: 'queued', done: 1, total: 1 });
+            return run();
+          },
+          (ahead) => {
+            waited = true;
+            queuedReport({ stage: 'queued', done: 0, total: 1, metrics: { ahead } });
+          },
+        )
+        // Only a cancel while waiting gets here: run() itself never rejects.
+        .catch(stopped);
     // Started on a later turn, so the caller's { jobId } answer leaves before the first event.
-    entry.settled = new Promise<void>((resolve) => setImmediate(resolve))
-      .then(() => body(ctx, handle))
-      .then(
-        (value) => {
-          this.#jobs.delete(jobId);
-          entry.status = 'done';
-          this.#emit({ jobId, kind, type: 'done', value });
-        },
-        (error: unknown) => {
-          this.#jobs.delete(jobId);
-          if (controller.signal.aborted || isCancellation(error)) {
-            entry.status = 'cancelled';
-            this.#emit({ jobId, kind, type: 'cancelled' });
-            return;
-          }
-          entry.status = 'failed';
-          if (!isFlowGifError(error)) this.#logBug(error);
-          this.#emit({ jobId, kind, type: 'failed', error: serializeError(error) });
-        },
-      );
+    entry.settled = new Promise<void>((resolve) => setImmediate(resolve)).then(() => (options.queued === true ? queuedRun() : run()));
     this.#jobs.set(jobId, entry);
     return jobId;
   }
 
-  /** True when the job was running and is now being stopped; false for unknown or ended jobs. */
+  /** True when the job was queued or running and is now being stopped; false for unknown or ended jobs. */
   cancel(jobId: JobId): boolean {
     const entry = this.#jobs.get(jobId);
-    if (entry === undefined || entry.status !== 'running' || entry.controller.signal.aborted) return false;
+    if (entry === undefined || entry.controller.signal.aborted) return false;
     entry.controller.abort();
     return true;
   }
 
+  /** Jobs that have not ended yet, queued ones included: the work a user would lose by quitting. */
   running(kind?: JobKind): JobId[] {
-    return [...this.#jobs].filter(([, e]) => e.status === 'running' && (kind === undefined || e.kind === kind)).map(([id]) => id);
+    return [...this.#jobs].filter(([, e]) => kind === undefined || e.kind === kind).map(([id]) => id);
   }
 
   /** Every running job cancelled and its ending reported. */
@@ -92,15 +137,6 @@ export class JobRunner {
     const entries = [...this.#jobs.values()];
     for (const entry of entries) entry.controller.abort();
     await Promise.all(entries.map((e) => e.settled));
-  }
-
-  assertNoneRunning(kind: JobKind, what: string): void {
-    const [running] = this.running(kind);
-    if (running !== undefined) {
-      throw new FlowGifError('ENGINE_BUSY', `A ${what} is already running (job ${running}); FlowGIF runs one at a time.`, {
-        hint: `Wait for it to finish or cancel it, then start again.`,
-      });
-    }
   }
 }
 

@@ -32,18 +32,34 @@ export interface ProjectExtras {
   readonly imageBytes?: { readonly name: string; readonly bytes: Uint8Array };
 }
 
+/** Where saveProject writes the model and the uploaded picture beside the project, when it writes them. */
+function besideProject(projectPath: string, project: ProjectData, extras: ProjectExtras): { model: string | undefined; image: string | undefined } {
+  const dir = path.dirname(projectPath);
+  const base = path.basename(projectPath, PROJECT_EXTENSION);
+  return {
+    model: extras.model === undefined ? undefined : path.join(dir, `${base}.flow`),
+    image: project.image.path === undefined && extras.imageBytes !== undefined ? path.join(dir, `${base}-${path.basename(extras.imageBytes.name) || 'image'}`) : undefined,
+  };
+}
+
+/** Every file saveProject would write, the project first: what a save may replace. */
+export function projectFiles(projectPath: string, project: ProjectData, extras: ProjectExtras): string[] {
+  const { model, image } = besideProject(projectPath, project, extras);
+  return [projectPath, ...(model === undefined ? [] : [model]), ...(image === undefined ? [] : [image])];
+}
+
 /** Writes the project (and its model and uploaded picture) atomically; returns what it stored, paths absolute. */
 export async function saveProject(projectPath: string, project: ProjectData, extras: ProjectExtras): Promise<ProjectData> {
   const dir = path.dirname(projectPath);
-  const base = path.basename(projectPath, PROJECT_EXTENSION);
+  const beside = besideProject(projectPath, project, extras);
   let modelPath = project.modelPath;
-  if (extras.model !== undefined) {
-    modelPath = path.join(dir, `${base}.flow`);
+  if (extras.model !== undefined && beside.model !== undefined) {
+    modelPath = beside.model;
     await saveFlowFile(modelPath, extras.model.model, extras.model.density);
   }
   let imagePath = project.image.path;
-  if (imagePath === undefined && extras.imageBytes !== undefined) {
-    imagePath = path.join(dir, `${base}-${path.basename(extras.imageBytes.name) || 'image'}`);
+  if (extras.imageBytes !== undefined && beside.image !== undefined) {
+    imagePath = beside.image;
     await writeFileAtomic(imagePath, extras.imageBytes.bytes);
   }
   const stored: ProjectData = {

@@ -104,6 +104,8 @@ export interface ExportRequest {
   /** A file for gif/mp4, a folder for png frames. */
   readonly outputPath: string;
   readonly settings: RenderSettings;
+  /** The user agreed to replace what is at outputPath; without it an existing target is refused (OUTPUT_EXISTS). */
+  readonly replace?: boolean;
 }
 
 export interface ExportDone {
@@ -138,9 +140,10 @@ export interface RequestMap {
   'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number }, { readonly jobId: JobId }];
   'train:start': [TrainRequest, { readonly jobId: JobId }];
   'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
-  'export:estimate': [Omit<ExportRequest, 'outputPath'>, SizeEstimate];
+  'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace'>, SizeEstimate];
   'export:start': [ExportRequest, { readonly jobId: JobId }];
-  'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId }, { readonly path: string }];
+  /** `replace`: the user agreed to replace existing files; without it they are refused (OUTPUT_EXISTS). */
+  'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId; readonly replace?: boolean }, { readonly path: string }];
   'project:open': [{ readonly path: string }, { readonly project: ProjectData; readonly image: ImageInfo; readonly modelId: ModelId | undefined }];
   /** Host features: a native dialog in Electron; the web host answers HOST_UNSUPPORTED. */
   'dialog:open-image': [Record<string, never>, { readonly path: string | undefined }];

@@ -5,7 +5,7 @@
  */
 import * as v from 'valibot';
 import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
-import type { Progress, Stage } from '../job.js';
+import { stages, type Progress } from '../job.js';
 import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
@@ -44,7 +44,6 @@ export const MAX_PREVIEW_PARTICLES = 500_000;
 /** Training budgets above an hour are almost certainly a unit mistake (ms for s). */
 export const MAX_TRAIN_SECONDS = 3600;
 
-const stages: readonly Stage[] = ['load', 'prepare', 'train', 'sample', 'evaluate', 'integrate', 'render', 'encode', 'write'];
 export const SerializedErrorSchema: v.GenericSchema<unknown, SerializedError> = v.object({
   name: v.string(),
   message: v.string(),
@@ -204,8 +203,8 @@ const payloadSchemas: Schemas<0> = {
   }),
   'job:cancel': v.object({ jobId: id }),
   'export:estimate': v.object({ flow: FlowRefSchema, format: exportFormat, settings: RenderSettingsSchema }),
-  'export:start': v.object({ flow: FlowRefSchema, format: exportFormat, outputPath: path, settings: RenderSettingsSchema }),
-  'project:save': v.object({ path, project: ProjectDataSchema, modelId: v.optional(id) }),
+  'export:start': v.object({ flow: FlowRefSchema, format: exportFormat, outputPath: path, settings: RenderSettingsSchema, replace: v.optional(v.boolean()) }),
+  'project:save': v.object({ path, project: ProjectDataSchema, modelId: v.optional(id), replace: v.optional(v.boolean()) }),
   'project:open': v.object({ path }),
   'dialog:open-image': empty,
   'dialog:open-project': empty,

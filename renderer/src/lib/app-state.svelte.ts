@@ -80,9 +80,15 @@ export class AppState {
   exportProgress = $state.raw<Progress | undefined>(undefined);
   exportResult = $state.raw<ExportDone | undefined>(undefined);
   exportError = $state.raw<Described | undefined>(undefined);
+  /** The file an export would replace, waiting for the user's answer; the export it belongs to. */
+  exportReplace = $state<string | undefined>(undefined);
+  private exportAsked: { format: ExportFormat; outputPath: string } | undefined;
   private exportJob: JobId | undefined;
 
   projectPath = $state<string | undefined>(undefined);
+  /** The file a project save would replace, waiting for the user's answer; the save it belongs to. */
+  projectReplace = $state<string | undefined>(undefined);
+  private projectAsked: string | undefined;
 
   constructor(
     readonly api: FlowGifApi,
@@ -312,18 +318,26 @@ export class AppState {
 
   // ---- export -----------------------------------------------------------------------------
 
-  async startExport(format: ExportFormat, outputPath: string): Promise<void> {
+  /** `replace`: the user agreed to replace what is there; without it the engine refuses and the UI asks. */
+  async startExport(format: ExportFormat, outputPath: string, replace = false): Promise<void> {
     const flow = this.flow;
     if (flow === undefined || this.exportStatus === 'running') return;
     this.exportStatus = 'running';
     this.exportProgress = undefined;
     this.exportResult = undefined;
     this.exportError = undefined;
+    this.dismissExportReplace();
     const failed = (d: Described): void => {
+      if (d.code === 'OUTPUT_EXISTS' && !replace) {
+        this.exportStatus = 'idle';
+        this.exportAsked = { format, outputPath };
+        this.exportReplace = d.file ?? outputPath;
+        return;
+      }
       this.exportStatus = 'failed';
       this.exportError = d;
     };
-    const started = await this.call('export:start', { flow, format, outputPath, settings: this.settings }, failed);
+    const started = await this.call('export:start', { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}) }, failed);
     if (started === undefined) {
       if (this.exportStatus === 'running') this.exportStatus = 'idle';
       return;
@@ -352,6 +366,17 @@ export class AppState {
     if (this.exportJob !== undefined) void this.call('job:cancel', { jobId: this.exportJob });
   }
 
+  /** The user agreed: the same export again, allowed to replace the file. */
+  confirmExportReplace(): void {
+    const asked = this.exportAsked;
+    if (asked !== undefined) void this.startExport(asked.format, asked.outputPath, true);
+  }
+
+  dismissExportReplace(): void {
+    this.exportReplace = undefined;
+    this.exportAsked = undefined;
+  }
+
   // ---- projects ---------------------------------------------------------------------------
 
   projectData(): ProjectData | undefined {
@@ -367,14 +392,39 @@ export class AppState {
     };
   }
 
-  async saveProject(path: string): Promise<boolean> {
+  /**
+   * False when it was not saved: failed, or waiting for the user to agree to replace files
+   * (projectReplace), after which confirmProjectReplace saves it.
+   */
+  async saveProject(path: string, replace = false): Promise<boolean> {
     const project = this.projectData();
     if (project === undefined) return false;
-    const saved = await this.call('project:save', { path, project, ...(this.modelId === undefined ? {} : { modelId: this.modelId }) });
+    this.dismissProjectReplace();
+    const failed = (d: Described): void => {
+      if (d.code === 'OUTPUT_EXISTS' && !replace) {
+        this.projectAsked = path;
+        this.projectReplace = d.file ?? path;
+      } else this.showError(d);
+    };
+    const saved = await this.call(
+      'project:save',
+      { path, project, ...(this.modelId === undefined ? {} : { modelId: this.modelId }), ...(replace ? { replace } : {}) },
+      failed,
+    );
     if (saved === undefined) return false;
     this.projectPath = saved.path;
     this.rememberRecent(saved.path);
     return true;
+  }
+
+  confirmProjectReplace(): Promise<boolean> {
+    const asked = this.projectAsked;
+    return asked === undefined ? Promise.resolve(false) : this.saveProject(asked, true);
+  }
+
+  dismissProjectReplace(): void {
+    this.projectReplace = undefined;
+    this.projectAsked = undefined;
   }
 
   async openProject(path: string): Promise<boolean> {

@@ -22,6 +22,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   MODEL_FOREIGN: { title: 'Not a FlowGIF model', action: 'Open a .flow file written by FlowGIF.', place: 'host' },
   MODEL_VERSION: { title: 'Model from another version', action: 'Train again with this version of FlowGIF.', place: 'host' },
   OUTPUT_UNWRITABLE: { title: 'Cannot write there', action: 'Choose a folder you can write to, with enough free space.', place: 'input' },
+  OUTPUT_EXISTS: { title: 'The file already exists', action: 'Replace it, or choose another name.', place: 'input' },
   BACKEND_UNAVAILABLE: { title: 'No compute backend', action: 'Training needs a working TensorFlow.js backend; reinstall FlowGIF.', place: 'host' },
   ENCODER_MISSING: { title: 'Encoder missing', action: 'Install ffmpeg for MP4, or export a GIF or PNG frames instead.', place: 'host' },
   ENCODER_FAILED: { title: 'Encoding failed', action: 'Try a smaller size or another format; Copy details helps a bug report.', place: 'host' },
@@ -34,6 +35,10 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
 };
 
 export interface Described {
+  /** The engine's code, for the few errors the UI answers with a question rather than a message. */
+  readonly code: ErrorCode | undefined;
+  /** The file the error is about, when there is one. */
+  readonly file: string | undefined;
   readonly title: string;
   readonly message: string;
   readonly action: string | undefined;
@@ -52,9 +57,9 @@ export function describeError(error: SerializedError): Described {
     ...(error.stack === undefined ? [] : [error.stack]),
   ].join('\n');
   if (entry === undefined) {
-    return { title: 'Unexpected error', message: error.message, action: undefined, place: 'host', unexpected: true, details };
+    return { code: undefined, file: error.file, title: 'Unexpected error', message: error.message, action: undefined, place: 'host', unexpected: true, details };
   }
-  return { title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
+  return { code: error.code, file: error.file, title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
 }
 
 /** Whatever a rejected promise held, as the plain error the contract speaks. */

@@ -1,3 +1,5 @@
+import type { Progress } from '../../../shared/job.js';
+
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—';
   if (bytes < 1024) return `${Math.round(bytes)} B`;
@@ -9,6 +11,16 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
+}
+
+/**
+ * "Queued · 1 job ahead" while a job waits for its turn in the engine, undefined once it runs.
+ * The engine reports stage 'queued' with metrics.ahead, and the same stage done when it starts.
+ */
+export function queuedText(progress: Progress | undefined): string | undefined {
+  if (progress?.stage !== 'queued' || progress.done >= progress.total) return undefined;
+  const ahead = progress.metrics?.['ahead'];
+  return ahead === undefined ? 'Queued' : `Queued · ${ahead} ${ahead === 1 ? 'job' : 'jobs'} ahead`;
 }
 
 export function formatDuration(ms: number): string {
