@@ -52,7 +52,8 @@ export const chromiumTarget: Target = {
       await fs.rm(folders.root, { recursive: true, force: true });
       throw error;
     }
-    const url = host.url;
+    // The address `npm run web` prints, key and all: each fresh context starts as a user pasting it.
+    const { url, origin } = host;
     let context: BrowserContext | undefined;
     return {
       exportDir: folders.exports,
@@ -61,6 +62,8 @@ export const chromiumTarget: Target = {
         context = await browser.newContext({ viewport: VIEWPORT });
         const page = await context.newPage();
         await page.goto(url);
+        // The host trades the key for its cookie and sends the browser on to the clean address.
+        if (page.url() !== `${origin}/`) throw new Error(`Opening the printed address ended at ${page.url()}, not ${origin}/`);
         return page;
       },
       async close() {

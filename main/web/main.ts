@@ -1,6 +1,7 @@
 /**
  * `npm run web`: the FlowGIF UI in the browser, served from this machine. Builds nothing; it
- * serves dist/renderer as built and forks the engine.
+ * serves dist/renderer as built and forks the engine. The address it prints carries a key made
+ * for this launch; without it the host serves nothing (access-key.ts).
  *
  *   node dist/main/web/main.js [--port=N]   (default 5178, or any free port when that is taken)
  */
@@ -33,7 +34,9 @@ try {
   host = await startWebHost({ port: 0, rendererDir });
 }
 
-console.log(`FlowGIF is running at ${host.url}\nOpen it in your browser; press Ctrl-C to stop.`);
+console.log(
+  `FlowGIF is running at ${host.url}\nOpen that address in your browser: its key, new each launch, is what lets you in. Press Ctrl-C to stop.`,
+);
 
 let stopping = false;
 const stop = (): void => {

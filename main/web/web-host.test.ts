@@ -6,15 +6,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from '../../shared/ipc/codec.js';
-import type { FlowGifApi, TrajectoryData } from '../../shared/ipc/contract.js';
+import type { FlowGifApi, ImageInfo, ProjectData, TrajectoryData } from '../../shared/ipc/contract.js';
 import type { WireResponse } from '../../shared/ipc/wire.js';
 import { createWsTransport, type WsTransport } from '../../shared/ipc/ws-transport.js';
+import { resolveRenderSettings } from '../../shared/render/render-settings.js';
+import { bundledSamplePath } from '../engine/image/samples.js';
 import { JobWatcher, ok } from '../service/job-watcher.test-util.js';
 import { startWebHost, type WebHost } from './web-host.js';
 
 let root: string;
 let host: WebHost;
 let origin: string;
+/** `Cookie: …` as a browser sends it after opening the printed URL. */
+let signedIn: Record<string, string>;
 let api: WsTransport;
 
 before(async () => {
@@ -26,21 +30,28 @@ before(async () => {
   await fs.writeFile(path.join(root, 'secret.txt'), 'not for the browser');
   await fs.symlink(path.join(root, 'secret.txt'), path.join(rendererDir, 'assets', 'link.txt'));
   host = await startWebHost({ port: 0, rendererDir, dataDir: path.join(root, 'data'), tempDir: path.join(root, 'temp') });
-  origin = host.url.replace(/\/$/, '');
-  api = createWsTransport(new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin }));
+  origin = host.origin;
+  signedIn = await signIn(host);
+  api = createWsTransport(new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin, headers: signedIn }));
 });
 
 after(async () => {
-  api.dispose();
+  // Closing the host first, so a failed sign-in in before() (no api yet) cannot leave it running.
   await host.close();
+  (api as WsTransport | undefined)?.dispose();
   await fs.rm(root, { recursive: true, force: true });
 });
 
-/** A raw GET: node's client sends the path exactly as given, `..` included. */
-function get(urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
-  const { hostname, port } = new URL(host.url);
+/** An engine for hosts whose engine a test never reaches. */
+const idleApi: FlowGifApi = { invoke: async () => ({ ok: false, error: { name: 'E', message: 'unused' } }), onDidJobEvent: () => () => {} };
+
+type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string };
+
+/** A raw request: node's client sends the path exactly as given, `..` included, and follows no redirect. */
+function request(urlPath: string, headers: Record<string, string> = {}, method = 'GET', to: WebHost = host): Promise<Reply> {
+  const { hostname, port } = new URL(to.url);
   return new Promise((resolve, reject) => {
-    const request = http.request({ hostname, port, path: urlPath, headers }, (response) => {
+    const request = http.request({ hostname, port, path: urlPath, headers, method }, (response) => {
       let body = '';
       response.setEncoding('utf8');
       response.on('data', (chunk: string) => (body += chunk));
@@ -49,6 +60,22 @@ function get(urlPath: string, headers: Record<string, string> = {}): Promise<{ s
     request.on('error', reject);
     request.end();
   });
+}
+
+/** A GET as the browser of whoever started the host sends it: with the cookie from the printed URL. */
+function get(urlPath: string, headers: Record<string, string> = {}): Promise<Reply> {
+  return request(urlPath, { ...signedIn, ...headers });
+}
+
+/** Opens the printed URL as a browser would: the key becomes a cookie, the browser goes to `/`. */
+async function signIn(to: WebHost): Promise<Record<string, string>> {
+  const printed = new URL(to.url);
+  const reply = await request(printed.pathname + printed.search, {}, 'GET', to);
+  assert.equal(reply.status, 303);
+  assert.equal(reply.headers.location, '/');
+  const [cookie] = reply.headers['set-cookie'] ?? [];
+  assert.ok(cookie !== undefined, 'the printed URL sets a cookie');
+  return { Cookie: cookie.split(';')[0]! };
 }
 
 /** The status of a refused WebSocket handshake, or 101 when it was accepted. */
@@ -70,7 +97,7 @@ function handshake(url: string, options: { origin?: string; headers?: Record<str
 /** One frame in, the first response out, over a fresh connection. */
 function exchange(frame: Uint8Array | string): Promise<WireResponse> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin });
+    const socket = new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin, headers: signedIn });
     socket.binaryType = 'arraybuffer';
     socket.on('open', () => socket.send(frame));
     socket.on('message', (data: ArrayBuffer) => {
@@ -114,12 +141,12 @@ test('bad frames get IPC_INVALID answers and the host keeps serving', async () =
 
 test('only pages of this host may open the socket', async () => {
   const url = `${origin.replace('http', 'ws')}/ipc`;
-  assert.equal(await handshake(url, { origin }), 101);
-  assert.equal(await handshake(url, { origin: 'http://evil.example' }), 403);
-  assert.equal(await handshake(url, { origin: origin.replace(/:\d+$/, ':1') }), 403);
-  assert.equal(await handshake(url, {}), 403, 'no Origin: not a browser page of ours');
-  assert.equal(await handshake(url, { origin: 'http://evil.example', headers: { Host: 'evil.example' } }), 421);
-  assert.equal(await handshake(`${origin.replace('http', 'ws')}/other`, { origin }), 404);
+  assert.equal(await handshake(url, { origin, headers: signedIn }), 101);
+  assert.equal(await handshake(url, { origin: 'http://evil.example', headers: signedIn }), 403);
+  assert.equal(await handshake(url, { origin: origin.replace(/:\d+$/, ':1'), headers: signedIn }), 403);
+  assert.equal(await handshake(url, { headers: signedIn }), 403, 'no Origin: not a browser page of ours');
+  assert.equal(await handshake(url, { origin: 'http://evil.example', headers: { ...signedIn, Host: 'evil.example' } }), 421);
+  assert.equal(await handshake(`${origin.replace('http', 'ws')}/other`, { origin, headers: signedIn }), 404);
 });
 
 test('static files: MIME types, a strict CSP, no listings, nothing outside the folder', async () => {
@@ -148,28 +175,157 @@ test('static files: MIME types, a strict CSP, no listings, nothing outside the f
   assert.equal((await get('/assets/link.txt')).status, 403, 'a symlink out of the folder');
   assert.equal((await get('/%E0%A4%A')).status, 403, 'undecodable');
   assert.equal((await get('/', { Host: 'evil.example' })).status, 421);
-  const post = await new Promise<number>((resolve) => {
-    const { hostname, port } = new URL(host.url);
-    http.request({ hostname, port, path: '/', method: 'POST' }, (r) => (r.resume(), resolve(r.statusCode ?? 0))).end();
-  });
-  assert.equal(post, 405);
+  assert.equal((await request('/', signedIn, 'POST')).status, 405);
 });
 
 test('without a built renderer the page says so', async () => {
-  const fake: FlowGifApi = { invoke: async () => ({ ok: false, error: { name: 'E', message: 'unused' } }), onDidJobEvent: () => () => {} };
-  const bare = await startWebHost({ port: 0, rendererDir: path.join(root, 'not-built'), api: fake, tempDir: path.join(root, 'temp2') });
+  const bare = await startWebHost({ port: 0, rendererDir: path.join(root, 'not-built'), api: idleApi, tempDir: path.join(root, 'temp2') });
   try {
-    const response = await new Promise<{ status: number; body: string }>((resolve) => {
-      http.get(bare.url, (r) => {
-        let body = '';
-        r.on('data', (c: Buffer) => (body += c.toString()));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-      });
-    });
+    assert.equal((await request('/', {}, 'GET', bare)).status, 401, 'not even that, without the key');
+    const response = await request('/', await signIn(bare), 'GET', bare);
     assert.equal(response.status, 503);
     assert.match(response.body, /not been built/);
     assert.match(response.body, /npm run build/);
   } finally {
     await bare.close();
   }
+});
+
+/**
+ * What another local process could do before the key: connect with the Origin the host expects,
+ * open a picture by path and save a project over a file. Returns the handshake's status and
+ * whatever came back; each response is awaited, so nothing is left running after it returns.
+ */
+function intrude(headers: Record<string, string>, frames: readonly Uint8Array[]): Promise<{ status: number; responses: WireResponse[] }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin, headers });
+    socket.binaryType = 'arraybuffer';
+    const responses: WireResponse[] = [];
+    socket.on('open', () => frames.forEach((frame) => socket.send(frame)));
+    socket.on('message', (data: ArrayBuffer) => {
+      const message = decodeMessage(data) as WireResponse;
+      if (message.type !== 'response') return;
+      responses.push(message);
+      if (responses.length === frames.length) {
+        socket.close();
+        resolve({ status: 101, responses });
+      }
+    });
+    socket.on('unexpected-response', (_request, response) => {
+      socket.terminate();
+      resolve({ status: response.statusCode ?? 0, responses });
+    });
+    socket.on('error', (error) => {
+      if (socket.readyState !== socket.CLOSED) reject(error);
+    });
+  });
+}
+
+test('the printed URL: a key of 256 random bits, a strict cookie for this port, then the clean URL', async () => {
+  const printed = new URL(host.url);
+  assert.equal(printed.origin, origin);
+  assert.equal(printed.pathname, '/');
+  assert.equal(printed.searchParams.get('key'), host.accessKey);
+  assert.match(host.accessKey, /^[A-Za-z0-9_-]{43}$/, '32 bytes, base64url');
+
+  const reply = await request(printed.pathname + printed.search);
+  assert.equal(reply.status, 303);
+  assert.equal(reply.headers.location, '/', 'the key leaves the address bar');
+  assert.equal(reply.headers['referrer-policy'], 'no-referrer');
+  const cookie = reply.headers['set-cookie']?.[0] ?? '';
+  const [pair, ...attributes] = cookie.split(';').map((part) => part.trim());
+  assert.equal(pair, `flowgif-key-${printed.port}=${host.accessKey}`, 'named for the port: browsers share cookies across ports');
+  assert.deepEqual(attributes.sort(), ['HttpOnly', 'Path=/', 'SameSite=Strict']);
+
+  const page = await request('/', { Cookie: pair! });
+  assert.equal(page.status, 200);
+  assert.match(page.body, /<title>FlowGIF/);
+  assert.equal((await request('/assets/app.js', { Cookie: `other=1; ${pair!}` })).status, 200, 'among other cookies');
+  assert.equal(await handshake(`${origin.replace('http', 'ws')}/ipc`, { origin, headers: { Cookie: pair! } }), 101, 'the socket on the cookie');
+  assert.equal(await handshake(`${origin.replace('http', 'ws')}/ipc?key=${host.accessKey}`, { origin }), 101, 'or on the key');
+
+  const other = await startWebHost({ port: 0, rendererDir: path.join(root, 'renderer'), api: idleApi, tempDir: path.join(root, 'temp3') });
+  try {
+    assert.notEqual(other.accessKey, host.accessKey, 'a new key each launch');
+  } finally {
+    await other.close();
+  }
+});
+
+test('without the key nothing is served: no page, no file, no socket, not even a 404 or 421', async () => {
+  for (const urlPath of ['/', '/index.html', '/assets/app.js', '/missing.js', '/../secret.txt', '/assets/link.txt']) {
+    const reply = await request(urlPath);
+    assert.equal(reply.status, 401, urlPath);
+    assert.match(reply.body, /Open the address it printed/);
+    assert.doesNotMatch(reply.body, /FlowGIF<\/title>|export/, 'no file contents');
+  }
+  assert.equal((await request('/', { Host: 'evil.example' })).status, 401, 'before the Host check');
+  assert.equal((await request('/', {}, 'POST')).status, 401, 'before the method check');
+  assert.equal((await request('/', {}, 'HEAD')).status, 401);
+
+  const ws = origin.replace('http', 'ws');
+  assert.equal(await handshake(`${ws}/ipc`, { origin }), 401, 'the expected Origin is not enough');
+  assert.equal(await handshake(`${ws}/ipc`, {}), 401);
+  assert.equal(await handshake(`${ws}/other`, { origin }), 401, 'before the path check');
+  assert.equal(await handshake(`${ws}/ipc`, { origin, headers: { Host: 'evil.example' } }), 401, 'before the Host check');
+});
+
+test('a wrong key is refused, in the URL, in the cookie and on the socket', async () => {
+  const { port } = new URL(host.url);
+  const sameLength = host.accessKey.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'));
+  const ws = `${origin.replace('http', 'ws')}/ipc`;
+  for (const wrong of ['', 'x', sameLength, `${host.accessKey}x`, host.accessKey.toLowerCase()]) {
+    assert.equal((await request(`/?key=${encodeURIComponent(wrong)}`)).status, 401, `?key=${wrong}`);
+    assert.equal((await request('/', { Cookie: `flowgif-key-${port}=${wrong}` })).status, 401, `cookie ${wrong}`);
+    assert.equal(await handshake(`${ws}?key=${encodeURIComponent(wrong)}`, { origin }), 401);
+    assert.equal(await handshake(ws, { origin, headers: { Cookie: `flowgif-key-${port}=${wrong}` } }), 401);
+  }
+  assert.equal((await request('/', { Cookie: `flowgif-key-1=${host.accessKey}` })).status, 401, "another port's cookie name");
+  assert.equal((await request(`/?key=${host.accessKey}&key=x`)).status, 401, 'two keys');
+  assert.equal((await request('/?key=stale', signedIn)).status, 401, 'a stale key in the URL is refused even beside a good cookie');
+
+  const other = await startWebHost({ port: 0, rendererDir: path.join(root, 'renderer'), api: idleApi, tempDir: path.join(root, 'temp4') });
+  try {
+    assert.equal((await request(`/?key=${host.accessKey}`, {}, 'GET', other)).status, 401, "another launch's key");
+  } finally {
+    await other.close();
+  }
+});
+
+test('another local process sending the expected Origin can neither open a picture by path nor save over a file', async () => {
+  const picture = path.join(root, 'private', 'holiday.png');
+  await fs.mkdir(path.dirname(picture));
+  await fs.copyFile(bundledSamplePath('heart.png'), picture);
+  const target = path.join(root, 'private', 'notes.flowgif');
+  await fs.writeFile(target, 'mine');
+  const project: ProjectData = {
+    version: 1,
+    image: { name: 'heart.png', path: picture },
+    density: { threshold: 0, invert: false },
+    settings: resolveRenderSettings({ size: 48 }),
+    training: { method: 'fm', seconds: 2, seed: 1 },
+    modelPath: undefined,
+  };
+  const frames = [
+    encodeMessage({ type: 'request', id: 1, channel: 'image:open', payload: { source: { kind: 'path', path: picture } } }),
+    encodeMessage({ type: 'request', id: 2, channel: 'project:save', payload: { path: target, project } }),
+  ];
+
+  const intruder = await intrude({}, frames);
+  assert.equal(intruder.status, 401);
+  assert.deepEqual(intruder.responses, []);
+  assert.equal(await fs.readFile(target, 'utf8'), 'mine', 'the file is untouched');
+
+  // The same requests from the browser holding the cookie do reach the engine: what the key guards is real.
+  const fresh = path.join(root, 'private', 'owner.flowgif');
+  const owner = await intrude(signedIn, [
+    frames[0]!,
+    encodeMessage({ type: 'request', id: 2, channel: 'project:save', payload: { path: fresh, project } }),
+  ]);
+  assert.equal(owner.status, 101);
+  const opened = owner.responses.find((r) => r.id === 1)!.result;
+  assert.ok(opened.ok && (opened.value as ImageInfo).path === picture);
+  assert.ok(owner.responses.find((r) => r.id === 2)!.result.ok);
+  const saved = JSON.parse(await fs.readFile(fresh, 'utf8')) as ProjectData;
+  assert.equal(path.resolve(path.dirname(fresh), saved.image.path!), picture);
 });

@@ -12,6 +12,7 @@ import type { FlowGifApi, RequestChannel } from '../../shared/ipc/contract.js';
 import { validateRequest } from '../../shared/ipc/schemas.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../shared/ipc/wire.js';
 import { WorkerClient } from '../service/worker-client.js';
+import { accessCookie, accessCookieName, checkAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
 import { lookUpStatic, rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
 
 export interface WebHostOptions {
@@ -30,7 +31,12 @@ export interface WebHostOptions {
 }
 
 export interface WebHost {
+  /** The address to open, as `npm run web` prints it: the origin with this launch's key (`/?key=…`). */
   readonly url: string;
+  /** `http://127.0.0.1:PORT`, without the key: pages served from here are at this origin. */
+  readonly origin: string;
+  /** This launch's secret: every request must carry it, in the URL or the cookie set from it. */
+  readonly accessKey: string;
   close(): Promise<void>;
 }
 
@@ -40,9 +46,10 @@ const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 /**
  * The UI in a browser on this machine: the built renderer over HTTP and the engine over one
- * WebSocket of codec frames at /ipc. Only pages served by this host may connect (Origin), and
- * only under its own names (Host), so no other site can drive the engine, not even by DNS
- * rebinding.
+ * WebSocket of codec frames at /ipc. Only whoever holds this launch's key is served at all
+ * (access-key.ts): other local users and processes reach nothing. Only pages served by this
+ * host may connect (Origin), and only under its own names (Host), so no other site can drive
+ * the engine, not even by DNS rebinding.
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const bindHost = options.host ?? '127.0.0.1';
@@ -56,6 +63,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       tempDir: options.tempDir ?? ownTemp!,
     });
 
+  const accessKey = newAccessKey();
+  let cookieName = '';
   let origins: string[] = [];
   let hosts: string[] = [];
   let csp = '';
@@ -72,10 +81,20 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     response.setHeader('X-Content-Type-Options', 'nosniff');
     response.setHeader('Referrer-Policy', 'no-referrer');
     response.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    // First of all: nothing about this host, not even whether a file exists, for anyone without the key.
+    const access = checkAccessKey(request, accessKey, cookieName);
+    if (access === 'refused') return plain(response, 401, KEY_REFUSED);
     if (!hosts.includes(request.headers.host ?? '')) return plain(response, 421, 'Unknown host name');
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.setHeader('Allow', 'GET, HEAD');
       return plain(response, 405, 'Method not allowed');
+    }
+    if (access === 'from-url') {
+      // The key moves into the cookie and out of the address bar (and the history). Always to
+      // `/`: a Location built from the request path could send the browser to another site.
+      response.writeHead(303, { 'Set-Cookie': accessCookie(cookieName, accessKey), Location: '/', 'Cache-Control': 'no-store' });
+      response.end();
+      return;
     }
     const urlPath = (request.url ?? '/').split('?')[0]!;
     const found = await lookUpStatic(options.rendererDir, urlPath);
@@ -94,6 +113,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
+    if (checkAccessKey(request, accessKey, cookieName) === 'refused') return refuse('401 Unauthorized');
     if ((request.url ?? '').split('?')[0] !== IPC_PATH) return refuse('404 Not Found');
     if (!hosts.includes(request.headers.host ?? '')) return refuse('421 Misdirected Request');
     // Browsers always send Origin on a WebSocket; a page from any other site is refused here.
@@ -110,13 +130,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     });
   });
   const { port } = server.address() as AddressInfo;
-  origins = [`http://${bindHost}:${port}`, `http://localhost:${port}`];
+  cookieName = accessCookieName(port);
+  const origin = `http://${bindHost}:${port}`;
+  origins = [origin, `http://localhost:${port}`];
   hosts = [`${bindHost}:${port}`, `localhost:${port}`];
   csp = webContentSecurityPolicy(origins);
 
   let closing: Promise<void> | undefined;
   return {
-    url: `http://${bindHost}:${port}/`,
+    url: `${origin}/?${KEY_PARAM}=${accessKey}`,
+    origin,
+    accessKey,
     close() {
       closing ??= (async () => {
         for (const client of sockets.clients) client.terminate();
@@ -170,6 +194,9 @@ function toBytes(data: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
+
+const KEY_REFUSED =
+  'This FlowGIF web host serves only whoever started it. Open the address it printed when it started (the one ending in ?key=…).';
 
 function plain(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
