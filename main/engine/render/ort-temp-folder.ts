@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ownedTempName } from '../project/owned-temp.js';
 
 /**
  * onnxruntime-node 1.30 on Linux writes `.ses` and `mat-debug-<pid>.log` into $TMPDIR when
@@ -25,7 +26,10 @@ export interface TempFolderLease {
 
 /** `parent` is the app's temp folder; by default the system's. */
 export function leaseOrtTempFolder(parent: string = os.tmpdir()): TempFolderLease {
-  folder ??= fs.mkdtempSync(path.join(parent, 'flowgif-ort-'));
+  if (folder === undefined) {
+    folder = path.join(parent, ownedTempName('flowgif-ort-'));
+    fs.mkdirSync(folder);
+  }
   const mine = folder;
   users += 1;
   let released = false;
