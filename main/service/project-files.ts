@@ -97,7 +97,12 @@ export class RecentProjects {
 
   async list(): Promise<string[]> {
     try {
-      const parsed: unknown = JSON.parse(await fs.readFile(this.#file, 'utf8'));
+      const bytes = await readRegularFile(this.#file, {
+        what: 'a list of recent projects',
+        maxBytes: MAX_PROJECT_FILE_BYTES,
+        codes: { notFound: 'NOT_FOUND', notRegular: 'INVALID_ARGUMENT', tooLarge: 'INVALID_ARGUMENT' },
+      });
+      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
       return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : [];
     } catch {
       // A missing or damaged list is an empty one: it is a convenience, not data.
