@@ -14,9 +14,28 @@ export function parse(args: readonly string[], options: Options): Parsed {
     const { values, positionals } = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     return { values: values as Parsed['values'], positionals };
   } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message.replace(/\. To specify.*$/s, '.') : String(error));
+    throw new UsageError(oneLine(error, args));
   }
 }
+
+/**
+ * parseArgs explains in up to three lines; a usage error is one. Its first sentence says what
+ * is wrong, except for "argument is ambiguous", which is said here in the user's terms.
+ */
+function oneLine(error: unknown, args: readonly string[]): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const ambiguous = /^Option '(-[^' ]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous !== null) {
+    const name = ambiguous[1]!;
+    const value = args[args.findIndex((arg) => arg === name || (name.startsWith('--') && arg === name.slice(1))) + 1] ?? '-…';
+    return `${name} needs a value; to give one starting with a dash, write ${name}=${value}.`;
+  }
+  const first = message.split('\n')[0]!.replace(/\. To specify.*$/, '.');
+  return /[.!?]$/.test(first) ? first : `${first}.`;
+}
+
+/** Plain decimal notation only: Number() would also take 0x10, 0b11, ' 5' and '1e'. */
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 export function stringOption(parsed: Parsed, name: string): string | undefined {
   const value = parsed.values[name];
@@ -43,8 +62,8 @@ export function numberOption(parsed: Parsed, name: string, rule: NumberRule = {}
   const raw = stringOption(parsed, name);
   if (raw === undefined) return undefined;
   const value = Number(raw);
-  const kind = rule.integer ? 'an integer' : 'a number';
-  if (raw.trim() === '' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
+  const kind = rule.integer ? 'a whole number' : 'a decimal number';
+  if (!DECIMAL.test(raw) || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
     throw new UsageError(`--${name} must be ${kind}, not '${raw}'.`);
   }
   if (rule.min !== undefined && value < rule.min) throw new UsageError(`--${name} must be at least ${rule.min}, not ${raw}.`);

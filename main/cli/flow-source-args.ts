@@ -1,4 +1,6 @@
-import type { FlowSource } from '../engine/pipeline/flow-source.js';
+import { openFlow, type FlowSource, type OpenedFlow } from '../engine/pipeline/flow-source.js';
+import type { CommandIo } from './command.js';
+import { noteReduction } from './reduction-note.js';
 import { flag, numberOption, stringOption, type Parsed } from './args.js';
 import { UsageError } from './usage-error.js';
 
@@ -28,4 +30,11 @@ export function flowSourceFrom(parsed: Parsed): FlowSource {
     throw new UsageError('--invert and --threshold apply to images; a model keeps the settings it was trained with.');
   }
   return { kind: 'model', path: parsed.positionals[0]! };
+}
+
+/** openFlow, and a note when the picture it read was reduced a lot (a model's was noted when it was trained). */
+export async function openFlowNoted(source: FlowSource, io: CommandIo): Promise<OpenedFlow> {
+  const flow = await openFlow(source, io.ctx);
+  if (source.kind === 'exact') noteReduction(io, flow.density);
+  return flow;
 }

@@ -101,9 +101,8 @@ function report(error: unknown, command: Command, json: boolean): number {
     return exit;
   };
   if (error instanceof UsageError) {
-    const exit = emit('USAGE', error.message, EXIT_USAGE);
-    process.stderr.write(`Usage: flowgif ${command.usage}\n`);
-    return exit;
+    // One line: the problem, then where the full synopsis is (the synopsis alone is longer than the error).
+    return emit('USAGE', `${error.message} Run 'flowgif ${command.name} --help' for usage.`, EXIT_USAGE);
   }
   if (isCancellation(error)) return emit('CANCELLED', 'cancelled.', EXIT_CANCELLED);
   if (isFlowGifError(error)) {

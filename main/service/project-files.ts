@@ -2,9 +2,10 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlowGifError } from '../../shared/errors.js';
 import type { ProjectData } from '../../shared/ipc/contract.js';
-import { validateProjectData } from '../../shared/ipc/schemas.js';
+import { projectDataProblem, validateProjectData } from '../../shared/ipc/schemas.js';
 import type { ImageDensity } from '../engine/image/density.js';
 import { saveFlowFile } from '../engine/project/flow-file.js';
+import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../engine/project/read-regular-file.js';
 import { writeFileAtomic } from '../engine/project/write-atomic.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
 
@@ -73,26 +74,27 @@ export async function saveProject(projectPath: string, project: ProjectData, ext
 
 /** Reads and validates a project; its paths come back absolute. */
 export async function readProject(projectPath: string): Promise<ProjectData> {
-  let text: string;
-  try {
-    text = await fs.readFile(projectPath, 'utf8');
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    throw new FlowGifError('NOT_FOUND', `Cannot open the project ${projectPath}${code === 'ENOENT' ? ': it does not exist' : ` (${code ?? 'unknown error'})`}.`, {
-      file: projectPath,
-      cause: error,
-    });
-  }
-  let project: ProjectData;
-  try {
-    project = validateProjectData(JSON.parse(text));
-  } catch (error) {
-    throw new FlowGifError('INVALID_ARGUMENT', `${projectPath} is not a FlowGIF project: ${error instanceof Error ? error.message : String(error)}`, {
+  const notProject = (why: string): FlowGifError =>
+    new FlowGifError('INVALID_ARGUMENT', `${projectPath} is not a FlowGIF project: ${why}.`, {
       file: projectPath,
       hint: 'Open a .flowgif file saved by FlowGIF.',
-      cause: error,
     });
+  const bytes = await readRegularFile(projectPath, {
+    what: 'a FlowGIF project file',
+    maxBytes: MAX_PROJECT_FILE_BYTES,
+    codes: { notFound: 'NOT_FOUND', notRegular: 'INVALID_ARGUMENT', tooLarge: 'INVALID_ARGUMENT' },
+    hint: 'Open a .flowgif file saved by FlowGIF.',
+  });
+  let raw: unknown;
+  try {
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    // JSON.parse's message quotes the text it choked on, and the file may be anyone's.
+    throw notProject('it is not valid JSON');
   }
+  const problem = projectDataProblem(raw);
+  if (problem !== undefined) throw notProject(`bad field ${problem}`);
+  const project = validateProjectData(raw);
   const dir = path.dirname(projectPath);
   return { ...project, image: { ...project.image, path: resolvedPath(dir, project.image.path) }, modelPath: resolvedPath(dir, project.modelPath) };
 }
@@ -111,7 +113,12 @@ export class RecentProjects {
 
   async list(): Promise<string[]> {
     try {
-      const parsed: unknown = JSON.parse(await fs.readFile(this.#file, 'utf8'));
+      const bytes = await readRegularFile(this.#file, {
+        what: 'a list of recent projects',
+        maxBytes: MAX_PROJECT_FILE_BYTES,
+        codes: { notFound: 'NOT_FOUND', notRegular: 'INVALID_ARGUMENT', tooLarge: 'INVALID_ARGUMENT' },
+      });
+      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
       return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : [];
     } catch {
       // A missing or damaged list is an empty one: it is a convenience, not data.

@@ -306,3 +306,16 @@ export function validateError(error: unknown): SerializedError {
 export function validateJobMessage(message: unknown): JobMessage {
   return parse(JobMessageSchema, message, 'job message');
 }
+
+/**
+ * The path of a project file's first bad field ("image.path"), or undefined when it is valid.
+ * Only the path: valibot's messages quote the value received, and a file's contents are never
+ * echoed back in an error.
+ */
+export function projectDataProblem(value: unknown): string | undefined {
+  const result = v.safeParse(ProjectDataSchema, value);
+  if (result.success) return undefined;
+  const keys = result.issues[0]?.path?.map((item) => item.key) ?? [];
+  const plain = keys.every((key) => typeof key === 'number' || (typeof key === 'string' && /^[A-Za-z][A-Za-z0-9]{0,39}$/.test(key)));
+  return keys.length === 0 ? 'its top level' : plain ? keys.map(String).join('.') : 'an unknown field';
+}

@@ -1,8 +1,7 @@
-import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { evaluateFlow } from '../../engine/pipeline/evaluate-flow.js';
 import { numberOption, parse } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -19,7 +18,7 @@ export const evalCommand: Command = {
     const source = flowSourceFrom(parsed);
     const n = numberOption(parsed, 'n', { integer: true, min: 100, max: 10_000_000 }) ?? 20_000;
     const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;
-    const flow = await openFlow(source, io.ctx);
+    const flow = await openFlowNoted(source, io);
     try {
       const e = await evaluateFlow(flow, { n, seed }, io.ctx);
       const nllText = e.nll === undefined ? 'no likelihood (flow matching)' : `${e.nll.toFixed(4)} nats`;

@@ -1,9 +1,8 @@
 import path from 'node:path';
-import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { renderFrameToFile } from '../../engine/pipeline/render-flow.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
 
@@ -26,7 +25,7 @@ export const frameCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'frame.png');
     if (path.extname(outputPath).toLowerCase() !== '.png') throw new UsageError(`The frame is a PNG: name it .png, not ${path.basename(outputPath)}.`);
     const settings = renderSettingsFrom(parsed);
-    const flow = await openFlow(source, io.ctx);
+    const flow = await openFlowNoted(source, io);
     try {
       const result = await renderFrameToFile(flow, t, outputPath, settings, io.ctx);
       const output = path.resolve(result.outputPath);

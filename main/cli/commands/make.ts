@@ -1,10 +1,10 @@
 import path from 'node:path';
-import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsFrom, openFlowNoted } from '../flow-source-args.js';
+import { noteReduction } from '../reduction-note.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { describe, noteEstimate, resultJson } from './render.js';
 
@@ -31,12 +31,12 @@ export const makeCommand: Command = {
     if (trainSeconds !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
       modelPath = `${outputPath.replace(/[\\/]+$/, '').replace(/\.[^./\\]+$/, '')}.flow`;
-      await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions }, io.ctx);
+      const trained = await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions }, io.ctx);
+      noteReduction(io, trained.density);
     }
-    const flow = await openFlow(
+    const flow = await openFlowNoted(
       modelPath === undefined ? { kind: 'exact', imagePath, densityOptions } : { kind: 'model', path: modelPath },
-      io.ctx,
-    );
+      io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
       io.result(

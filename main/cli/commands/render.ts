@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
-import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 
 export const renderCommand: Command = {
@@ -23,7 +22,7 @@ export const renderCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
-    const flow = await openFlow(source, io.ctx);
+    const flow = await openFlowNoted(source, io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
       io.result(describe(result), resultJson(result));

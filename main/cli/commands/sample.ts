@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { openFlow } from '../../engine/pipeline/flow-source.js';
 import { sampleFlow } from '../../engine/flow/sample-flow.js';
 import { modelToImage } from '../../engine/image/mapping.js';
 import { writeFileAtomic, assertWritableFolder } from '../../engine/project/write-atomic.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -29,7 +28,7 @@ export const sampleCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'OUT.csv');
     await assertWritableFolder(outputPath);
 
-    const flow = await openFlow(source, io.ctx);
+    const flow = await openFlowNoted(source, io);
     try {
       const modelXY = await sampleFlow(flow.field, n!, { t, seed }, io.ctx);
       const imageXY = modelToImage(flow.density.mapping, modelXY);

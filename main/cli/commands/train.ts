@@ -3,6 +3,7 @@ import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, parse, onePositional, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, densityOptionsFrom } from '../flow-source-args.js';
+import { noteReduction } from '../reduction-note.js';
 import { UsageError } from '../usage-error.js';
 
 export const trainCommand: Command = {
@@ -42,6 +43,7 @@ export const trainCommand: Command = {
       },
       io.ctx,
     );
+    noteReduction(io, result.density);
     const t = result.model.training;
     io.result(
       `Trained ${method} on ${path.basename(imagePath)}: ${t.steps} steps in ${t.seconds.toFixed(1)} s on ${t.backend}, final loss ${t.finalLoss.toFixed(4)}.\nSaved ${path.resolve(outputPath)}`,

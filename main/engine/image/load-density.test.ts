@@ -6,11 +6,12 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
-import { FlowGifError, type ErrorCode } from '../../../shared/errors.js';
+import { FlowGifError, serializeError, type ErrorCode } from '../../../shared/errors.js';
+import { execFileSync } from 'node:child_process';
 import type { JobContext, Progress } from '../../../shared/job.js';
 import type { ImageDensity } from './density.js';
 import { densityFromBytes, loadDensity } from './load-density.js';
-import { imageToModel, modelBounds, modelToImage, pixelCentreToModel } from './mapping.js';
+import { imageToModel, modelBounds, modelToImage, pixelCentreToModel, reductionFactor } from './mapping.js';
 import { bundledSampleFiles, bundledSamplePath } from './samples.js';
 
 const heart = bundledSamplePath('heart.png');
@@ -293,6 +294,33 @@ describe('loadDensity on bad input', () => {
       });
     }
     await loadDensity(heart, { maxSide: 8, threshold: 0 });
+  });
+
+  it('FIFOs and /dev/zero → IMAGE_UNSUPPORTED, refused without being opened or read', async () => {
+    // Five FIFOs used to occupy libuv's four threads in blocked open()s: nothing else could run.
+    const fifos = [1, 2, 3, 4, 5].map((i) => join(dir, `pipe${i}.png`));
+    for (const fifo of fifos) execFileSync('mkfifo', [fifo]);
+    for (const error of await Promise.all(fifos.map((fifo, i) => expectError(loadDensity(fifo), 'IMAGE_UNSUPPORTED', fifos[i]!)))) {
+      assert.match(error.message, /is a pipe \(FIFO\), not an image file\.$/);
+    }
+    const zero = await expectError(loadDensity('/dev/zero'), 'IMAGE_UNSUPPORTED', '/dev/zero');
+    assert.equal(zero.message, '/dev/zero is a device, not an image file.');
+    assert.ok(process.memoryUsage().rss < 600 * 1024 ** 2, 'nothing of /dev/zero was read');
+  });
+
+  it('a text file with a secret-looking line → its contents appear nowhere in the error', async () => {
+    const path = join(dir, 'shadow.png');
+    await writeFile(path, 'root:$6$Zq8sEcReT$hash:19000:0:99999:7:::\n');
+    const error = await expectError(loadDensity(path), 'IMAGE_UNSUPPORTED', path);
+    assert.ok(!JSON.stringify(serializeError(error)).includes('Zq8sEcReT'), error.message);
+  });
+
+  it('a 65 535 × 1 strip records that it was reduced: original and working size', async () => {
+    const path = join(dir, 'strip.png');
+    await sharp({ create: { width: 65535, height: 1, channels: 3, background: '#000000' } }).png().toFile(path);
+    const density = await loadDensity(path);
+    assert.deepEqual([density.mapping.originalWidth, density.mapping.originalHeight, density.width, density.height], [65535, 1, 512, 1]);
+    assert.ok(Math.abs(reductionFactor(density.mapping) - 65535 / 512) < 1e-9);
   });
 
   it('a header claiming 20 000 × 20 000 pixels → IMAGE_TOO_LARGE without decoding', async () => {

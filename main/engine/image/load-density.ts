@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import sharp, { type Metadata } from 'sharp';
 import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { defaultDensityOptions, type DensityOptions, type ImageDensity } from './density.js';
 import { createDensity } from './create-density.js';
+import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../project/read-regular-file.js';
 
 /**
  * 16 384² pixels. libvips streams and shrinks on load, so memory is not what limits us; beyond
@@ -67,33 +67,14 @@ export function resolveDensityOptions(options: Partial<DensityOptions>): Density
 }
 
 async function readImageFile(path: string, ctx: JobContext): Promise<Uint8Array> {
-  let isDirectory: boolean;
-  try {
-    isDirectory = (await stat(path)).isDirectory();
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      throw new FlowGifError('IMAGE_NOT_FOUND', `Image not found: ${path}`, {
-        file: path,
-        hint: 'Check the path; relative paths start from the current folder.',
-        cause: error,
-      });
-    }
-    throw new FlowGifError('IMAGE_NOT_FOUND', `Cannot read image ${path}: ${(error as Error).message}`, { file: path, cause: error });
-  }
-  if (isDirectory) {
-    throw new FlowGifError('IMAGE_UNSUPPORTED', `${path} is a folder, not an image file.`, {
-      file: path,
-      hint: 'Pass a PNG, JPEG or WebP file.',
-    });
-  }
-  try {
-    // Compressed bytes only: even a 10 000 × 10 000 PNG is small; pixels are never decoded here.
-    return await readFile(path, { signal: ctx.signal as AbortSignal });
-  } catch (error) {
-    if ((error as Error).name === 'AbortError') throw error;
-    throw new FlowGifError('IMAGE_NOT_FOUND', `Cannot read image ${path}: ${(error as Error).message}`, { file: path, cause: error });
-  }
+  // Compressed bytes only: even a 10 000 × 10 000 PNG is small; pixels are never decoded here.
+  return readRegularFile(path, {
+    what: 'an image file',
+    maxBytes: MAX_IMAGE_FILE_BYTES,
+    codes: { notFound: 'IMAGE_NOT_FOUND', notRegular: 'IMAGE_UNSUPPORTED', tooLarge: 'IMAGE_TOO_LARGE' },
+    hint: 'Pass a PNG, JPEG or WebP file.',
+    signal: ctx.signal as AbortSignal,
+  });
 }
 
 async function densityFromInput(

@@ -58,3 +58,11 @@ export function modelBounds(mapping: ImageMapping): { xMin: number; xMax: number
   const halfH = (mapping.workingHeight / 2) * mapping.modelPerPixel;
   return { xMin: -halfW, xMax: halfW, yMin: -halfH, yMax: halfH };
 }
+
+/**
+ * How many original pixels one working pixel spans along the longer side (1 = not reduced).
+ * Hosts tell the user when this is large: a 65 535 × 1 strip becomes 512 × 1.
+ */
+export function reductionFactor(mapping: ImageMapping): number {
+  return Math.max(mapping.originalWidth, mapping.originalHeight) / Math.max(mapping.workingWidth, mapping.workingHeight);
+}

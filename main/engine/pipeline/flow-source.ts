@@ -29,7 +29,7 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
         hint: 'To use an image directly, pass --exact IMAGE.',
       });
     }
-    const { model, density } = await loadFlowFile(source.path);
+    const { model, density } = await loadFlowFile(source.path, ctx.signal as AbortSignal);
     ctx.signal.throwIfAborted();
     const { field } = await createInferenceField(model);
     return { source, field, density, model };

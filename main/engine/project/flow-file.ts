@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
@@ -7,20 +6,32 @@ import { FlowGifError } from '../../../shared/errors.js';
 import type { ImageDensity } from '../image/density.js';
 import { createDensity } from '../image/create-density.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
+import { MAX_FLOW_FILE_BYTES, readRegularFile } from './read-regular-file.js';
 import { writeFileAtomic } from './write-atomic.js';
 
 /**
  * A .flow file: a trained velocity field plus the density it was trained on, so a model
  * alone can be sampled in image space, evaluated and rendered in the image's colours.
  *
- * Layout: 8-byte magic, u32 LE format version, u32 LE header length, UTF-8 JSON header,
- * then a raw-deflated payload (tensors as float32, then the density's probabilities as
- * float32, then its RGBA colours). The header holds the payload's sha256, so truncation or
- * bit rot is reported instead of producing a garbage model.
+ * Layout (version 2): 8-byte magic, u32 LE format version, u32 LE header length, UTF-8 JSON
+ * header, the 32-byte sha256 of everything before it (prefix and header), then a raw-deflated
+ * payload (tensors as float32, then the density's probabilities as float32, then its RGBA
+ * colours). The header holds the payload's sha256, so one flipped bit anywhere is reported
+ * instead of producing a garbage model. Version 1 had no header digest: a flipped bit in
+ * originalWidth loaded silently and shifted every sample, so version 1 files are refused
+ * (MODEL_VERSION, "train again") rather than trusted.
  */
 export const FLOW_FILE_MAGIC = 'FLOWGIF\0';
-export const FLOW_FILE_VERSION = 1;
+export const FLOW_FILE_VERSION = 2;
 const PREFIX_BYTES = 16;
+const DIGEST_BYTES = 32;
+/** Training history of a long run is a few hundred kilobytes; more is not a header we wrote. */
+const MAX_HEADER_BYTES = 16 * 1024 * 1024;
+/** The largest network we train is about a megabyte of float32; this leaves room and bounds inflation. */
+const MAX_WEIGHT_BYTES = 64 * 1024 * 1024;
+/** Same limits as a picture loaded from disk: load-density.ts's MAX_MAX_SIDE and MAX_INPUT_PIXELS. */
+const MAX_WORKING_SIDE = 4096;
+const MAX_ORIGINAL_PIXELS = 16384 * 16384;
 
 const TensorEntry = v.object({
   name: v.string(),
@@ -111,13 +122,15 @@ export function encodeFlowFile(model: TrainedModel, density: ImageDensity, creat
   };
   const headerBytes = new TextEncoder().encode(JSON.stringify(header));
   const compressed = deflateRawSync(payload, { level: 6 });
-  const out = new Uint8Array(PREFIX_BYTES + headerBytes.byteLength + compressed.byteLength);
+  const headerEnd = PREFIX_BYTES + headerBytes.byteLength;
+  const out = new Uint8Array(headerEnd + DIGEST_BYTES + compressed.byteLength);
   out.set(new TextEncoder().encode(FLOW_FILE_MAGIC), 0);
   const view = new DataView(out.buffer);
   view.setUint32(8, FLOW_FILE_VERSION, true);
   view.setUint32(12, headerBytes.byteLength, true);
   out.set(headerBytes, PREFIX_BYTES);
-  out.set(compressed, PREFIX_BYTES + headerBytes.byteLength);
+  out.set(createHash('sha256').update(out.subarray(0, headerEnd)).digest(), headerEnd);
+  out.set(compressed, headerEnd + DIGEST_BYTES);
   return out;
 }
 
@@ -143,45 +156,75 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
     );
   }
   const headerLength = view.getUint32(12, true);
-  if (PREFIX_BYTES + headerLength > bytes.byteLength) throw corrupt('the header is cut short');
+  if (headerLength > MAX_HEADER_BYTES) throw corrupt('the header is implausibly large');
+  const headerEnd = PREFIX_BYTES + headerLength;
+  if (headerEnd + DIGEST_BYTES > bytes.byteLength) throw corrupt('the header is cut short');
+  const digest = createHash('sha256').update(bytes.subarray(0, headerEnd)).digest();
+  if (!digest.equals(bytes.subarray(headerEnd, headerEnd + DIGEST_BYTES))) throw corrupt('the header does not match its checksum');
   let raw: unknown;
   try {
-    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, PREFIX_BYTES + headerLength)));
+    raw = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX_BYTES, headerEnd)));
   } catch {
+    // JSON.parse's message quotes the text around the error: never shown, the file may not be ours.
     throw corrupt('the header is not valid JSON');
   }
   const parsed = v.safeParse(Header, raw);
   if (!parsed.success) {
+    // The field's path only: valibot's message quotes the value it received.
     const issue = parsed.issues[0];
-    const where = issue?.path?.map((p) => String(p.key)).join('.') ?? 'header';
-    throw corrupt(`bad header field ${where} (${issue?.message ?? 'invalid'})`);
+    const where = issue?.path?.map((p) => (typeof p.key === 'number' ? `[${p.key}]` : safeKey(p.key))).join('.') ?? 'header';
+    throw corrupt(`bad header field ${where}`);
   }
   const header = parsed.output;
+
+  // Sizes are checked against each other before anything is inflated, so the declared size
+  // (bounded here) caps decompression: a bomb stops at payloadBytes, not at memory's end.
+  const { mapping } = header.image;
+  if (
+    mapping.workingWidth > MAX_WORKING_SIDE ||
+    mapping.workingHeight > MAX_WORKING_SIDE ||
+    mapping.originalWidth * mapping.originalHeight > MAX_ORIGINAL_PIXELS ||
+    mapping.workingWidth > mapping.originalWidth ||
+    mapping.workingHeight > mapping.originalHeight
+  ) {
+    throw corrupt('the stored image has an impossible size');
+  }
+  const pixels = mapping.workingWidth * mapping.workingHeight;
+  if (header.densityOffset > MAX_WEIGHT_BYTES) throw corrupt('the weights are implausibly large');
+  if (header.coloursOffset !== header.densityOffset + 4 * pixels || header.payloadBytes !== header.coloursOffset + 4 * pixels) {
+    throw corrupt('the stored image does not match its size');
+  }
+  const counts = header.tensors.map((entry, index) => {
+    const count = entry.shape.reduce((a, b) => a * b, 1);
+    const end = header.tensors[index + 1]?.offset ?? header.densityOffset;
+    if ((index === 0 && entry.offset !== 0) || entry.offset + 4 * count !== end) throw corrupt(`tensor ${index + 1} has the wrong size`);
+    return count;
+  });
+
   let payload: Uint8Array;
   try {
-    payload = inflateRawSync(bytes.subarray(PREFIX_BYTES + headerLength));
-  } catch {
+    payload = inflateRawSync(bytes.subarray(headerEnd + DIGEST_BYTES), { maxOutputLength: Math.max(1, header.payloadBytes) });
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw corrupt('the weights decompress to more than the header declares');
     throw corrupt('the weights cannot be decompressed (the file is probably truncated)');
   }
   if (payload.byteLength !== header.payloadBytes || createHash('sha256').update(payload).digest('hex') !== header.payloadSha256) {
     throw corrupt('the weights do not match their checksum');
   }
 
-  const { mapping } = header.image;
-  const pixels = mapping.workingWidth * mapping.workingHeight;
-  if (header.coloursOffset !== header.densityOffset + 4 * pixels || header.coloursOffset + 4 * pixels !== payload.byteLength) {
-    throw corrupt('the stored image does not match its size');
-  }
   const weights: NamedTensor[] = header.tensors.map((entry, index) => {
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    const end = header.tensors[index + 1]?.offset ?? header.densityOffset;
-    if (entry.offset + 4 * count !== end) throw corrupt(`tensor ${entry.name} has the wrong size`);
-    return { name: entry.name, shape: entry.shape, data: readFloat32(payload, entry.offset, count) };
+    const data = readFloat32(payload, entry.offset, counts[index]!);
+    if (!data.every(Number.isFinite)) throw corrupt(`tensor ${index + 1} holds values that are not finite`);
+    return { name: entry.name, shape: entry.shape, data };
   });
   const stored = readFloat32(payload, header.densityOffset, pixels);
   const probabilities = Float64Array.from(stored);
-  const total = probabilities.reduce((a, b) => a + b, 0);
-  if (!(total > 0)) throw corrupt('the stored image has no mass');
+  let total = 0;
+  for (const p of probabilities) {
+    if (!(Number.isFinite(p) && p >= 0)) throw corrupt('the stored image holds probabilities that are negative or not finite');
+    total += p;
+  }
+  if (!(total > 0 && Number.isFinite(total))) throw corrupt('the stored image has no mass');
   for (let i = 0; i < probabilities.length; i++) probabilities[i]! /= total;
   const colours = Uint8ClampedArray.from(payload.subarray(header.coloursOffset, header.coloursOffset + 4 * pixels));
 
@@ -208,17 +251,20 @@ export async function saveFlowFile(file: string, model: TrainedModel, density: I
   await writeFileAtomic(file, encodeFlowFile(model, density));
 }
 
-export async function loadFlowFile(file: string): Promise<FlowFile> {
-  let bytes: Uint8Array;
-  try {
-    bytes = await fs.readFile(file);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ENOENT') throw new FlowGifError('MODEL_NOT_FOUND', `${file} does not exist.`, { file });
-    if (code === 'EISDIR') throw new FlowGifError('MODEL_FOREIGN', `${file} is a folder, not a .flow model.`, { file });
-    throw new FlowGifError('MODEL_NOT_FOUND', `${file} cannot be read (${code ?? 'unknown error'}).`, { file, cause: error });
-  }
+export async function loadFlowFile(file: string, signal?: AbortSignal): Promise<FlowFile> {
+  const bytes = await readRegularFile(file, {
+    what: 'a .flow model file',
+    maxBytes: MAX_FLOW_FILE_BYTES,
+    codes: { notFound: 'MODEL_NOT_FOUND', notRegular: 'MODEL_FOREIGN', tooLarge: 'MODEL_CORRUPT' },
+    hint: 'Pass a file written by `flowgif train`.',
+    ...(signal === undefined ? {} : { signal }),
+  });
   return decodeFlowFile(bytes, file);
+}
+
+/** A header key named in a message: ours are plain identifiers; anything else is not echoed. */
+function safeKey(key: unknown): string {
+  return typeof key === 'string' && /^[A-Za-z][A-Za-z0-9]{0,39}$/.test(key) ? key : '(unknown key)';
 }
 
 function readFloat32(payload: Uint8Array, offset: number, count: number): Float32Array {
