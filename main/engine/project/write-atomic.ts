@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FlowGifError } from '../../../shared/errors.js';
+import { FlowGifError, isCancellation } from '../../../shared/errors.js';
 import { ownedTempName, sweepStaleTemps } from './owned-temp.js';
 
 /**
@@ -47,9 +48,11 @@ const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT',
 
 /** File-system refusals become a message about the user's path, not an errno dump. */
 export function asWriteError(error: unknown, target: string): unknown {
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !unwritableCodes.has(code)) return error;
   const dir = path.dirname(path.resolve(target));
+  let code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  // Encoders (sharp, gifski) report a vanished folder in words of their own, with no errno.
+  if (code === undefined && !(error instanceof FlowGifError) && !isCancellation(error) && !existsSync(dir)) code = 'ENOENT';
+  if (typeof code !== 'string' || !unwritableCodes.has(code)) return error;
   const reason =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'the disk is full'
