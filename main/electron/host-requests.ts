@@ -14,7 +14,8 @@ const saveFilters: Readonly<Record<RequestPayload<'dialog:save-path'>['format'],
   project: { filter: { name: 'FlowGIF project', extensions: ['flowgif'] }, extension: '.flowgif' },
 };
 
-export function createHostHandlers(window: () => BrowserWindow | undefined): HostHandlers {
+/** `onReplaceConfirmed`: the save dialog itself asked before replacing that exact path. */
+export function createHostHandlers(window: () => BrowserWindow | undefined, onReplaceConfirmed: (file: string) => void = () => {}): HostHandlers {
   // Dialogs open where the user last went; the first time, in Pictures.
   let lastFolder: string | undefined;
   const startFolder = (): string => lastFolder ?? app.getPath('pictures');
@@ -45,6 +46,9 @@ export function createHostHandlers(window: () => BrowserWindow | undefined): Hos
       lastFolder = path.dirname(result.filePath);
       // GTK's dialog does not add the filter's extension by itself.
       const chosen = extension !== undefined && path.extname(result.filePath).toLowerCase() !== extension ? result.filePath + extension : result.filePath;
+      // With an extension added, the dialog asked about another name: the app asks about this one.
+      // A project save writes its model and picture beside it too, which the dialog never named.
+      if (chosen === result.filePath && format !== 'project') onReplaceConfirmed(chosen);
       return { path: chosen };
     },
     'shell:show-in-folder': async ({ path: target }) => {

@@ -83,12 +83,13 @@ function start(): void {
 
   installWebContentsGuards();
 
+  // For the app's whole run: a path the user chose stays chosen until quit.
+  const grants = new PathGrants();
   registerIpcHandlers({
     trustedWebContentsIds: () => trusted,
-    host: createHostHandlers(() => mainWindow),
+    host: createHostHandlers(() => mainWindow, (file) => grants.confirmReplacing(file)),
     forward: (channel, payload) => service.request(channel, payload),
-    // For the app's whole run: a path the user chose stays chosen until quit.
-    grants: new PathGrants(),
+    grants,
     amend: (channel, value) => {
       if (channel !== 'app:info') return value;
       // The engine serves the web host too; which host and version this is, the shell knows.

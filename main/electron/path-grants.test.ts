@@ -94,6 +94,19 @@ describe('PathGrants: exports and saves go only where the user chose', () => {
     assert.ok(refusal(grants, 'export:start', exportStart(`${chosen}/../../.profile`)));
   });
 
+  it("carries the save dialog's own replace confirmation to that one export, so the app does not ask twice", () => {
+    const grants = new PathGrants();
+    const file = at('Desktop', 'logo.gif');
+    grants.learn('dialog:save-path', { defaultName: 'logo.gif', format: 'gif' }, { path: file });
+    assert.equal(grants.withConsent('export:start', exportStart(file)).replace, undefined, 'no consent without the dialog asking');
+    grants.confirmReplacing(file);
+    assert.equal(grants.withConsent('export:start', exportStart(at('Desktop', 'other.gif'))).replace, undefined);
+    assert.equal(grants.withConsent('export:start', exportStart(file)).replace, true);
+    assert.equal(grants.withConsent('export:start', exportStart(file)).replace, undefined, 'a second export over it is asked about again');
+    grants.confirmReplacing(at('Desktop', 'frames'));
+    assert.equal(grants.withConsent('export:start', exportStart(`${at('Desktop', 'frames')}/`, 'png')).replace, true);
+  });
+
   it('a cancelled dialog grants nothing', () => {
     const grants = withAppInfo();
     grants.learn('dialog:save-path', { defaultName: 'cat.gif', format: 'gif' }, { path: undefined });

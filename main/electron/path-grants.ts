@@ -24,6 +24,7 @@ const pathChannels: ReadonlySet<RequestChannel> = new Set<RequestChannel>(['imag
 export class PathGrants {
   readonly #grants = new Map<string, Set<GrantUse>>();
   #defaultFolder: string | undefined;
+  readonly #replaceConfirmed = new Set<string>();
 
   grant(file: string, use: GrantUse): void {
     const key = normalized(file);
@@ -36,6 +37,24 @@ export class PathGrants {
   allows(file: string, use: GrantUse): boolean {
     const key = normalized(file);
     return key !== undefined && (this.#grants.get(key)?.has(use) ?? false);
+  }
+
+  /**
+   * The save dialog asked about replacing this path itself (showOverwriteConfirmation), so the
+   * export that follows carries that consent and the app does not ask a second time. Once only.
+   */
+  confirmReplacing(file: string): void {
+    const key = normalized(file);
+    if (key !== undefined) this.#replaceConfirmed.add(key);
+  }
+
+  /** The request as the engine should see it: with the dialog's consent to replace, if given. */
+  withConsent<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): RequestPayload<C> {
+    if (channel !== 'export:start') return payload;
+    const request = payload as RequestPayload<'export:start'>;
+    const key = normalized(request.outputPath.replace(/[\\/]+$/, ''));
+    if (request.replace === true || key === undefined || !this.#replaceConfirmed.delete(key)) return payload;
+    return { ...request, replace: true } as RequestPayload<C>;
   }
 
   /** The app's own export folder, as the engine reports it in app:info. */

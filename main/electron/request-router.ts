@@ -28,8 +28,8 @@ export async function routeRequest<C extends RequestChannel>(routing: RequestRou
     return { ok: false, error: { name: 'FlowGifError', code: 'IPC_INVALID', message: `Refused ${channel}: not sent by FlowGIF's window.` } };
   }
   try {
-    const request = validateRequest(channel, payload) as RequestPayload<C>;
     const { grants } = routing;
+    const request = grants.withConsent(channel, validateRequest(channel, payload) as RequestPayload<C>);
     if (grants.needsDefaultFolder(channel)) {
       // The default export folder is the engine's to say; ask once if the UI has not yet.
       const info = await routing.forward('app:info', {});
