@@ -334,7 +334,7 @@ export class EngineService implements FlowGifApi {
    */
   async #estimate(request: RequestPayload<'export:estimate'>): Promise<SizeEstimate> {
     const { flow, release } = this.#useFlow(request.flow);
-    const key = request.flow.kind === 'exact' ? `exact:${request.flow.imageId}` : `model:${request.flow.modelId}`;
+    const key = estimateKey(request.flow);
     this.#estimates.get(key)?.abort(new DOMException('A newer size estimate of the same flow replaced this one.', 'AbortError'));
     const controller = new AbortController();
     this.#estimates.set(key, controller);
@@ -419,6 +419,8 @@ export class EngineService implements FlowGifApi {
     refuseReplacing(existing);
     if (unwritable !== undefined) throw unwritable;
     const { flow, release } = this.#useFlow(request.flow);
+    // The export answers what the dialog's estimate was for: that estimate no longer holds a turn ahead of it.
+    this.#estimates.get(estimateKey(request.flow))?.abort(new DOMException('The export of this flow replaced its size estimate.', 'AbortError'));
     const encoders = this.#options.encoders;
     const jobId = this.#jobs.start(
       'export',
@@ -514,6 +516,10 @@ function freeExactFlow(image: OpenImage): void {
   const exact = image.exact;
   image.exact = undefined;
   void exact?.then((flow) => flow.dispose(), () => {});
+}
+
+function estimateKey(flow: FlowRef): string {
+  return flow.kind === 'exact' ? `exact:${flow.imageId}` : `model:${flow.modelId}`;
 }
 
 /** Resolves as `promise` does, or rejects with the abort as soon as the signal fires. */
