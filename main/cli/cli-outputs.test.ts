@@ -105,8 +105,7 @@ test('a pseudo-file-system or a folder that vanishes mid-export is one clear lin
       if (chunk.includes('"type":"note"')) announced = true;
       else if (announced && !removed && chunk.includes('"stage":"encode"')) {
         removed = true;
-        // Moved away in one step (rm would race the frames being written into it).
-        void fs.rename(sub, path.join(dir, 'gone'));
+        void fs.rm(sub, { recursive: true, force: true });
       }
     },
   });

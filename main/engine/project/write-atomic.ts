@@ -1,7 +1,6 @@
-import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FlowGifError, isCancellation } from '../../../shared/errors.js';
+import { FlowGifError } from '../../../shared/errors.js';
 import { ownedTempName, sweepStaleTemps } from './owned-temp.js';
 
 /**
@@ -48,11 +47,9 @@ const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT',
 
 /** File-system refusals become a message about the user's path, not an errno dump. */
 export function asWriteError(error: unknown, target: string): unknown {
-  const dir = path.dirname(path.resolve(target));
-  let code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  // Encoders (sharp, gifski) report a vanished folder in words of their own, with no errno.
-  if (code === undefined && !(error instanceof FlowGifError) && !isCancellation(error) && !existsSync(dir)) code = 'ENOENT';
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (typeof code !== 'string' || !unwritableCodes.has(code)) return error;
+  const dir = path.dirname(path.resolve(target));
   const reason =
     code === 'ENOSPC' || code === 'EDQUOT'
       ? 'the disk is full'
