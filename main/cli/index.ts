@@ -11,7 +11,6 @@ import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
 import { createReporter, type ReporterMode } from './progress-reporter.js';
 import { UsageError } from './usage-error.js';
-import { sweepSystemTemps } from '../engine/project/owned-temp.js';
 
 const commands: readonly Command[] = [makeCommand, trainCommand, sampleCommand, evalCommand, renderCommand, frameCommand, exportOnnxCommand];
 
@@ -54,8 +53,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   }
 
-  // What killed runs left in the temp folder goes first (a few directory entries; no waiting on it).
-  void sweepSystemTemps();
   const json = rest.includes('--json');
   const mode: ReporterMode = json ? 'json' : process.stderr.isTTY ? 'bar' : 'quiet';
   const reporter = createReporter(mode);

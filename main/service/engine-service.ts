@@ -29,8 +29,7 @@ import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
 import { estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
-import { checkOutputTarget } from '../engine/encode/encode.js';
-import { sweepSystemTemps } from '../engine/project/owned-temp.js';
+import { assertWritableFolder } from '../engine/project/write-atomic.js';
 import { createInferenceField } from '../engine/render/ort-field.js';
 import { computeTrajectory } from '../engine/render/trajectory.js';
 import { loadBackend } from '../engine/train/backend.js';
@@ -132,8 +131,6 @@ export class EngineService implements FlowGifApi {
     this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug, this.#queue);
     this.#recent = new RecentProjects(options.dataDir);
     this.#modelsDir = path.join(options.tempDir, 'models');
-    // Debris of engines that were killed: exports' estimates and ORT folders (models stay).
-    void sweepSystemTemps([options.tempDir]);
   }
 
   async invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
@@ -406,7 +403,7 @@ export class EngineService implements FlowGifApi {
     const key = await targetKey(target);
     const existing = request.replace === true ? [] : await existingTargets([target]);
     // A bad destination fails the request in a moment, not the job after the particles are solved.
-    const unwritable: unknown = await checkOutputTarget(request.format, target).then(() => undefined, (error: unknown) => error);
+    const unwritable: unknown = await assertWritableFolder(target).then(() => undefined, (error: unknown) => error);
     // From here on no await: the check and the claim on the path are one step. The user hears
     // first what waiting cures, then what consent cures, then what needs another place.
     const running = this.#exportTargets.get(key);

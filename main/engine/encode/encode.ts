@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ownedTempName } from '../project/owned-temp.js';
 import { FlowGifError } from '../../../shared/errors.js';
 import { withProgress, type CancelSignal, type JobContext } from '../../../shared/job.js';
 import { assertWritableFolder, withAtomicTarget } from '../project/write-atomic.js';
@@ -135,34 +134,6 @@ function assertExtensionFits(spec: FormatSpec, outputPath: string): void {
 }
 
 /**
- * The destination of an export, checked before any particle is solved: the name fits the
- * format, the folder really takes new files, and nothing but a file of this format (or an
- * earlier export's frames) would be replaced. A GIF never lands on top of someone's .docx.
- */
-export async function checkOutputTarget(format: OutputFormat, outputPath: string): Promise<void> {
-  const spec = Object.hasOwn(formats, format) ? formats[format] : undefined;
-  if (spec === undefined) throw invalid(`Unknown output format "${String(format)}".`, `Choose one of: ${outputFormats.join(', ')}.`);
-  assertExtensionFits(spec, outputPath);
-  await checkTarget(spec, path.resolve(outputPath));
-}
-
-async function checkTarget(spec: FormatSpec, outputPath: string): Promise<void> {
-  if (spec.writes === 'folder') {
-    await checkSequenceFolder(outputPath);
-    return;
-  }
-  await assertWritableFolder(outputPath);
-  const existing = await fs.lstat(outputPath).catch(() => undefined);
-  const ext = path.extname(outputPath).toLowerCase();
-  if (existing !== undefined && !spec.extensions.includes(ext)) {
-    throw new FlowGifError('OUTPUT_UNWRITABLE', `${outputPath} already exists and is not ${spec.label === 'GIF' ? 'a GIF' : `an ${spec.label}`} file, so FlowGIF will not replace it.`, {
-      file: outputPath,
-      hint: `Choose a name ending in ${spec.extensions.join(' or ')}.`,
-    });
-  }
-}
-
-/**
  * The one way to write an animation: validates the request, checks the destination and finds
  * the encoder before rendering a single frame, then encodes to a temporary name beside the
  * target and renames it into place, so a failure or cancel never leaves a half file behind.
@@ -171,7 +142,8 @@ export async function encodeAnimation(request: EncodeRequest, ctx: JobContext): 
   const spec = specFor(request);
   const { frames } = request;
   const outputPath = path.resolve(request.outputPath);
-  await checkTarget(spec, outputPath);
+  if (spec.writes === 'folder') await checkSequenceFolder(outputPath);
+  else await assertWritableFolder(outputPath);
   const encode = await spec.prepare(request, ctx.signal);
   throwIfAborted(ctx.signal);
 
@@ -230,8 +202,7 @@ export async function estimateSize(
   // Six pairs: with three, eased timelines (slow ends, fast middle) were underestimated by up to 1.8×
   // on FlowGIF's own renders; six brought every sample within 1.2× (twelve frames cost about a second).
   const pairs = Math.max(1, Math.floor((options.sampleFrames ?? 12) / 2));
-  const folder = path.join(os.tmpdir(), ownedTempName('flowgif-estimate-'));
-  await fs.mkdir(folder);
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-estimate-'));
   try {
     const cached = memoizeFrames(frames);
     let runsDone = 0;

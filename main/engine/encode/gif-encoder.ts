@@ -1,6 +1,5 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { ownedTempName } from '../project/owned-temp.js';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import type { GifskiInfo } from './find-encoders.js';
@@ -60,8 +59,7 @@ export function gifskiArgs(frames: FrameSource, options: GifOptions, output: str
 export async function encodeGif(frames: FrameSource, output: string, options: GifOptions, ctx: JobContext): Promise<void> {
   const meter = createProgressMeter(ctx, frames.count * 2);
   meter.report(0);
-  const folder = path.join(path.dirname(output), ownedTempName('.flowgif-frames-'));
-  await fs.mkdir(folder);
+  const folder = await fs.mkdtemp(path.join(path.dirname(output), '.flowgif-frames-'));
   try {
     const files = await writePngFrames(
       frames,

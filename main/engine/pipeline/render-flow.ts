@@ -4,7 +4,7 @@ import { FlowGifError } from '../../../shared/errors.js';
 import type { CancelSignal, JobContext } from '../../../shared/job.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameTimes } from '../../../shared/timeline.js';
-import { checkOutputTarget, encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
+import { encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
 import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder } from '../project/write-atomic.js';
@@ -71,7 +71,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   const format = request.format ?? formatForPath(request.outputPath);
   const outputPath = format === 'png' ? request.outputPath.replace(/[\\/]+$/, '') : request.outputPath;
   // A bad destination or a missing encoder should fail before the particles are solved.
-  await checkOutputTarget(format, outputPath);
+  await assertWritableFolder(outputPath);
   if (format === 'gif') await findGifski(request.encoders, ctx.signal);
   if (format === 'mp4') await findFfmpeg(request.encoders, ctx.signal);
   return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {

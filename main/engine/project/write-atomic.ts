@@ -1,7 +1,8 @@
+import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { FlowGifError } from '../../../shared/errors.js';
-import { ownedTempName, sweepStaleTemps } from './owned-temp.js';
 
 /**
  * The only way the engine writes a user's file: a temporary name in the target's own folder
@@ -9,7 +10,8 @@ import { ownedTempName, sweepStaleTemps } from './owned-temp.js';
  * an error or a cancel never leaves a half-written file under the real name.
  */
 export function temporaryPathFor(target: string): string {
-  return path.join(path.dirname(target), ownedTempName(`.${path.basename(target)}.`, '.partial'));
+  const dir = path.dirname(target);
+  return path.join(dir, `.${path.basename(target)}.${randomBytes(4).toString('hex')}.partial`);
 }
 
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
@@ -30,8 +32,6 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
  */
 export async function withAtomicTarget<T>(target: string, produce: (temporaryPath: string) => Promise<T>): Promise<T> {
   await assertWritableFolder(target);
-  // What a killed run left here goes before this run adds its own.
-  await sweepStaleTemps(path.dirname(path.resolve(target)));
   const temporary = temporaryPathFor(target);
   try {
     const result = await produce(temporary);
@@ -43,33 +43,23 @@ export async function withAtomicTarget<T>(target: string, produce: (temporaryPat
   }
 }
 
-const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR', 'ENOENT', 'EINVAL', 'EXDEV', 'EIO', 'ENAMETOOLONG']);
+const unwritableCodes = new Set(['EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EDQUOT', 'ENOTDIR', 'EISDIR']);
 
 /** File-system refusals become a message about the user's path, not an errno dump. */
-export function asWriteError(error: unknown, target: string): unknown {
+function asWriteError(error: unknown, target: string): unknown {
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
-  if (typeof code !== 'string' || !unwritableCodes.has(code)) return error;
-  const dir = path.dirname(path.resolve(target));
-  const reason =
-    code === 'ENOSPC' || code === 'EDQUOT'
-      ? 'the disk is full'
-      : code === 'ENOENT'
-        ? `the folder ${dir} no longer exists`
-        : code === 'EINVAL' || code === 'EXDEV' || code === 'EIO'
-          ? `${dir} does not hold ordinary files (${code})`
-          : `the system refused (${code})`;
-  return new FlowGifError('OUTPUT_UNWRITABLE', `Cannot write ${target}: ${reason}.`, {
-    file: target,
-    hint: code === 'ENOENT' ? 'Create the folder again or choose another one.' : 'Choose another folder or free some space.',
-    cause: error,
-  });
+  if (typeof code === 'string' && unwritableCodes.has(code)) {
+    const reason = code === 'ENOSPC' || code === 'EDQUOT' ? 'the disk is full' : `the system refused (${code})`;
+    return new FlowGifError('OUTPUT_UNWRITABLE', `Cannot write ${target}: ${reason}.`, {
+      file: target,
+      hint: 'Choose another folder or free some space.',
+      cause: error,
+    });
+  }
+  return error;
 }
 
-/**
- * Checked before a long job starts, so a bad folder fails in a second, not after minutes. A
- * probe file is really created and removed: access() says yes to root on /proc and to
- * read-only mounts that refuse the write later.
- */
+/** Checked before a long job starts, so a bad folder fails in a second, not after minutes. */
 export async function assertWritableFolder(target: string): Promise<void> {
   const dir = path.dirname(path.resolve(target));
   let stats;
@@ -84,17 +74,12 @@ export async function assertWritableFolder(target: string): Promise<void> {
   if (!stats.isDirectory()) {
     throw new FlowGifError('OUTPUT_UNWRITABLE', `Cannot write ${target}: ${dir} is not a folder.`, { file: target });
   }
-  const probe = path.join(dir, ownedTempName('.flowgif-probe-'));
   try {
-    const handle = await fs.open(probe, 'wx');
-    await handle.close();
-    await fs.rm(probe, { force: true });
-  } catch (error) {
-    await fs.rm(probe, { force: true }).catch(() => {});
-    throw new FlowGifError('OUTPUT_UNWRITABLE', `Cannot write ${target}: the folder ${dir} does not accept new files.`, {
+    await fs.access(dir, constants.W_OK);
+  } catch {
+    throw new FlowGifError('OUTPUT_UNWRITABLE', `Cannot write ${target}: the folder ${dir} is not writable.`, {
       file: target,
       hint: 'Choose a folder you can write to.',
-      cause: error,
     });
   }
   try {

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ownedTempName } from '../project/owned-temp.js';
 
 /**
  * onnxruntime-node 1.30 on Linux writes `.ses` and `mat-debug-<pid>.log` into $TMPDIR when
@@ -26,10 +25,7 @@ export interface TempFolderLease {
 
 /** `parent` is the app's temp folder; by default the system's. */
 export function leaseOrtTempFolder(parent: string = os.tmpdir()): TempFolderLease {
-  if (folder === undefined) {
-    folder = path.join(parent, ownedTempName('flowgif-ort-'));
-    fs.mkdirSync(folder);
-  }
+  folder ??= fs.mkdtempSync(path.join(parent, 'flowgif-ort-'));
   const mine = folder;
   users += 1;
   let released = false;
