@@ -18,6 +18,7 @@ import type {
 } from '../../shared/ipc/contract.js';
 import { validateJobMessage, validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
 import { noopJobContext, type CancelSignal, type JobContext } from '../../shared/job.js';
+import { checkEncodeDestination } from '../engine/encode/encode.js';
 import type { EncoderPaths } from '../engine/encode/find-encoders.js';
 import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
@@ -27,7 +28,6 @@ import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
 import { estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
-import { assertWritableFolder } from '../engine/project/write-atomic.js';
 import { createInferenceField } from '../engine/render/ort-field.js';
 import { computeTrajectory } from '../engine/render/trajectory.js';
 import { loadBackend } from '../engine/train/backend.js';
@@ -357,7 +357,7 @@ export class EngineService implements FlowGifApi {
     const target = request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
     // A bad destination fails the request in a moment, not the job after the particles are solved.
-    await assertWritableFolder(request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath);
+    await checkEncodeDestination(request.format, target);
     const encoders = this.#options.encoders;
     return this.#jobs.start('export', (ctx) =>
       this.#withFlow(request.flow, ctx, async (flow) => {

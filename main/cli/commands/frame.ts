@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { openFlow } from '../../engine/pipeline/flow-source.js';
-import { renderFrameToFile } from '../../engine/pipeline/render-flow.js';
+import { checkFrameDestination, renderFrameToFile } from '../../engine/pipeline/render-flow.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, flowSourceFrom } from '../flow-source-args.js';
@@ -26,6 +26,7 @@ export const frameCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'frame.png');
     if (path.extname(outputPath).toLowerCase() !== '.png') throw new UsageError(`The frame is a PNG: name it .png, not ${path.basename(outputPath)}.`);
     const settings = renderSettingsFrom(parsed);
+    await checkFrameDestination(outputPath);
     const flow = await openFlow(source, io.ctx);
     try {
       const result = await renderFrameToFile(flow, t, outputPath, settings, io.ctx);
