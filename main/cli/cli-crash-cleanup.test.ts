@@ -112,9 +112,11 @@ test('/proc and a folder that vanishes mid-export are one clear line naming the 
   const dir = path.join(root, 'gone');
   await fs.mkdir(dir);
   let removed = false;
+  let seen = '';
   const run = await runCli(['make', sample, '-o', path.join(dir, 'out.gif'), '--json'], {
-    onStderr(_chunk) {
-      if (!removed && encodingFramesSoFar.push(_chunk) && encodingFrames(encodingFramesSoFar.join(''))) {
+    onStderr(chunk) {
+      seen += chunk;
+      if (!removed && encodingFrames(seen)) {
         removed = true;
         void fs.rm(dir, { recursive: true, force: true });
       }
@@ -125,4 +127,3 @@ test('/proc and a folder that vanishes mid-export are one clear line naming the 
   assert.match(run.stderr, new RegExp(`flowgif: Cannot write ${dir}/out\\.gif: the folder ${dir} does not exist`));
   await fs.rm(root, { recursive: true });
 });
-const encodingFramesSoFar: string[] = [];
