@@ -136,7 +136,7 @@ test('render to a folder writes one PNG per frame, with bounce', async () => {
   const frames = path.join(dir, 'frames') + path.sep;
   const rendered = await runCli(['render', '--exact', sample, '-o', frames, '--fps', '5', '--seconds', '1', '--size', '64', '--particles', '2000', '--bounce']);
   assert.equal(rendered.code, 0, rendered.stderr);
-  const files = (await fs.readdir(frames)).sort();
+  const files = (await fs.readdir(frames)).filter((name) => name.endsWith('.png')).sort();
   assert.equal(files.length, 5 + 4);
   assert.equal(files[0], 'frame-0001.png');
   await fs.rm(dir, { recursive: true });

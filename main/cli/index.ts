@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { isCancellation, isFlowGifError } from '../../shared/errors.js';
+import { sweepTempFoldersAtStartup } from '../engine/project/owned-temp.js';
 import type { Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
 import { exportOnnxCommand } from './commands/export-onnx.js';
@@ -67,6 +68,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   try {
+    // What killed FlowGIF runs left in the system temp folder goes before this run adds its own.
+    await sweepTempFoldersAtStartup();
     await command.run(rest, {
       ctx: { signal: controller.signal, progress: reporter.progress },
       note(human, value) {

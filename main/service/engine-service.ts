@@ -20,6 +20,7 @@ import type {
 } from '../../shared/ipc/contract.js';
 import { validateJobMessage, validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
 import { noopJobContext, type CancelSignal, type JobContext } from '../../shared/job.js';
+import { checkEncodeDestination } from '../engine/encode/encode.js';
 import type { EncoderPaths } from '../engine/encode/find-encoders.js';
 import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
@@ -29,7 +30,6 @@ import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
 import { estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
-import { assertWritableFolder } from '../engine/project/write-atomic.js';
 import { createInferenceField } from '../engine/render/ort-field.js';
 import { computeTrajectory } from '../engine/render/trajectory.js';
 import { loadBackend } from '../engine/train/backend.js';
@@ -403,7 +403,7 @@ export class EngineService implements FlowGifApi {
     const key = await targetKey(target);
     const existing = request.replace === true ? [] : await existingTargets([target]);
     // A bad destination fails the request in a moment, not the job after the particles are solved.
-    const unwritable: unknown = await assertWritableFolder(target).then(() => undefined, (error: unknown) => error);
+    const unwritable: unknown = await checkEncodeDestination(request.format, target).then(() => undefined, (error: unknown) => error);
     // From here on no await: the check and the claim on the path are one step. The user hears
     // first what waiting cures, then what consent cures, then what needs another place.
     const running = this.#exportTargets.get(key);

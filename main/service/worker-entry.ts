@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { serializeError } from '../../shared/errors.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type WireResponse } from '../../shared/ipc/wire.js';
 import type { RequestChannel } from '../../shared/ipc/contract.js';
+import { sweepTempFoldersAtStartup } from '../engine/project/owned-temp.js';
 import { parentPort, workerSetting, type WorkerMessage } from './worker-protocol.js';
 
 const port = parentPort();
@@ -32,6 +33,8 @@ const tempDir = setting('temp-dir') ?? path.join(os.tmpdir(), 'flowgif');
 const host = setting('host') === 'electron' ? 'electron' : 'web';
 const version = setting('version');
 
+// What killed engine processes left in the temp folders goes before this one adds its own.
+await sweepTempFoldersAtStartup([tempDir]);
 const { EngineService } = await import('./engine-service.js');
 const service = new EngineService({
   host,

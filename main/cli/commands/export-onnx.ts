@@ -1,9 +1,11 @@
 import path from 'node:path';
 import { exportOnnx, ONNX_OPSET } from '../../engine/onnx/export-onnx.js';
 import { loadFlowFile } from '../../engine/project/flow-file.js';
-import { assertWritableFolder, writeFileAtomic } from '../../engine/project/write-atomic.js';
+import { assertWritableFolder, writeFileAtomic, type ReplaceRule } from '../../engine/project/write-atomic.js';
 import { onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
+
+const onnxRule: ReplaceRule = { what: 'an ONNX model', extensions: ['.onnx'] };
 
 export const exportOnnxCommand: Command = {
   name: 'export-onnx',
@@ -16,11 +18,11 @@ export const exportOnnxCommand: Command = {
     });
     const modelPath = onePositional(parsed, 'MODEL.flow');
     const outputPath = requiredString(parsed, 'output', 'OUT.onnx');
-    await assertWritableFolder(outputPath);
+    await assertWritableFolder(outputPath, onnxRule);
     const { model } = await loadFlowFile(modelPath);
     io.ctx.signal.throwIfAborted();
     const bytes = exportOnnx(model);
-    await writeFileAtomic(outputPath, bytes);
+    await writeFileAtomic(outputPath, bytes, onnxRule);
     const output = path.resolve(outputPath);
     io.result(
       [

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { renderFrameToFile } from '../../engine/pipeline/render-flow.js';
+import { checkFrameDestination, renderFrameToFile } from '../../engine/pipeline/render-flow.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
@@ -25,6 +25,7 @@ export const frameCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'frame.png');
     if (path.extname(outputPath).toLowerCase() !== '.png') throw new UsageError(`The frame is a PNG: name it .png, not ${path.basename(outputPath)}.`);
     const settings = renderSettingsFrom(parsed);
+    await checkFrameDestination(outputPath);
     const flow = await openFlowNoted(source, io);
     try {
       const result = await renderFrameToFile(flow, t, outputPath, settings, io.ctx);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
+import { checkRenderDestination, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
@@ -26,6 +26,8 @@ export const makeCommand: Command = {
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
     const settings = renderSettingsFrom(parsed);
     const densityOptions = densityOptionsFrom(parsed);
+    // Before training or opening anything: a bad destination fails now, not after the work.
+    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
 
     let modelPath: string | undefined;
     if (trainSeconds !== undefined) {

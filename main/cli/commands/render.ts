@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
+import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
@@ -22,6 +22,7 @@ export const renderCommand: Command = {
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
+    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
     const flow = await openFlowNoted(source, io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);

@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { sampleFlow } from '../../engine/flow/sample-flow.js';
 import { modelToImage } from '../../engine/image/mapping.js';
-import { writeFileAtomic, assertWritableFolder } from '../../engine/project/write-atomic.js';
+import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../../engine/project/write-atomic.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+
+const csvRule: ReplaceRule = { what: 'a CSV file', extensions: ['.csv'] };
 
 export const sampleCommand: Command = {
   name: 'sample',
@@ -26,13 +28,13 @@ export const sampleCommand: Command = {
     const t = numberOption(parsed, 't', { min: 0, max: 1 }) ?? 1;
     const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;
     const outputPath = requiredString(parsed, 'output', 'OUT.csv');
-    await assertWritableFolder(outputPath);
+    await assertWritableFolder(outputPath, csvRule);
 
     const flow = await openFlowNoted(source, io);
     try {
       const modelXY = await sampleFlow(flow.field, n!, { t, seed }, io.ctx);
       const imageXY = modelToImage(flow.density.mapping, modelXY);
-      await writeFileAtomic(outputPath, toCsv(imageXY));
+      await writeFileAtomic(outputPath, toCsv(imageXY), csvRule);
       const { originalWidth, originalHeight } = flow.density.mapping;
       io.result(
         `Wrote ${n} points at t = ${t} to ${path.resolve(outputPath)} (image space: pixels of the ${originalWidth}×${originalHeight} image, x right, y down, origin top-left).`,

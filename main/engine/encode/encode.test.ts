@@ -75,14 +75,14 @@ test('PNG sequence: numbered frames in a new folder; our own old frames are repl
   const result = await encodeAnimation({ format: 'png', outputPath: target + path.sep, quality: 100, frames: small(64, 48, 10) }, ctx);
   assert.equal(result.outputPath, target);
   const names = await fs.readdir(target);
-  assert.deepEqual(names.sort(), Array.from({ length: 10 }, (_, i) => `frame-${String(i + 1).padStart(4, '0')}.png`));
+  assert.deepEqual(names.sort(), ['.flowgif-export.json', ...Array.from({ length: 10 }, (_, i) => `frame-${String(i + 1).padStart(4, '0')}.png`)]);
   const meta = await sharp(path.join(target, 'frame-0001.png')).metadata();
   assert.deepEqual([meta.width, meta.height, meta.channels], [64, 48, 4]);
   ctx.assertCompleted();
 
   // A shorter export over the old one leaves exactly its own frames.
   await encodeAnimation({ format: 'png', outputPath: target, quality: 100, frames: small(64, 48, 3) }, noopJobContext);
-  assert.deepEqual((await fs.readdir(target)).sort(), ['frame-0001.png', 'frame-0002.png', 'frame-0003.png']);
+  assert.deepEqual((await fs.readdir(target)).sort(), ['.flowgif-export.json', 'frame-0001.png', 'frame-0002.png', 'frame-0003.png']);
 
   await fs.writeFile(path.join(target, 'notes.txt'), 'mine');
   const frames = watchedSource(small());
@@ -91,7 +91,38 @@ test('PNG sequence: numbered frames in a new folder; our own old frames are repl
     message: /already holds other files \(notes\.txt\)/,
   });
   assert.equal(frames.rendered(), 0);
-  assert.deepEqual(await listAll(dir), ['frames', 'frames/frame-0001.png', 'frames/frame-0002.png', 'frames/frame-0003.png', 'frames/notes.txt']);
+  assert.deepEqual(await listAll(dir), ['frames', 'frames/.flowgif-export.json', 'frames/frame-0001.png', 'frames/frame-0002.png', 'frames/frame-0003.png', 'frames/notes.txt']);
+});
+
+test('PNG sequence: an empty folder is taken; frames FlowGIF did not write are refused, naming the folder', async (t) => {
+  const dir = await tempDir(t);
+  const empty = path.join(dir, 'empty');
+  await fs.mkdir(empty);
+  await encodeAnimation({ format: 'png', outputPath: empty, quality: 100, frames: small(16, 16, 2) }, noopJobContext);
+  assert.deepEqual((await fs.readdir(empty)).sort(), ['.flowgif-export.json', 'frame-0001.png', 'frame-0002.png']);
+
+  const foreign = path.join(dir, 'foreign');
+  await fs.mkdir(foreign);
+  await fs.writeFile(path.join(foreign, 'frame-0001.png'), 'not ours');
+  await assert.rejects(encodeAnimation({ format: 'png', outputPath: foreign, quality: 100, frames: small(16, 16, 2) }, noopJobContext), {
+    code: 'OUTPUT_UNWRITABLE',
+    message: new RegExp(`${foreign.replaceAll('/', '\\/')}: the folder holds frames that FlowGIF did not write`),
+  });
+  assert.equal(await fs.readFile(path.join(foreign, 'frame-0001.png'), 'utf8'), 'not ours');
+});
+
+test('a GIF never replaces a file of another kind (victim.docx stays as it was)', async (t) => {
+  const dir = await tempDir(t);
+  const victim = path.join(dir, 'victim.docx');
+  await fs.writeFile(victim, 'my thesis');
+  const frames = watchedSource(small());
+  await assert.rejects(encodeAnimation({ format: 'gif', outputPath: victim, quality: 90, frames }, noopJobContext), {
+    code: 'OUTPUT_UNWRITABLE',
+    message: /Cannot write a GIF to .*victim\.docx: a file of that name exists and is not a GIF \(\.docx\)/,
+  });
+  assert.equal(frames.rendered(), 0);
+  assert.equal(await fs.readFile(victim, 'utf8'), 'my thesis');
+  assert.deepEqual(await listAll(dir), ['victim.docx']);
 });
 
 for (const format of ['gif', 'mp4', 'png'] as const) {

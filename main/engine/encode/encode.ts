@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
 import { withProgress, type CancelSignal, type JobContext } from '../../../shared/job.js';
-import { assertWritableFolder, withAtomicTarget } from '../project/write-atomic.js';
+import { makeOwnedTempDir } from '../project/owned-temp.js';
+import { assertWritableFolder, withAtomicTarget, type ReplaceRule } from '../project/write-atomic.js';
 import { throwIfAborted } from './abort.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from './find-encoders.js';
 import { assertValidFrameSource, evenlySpaced, selectFrames, type FrameSource } from './frame-source.js';
@@ -39,6 +40,8 @@ type Encoder = (frames: FrameSource, output: string, ctx: JobContext) => Promise
 
 interface FormatSpec {
   readonly label: string;
+  /** The label with its article, for sentences: "a GIF". */
+  readonly noun: string;
   readonly writes: 'file' | 'folder';
   /** Extensions that belong to this format; a path ending in another format's is refused. */
   readonly extensions: readonly string[];
@@ -52,6 +55,7 @@ interface FormatSpec {
 const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
   gif: {
     label: 'GIF',
+    noun: 'a GIF',
     writes: 'file',
     extensions: ['.gif'],
     loops: true,
@@ -64,6 +68,7 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
   },
   mp4: {
     label: 'MP4 (H.264)',
+    noun: 'an MP4',
     writes: 'file',
     extensions: ['.mp4', '.m4v', '.mov'],
     loops: false,
@@ -76,6 +81,7 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
   },
   png: {
     label: 'PNG sequence',
+    noun: 'a PNG sequence',
     writes: 'folder',
     extensions: [],
     loops: false,
@@ -134,6 +140,25 @@ function assertExtensionFits(spec: FormatSpec, outputPath: string): void {
 }
 
 /**
+ * Whether `outputPath` can take this format, checked before any frame is rendered: its name
+ * fits the format, its folder takes new files (swept of stale temps on the way), and what it
+ * would replace is a file of this format, or, for PNG frames, an empty folder or an earlier
+ * FlowGIF export.
+ */
+export async function checkEncodeDestination(format: OutputFormat, outputPath: string): Promise<void> {
+  const spec = Object.hasOwn(formats, format) ? formats[format] : undefined;
+  if (spec === undefined) throw invalid(`Unknown output format "${String(format)}".`, `Choose one of: ${outputFormats.join(', ')}.`);
+  assertExtensionFits(spec, outputPath);
+  const target = path.resolve(outputPath);
+  if (spec.writes === 'folder') await checkSequenceFolder(target);
+  else await assertWritableFolder(target, replaceRule(spec));
+}
+
+function replaceRule(spec: FormatSpec): ReplaceRule {
+  return { what: spec.noun, extensions: spec.extensions };
+}
+
+/**
  * The one way to write an animation: validates the request, checks the destination and finds
  * the encoder before rendering a single frame, then encodes to a temporary name beside the
  * target and renames it into place, so a failure or cancel never leaves a half file behind.
@@ -142,8 +167,7 @@ export async function encodeAnimation(request: EncodeRequest, ctx: JobContext): 
   const spec = specFor(request);
   const { frames } = request;
   const outputPath = path.resolve(request.outputPath);
-  if (spec.writes === 'folder') await checkSequenceFolder(outputPath);
-  else await assertWritableFolder(outputPath);
+  await checkEncodeDestination(request.format, outputPath);
   const encode = await spec.prepare(request, ctx.signal);
   throwIfAborted(ctx.signal);
 
@@ -152,7 +176,7 @@ export async function encodeAnimation(request: EncodeRequest, ctx: JobContext): 
     await encode(frames, outputPath, ctx);
     sizeBytes = await folderBytes(outputPath);
   } else {
-    await withAtomicTarget(outputPath, (temporary) => encode(frames, temporary, ctx));
+    await withAtomicTarget(outputPath, (temporary) => encode(frames, temporary, ctx), replaceRule(spec));
     sizeBytes = (await fs.stat(outputPath)).size;
   }
   return { outputPath, sizeBytes, frames: frames.count, durationMs: Math.round((frames.count / frames.fps) * 1000) };
@@ -202,7 +226,7 @@ export async function estimateSize(
   // Six pairs: with three, eased timelines (slow ends, fast middle) were underestimated by up to 1.8×
   // on FlowGIF's own renders; six brought every sample within 1.2× (twelve frames cost about a second).
   const pairs = Math.max(1, Math.floor((options.sampleFrames ?? 12) / 2));
-  const folder = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-estimate-'));
+  const folder = await makeOwnedTempDir(os.tmpdir(), 'estimate');
   try {
     const cached = memoizeFrames(frames);
     let runsDone = 0;

@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
+import { makeOwnedTempDir } from '../project/owned-temp.js';
 import type { GifskiInfo } from './find-encoders.js';
 import type { FrameSource } from './frame-source.js';
 import { writePngFrames } from './png-frames.js';
@@ -53,13 +54,14 @@ export function gifskiArgs(frames: FrameSource, options: GifOptions, output: str
 /**
  * GIF through gifski, which reads PNG files only: frames go to a hidden folder beside the
  * output (same disk, so no /tmp quota surprises for big exports), gifski writes `output`, and
- * the folder is removed whatever happens. Progress: one unit per frame written, one per frame
+ * the folder is removed whatever happens (after a SIGKILL, by the next run's sweep: its name
+ * carries this process's id). Progress: one unit per frame written, one per frame
  * gifski reports encoded.
  */
 export async function encodeGif(frames: FrameSource, output: string, options: GifOptions, ctx: JobContext): Promise<void> {
   const meter = createProgressMeter(ctx, frames.count * 2);
   meter.report(0);
-  const folder = await fs.mkdtemp(path.join(path.dirname(output), '.flowgif-frames-'));
+  const folder = await makeOwnedTempDir(path.dirname(output), 'frames', { hidden: true });
   try {
     const files = await writePngFrames(
       frames,

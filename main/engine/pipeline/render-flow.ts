@@ -4,10 +4,10 @@ import { FlowGifError } from '../../../shared/errors.js';
 import type { CancelSignal, JobContext } from '../../../shared/job.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameTimes } from '../../../shared/timeline.js';
-import { encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
+import { checkEncodeDestination, encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
 import type { FrameSource } from '../encode/frame-source.js';
-import { writeFileAtomic, assertWritableFolder } from '../project/write-atomic.js';
+import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { OpenedFlow } from './flow-source.js';
 
@@ -66,14 +66,32 @@ export interface RenderResult extends EncodeResult {
   readonly particles: number;
 }
 
+/** PNG frames go to a folder: a trailing separator is how a path says so, not part of its name. */
+function destinationPath(outputPath: string, format: OutputFormat): string {
+  return format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
+}
+
+/**
+ * Everything about an export that can fail in a second, checked before anything slow (opening
+ * a flow, training, solving particles): the destination takes this format (see
+ * checkEncodeDestination) and the encoder is there.
+ */
+export async function checkRenderDestination(
+  outputPath: string,
+  format: OutputFormat,
+  options: { encoders?: EncoderPaths; signal: CancelSignal },
+): Promise<void> {
+  await checkEncodeDestination(format, destinationPath(outputPath, format));
+  if (format === 'gif') await findGifski(options.encoders, options.signal);
+  if (format === 'mp4') await findFfmpeg(options.encoders, options.signal);
+}
+
 /** A flow to an animation file: particles solved once, every frame drawn from them, encoded. */
 export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx: JobContext): Promise<RenderResult> {
   const format = request.format ?? formatForPath(request.outputPath);
-  const outputPath = format === 'png' ? request.outputPath.replace(/[\\/]+$/, '') : request.outputPath;
+  const outputPath = destinationPath(request.outputPath, format);
   // A bad destination or a missing encoder should fail before the particles are solved.
-  await assertWritableFolder(outputPath);
-  if (format === 'gif') await findGifski(request.encoders, ctx.signal);
-  if (format === 'mp4') await findFfmpeg(request.encoders, ctx.signal);
+  await checkRenderDestination(outputPath, format, { ...(request.encoders ? { encoders: request.encoders } : {}), signal: ctx.signal });
   return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {
     const encode = {
       format,
@@ -95,6 +113,13 @@ export async function estimateRenderSize(flow: OpenedFlow, format: OutputFormat,
   );
 }
 
+const pngFrame: ReplaceRule = { what: 'a PNG', extensions: ['.png'] };
+
+/** Checked before the frame's flow is opened or its particles solved. */
+export async function checkFrameDestination(outputPath: string): Promise<void> {
+  await assertWritableFolder(outputPath, pngFrame);
+}
+
 /** One frame at flow time t, as a PNG. */
 export async function renderFrameToFile(
   flow: OpenedFlow,
@@ -104,7 +129,7 @@ export async function renderFrameToFile(
   ctx: JobContext,
 ): Promise<{ outputPath: string; width: number; height: number; sizeBytes: number }> {
   if (!(t >= 0 && t <= 1)) throw new FlowGifError('INVALID_ARGUMENT', `t must be in [0, 1], not ${t}.`);
-  await assertWritableFolder(outputPath);
+  await checkFrameDestination(outputPath);
   return withScene(flow, settings, false, ctx, async (scene) => {
     const { width, height } = scene.raster;
     const pixels = scene.drawAt(t);
@@ -112,7 +137,7 @@ export async function renderFrameToFile(
       .png()
       .toBuffer();
     ctx.progress({ stage: 'write', done: 0, total: 1 });
-    await writeFileAtomic(outputPath, png);
+    await writeFileAtomic(outputPath, png, pngFrame);
     ctx.progress({ stage: 'write', done: 1, total: 1 });
     return { outputPath, width, height, sizeBytes: png.byteLength };
   });

@@ -4,7 +4,7 @@ import { loadDensity } from '../image/load-density.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { trainFfjord } from '../train/ffjord-trainer.js';
 import type { FlowMethod, SnapshotOptions, TrainedModel } from '../train/trained-model.js';
-import { saveFlowFile } from '../project/flow-file.js';
+import { flowFileRule, saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
 
 export interface TrainRequest {
@@ -37,7 +37,7 @@ export function trainDensity(density: ImageDensity, method: FlowMethod, budget: 
 /** Image file in, .flow file out: the whole training job every host runs. */
 export async function trainToFile(request: TrainRequest, ctx: JobContext): Promise<TrainResult> {
   // Fail on a bad destination now rather than after minutes of training.
-  await assertWritableFolder(request.outputPath);
+  await assertWritableFolder(request.outputPath, flowFileRule);
   const density = await loadDensity(request.imagePath, request.densityOptions, ctx);
   const model = await trainDensity(density, request.method, { seconds: request.seconds, steps: request.steps, seed: request.seed }, ctx);
   ctx.progress({ stage: 'write', done: 0, total: 1 });

@@ -7,7 +7,7 @@ import type { ImageDensity } from '../image/density.js';
 import { createDensity } from '../image/create-density.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { MAX_FLOW_FILE_BYTES, readRegularFile } from './read-regular-file.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic, type ReplaceRule } from './write-atomic.js';
 
 /**
  * A .flow file: a trained velocity field plus the density it was trained on, so a model
@@ -247,8 +247,11 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
   return { model, density, createdAt: header.createdAt };
 }
 
+/** A model replaces only a model: an existing file of another kind under its name is refused. */
+export const flowFileRule: ReplaceRule = { what: 'a flow model', extensions: ['.flow'] };
+
 export async function saveFlowFile(file: string, model: TrainedModel, density: ImageDensity): Promise<void> {
-  await writeFileAtomic(file, encodeFlowFile(model, density));
+  await writeFileAtomic(file, encodeFlowFile(model, density), flowFileRule);
 }
 
 export async function loadFlowFile(file: string, signal?: AbortSignal): Promise<FlowFile> {

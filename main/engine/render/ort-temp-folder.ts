@@ -1,12 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
+import { makeOwnedTempDirSync } from '../project/owned-temp.js';
 
 /**
  * onnxruntime-node 1.30 on Linux writes `.ses` and `mat-debug-<pid>.log` into $TMPDIR when
  * the first session of the process is created (measured: later sessions write nothing). So
  * TMPDIR points at a folder of ours while sessions are being created, and that folder is
- * removed once the last field that may have used it is disposed; nothing lands in /tmp.
+ * removed once the last field that may have used it is disposed; nothing lands in /tmp. Its name
+ * carries this process's id, so after a SIGKILL the next start-up sweep removes it.
  *
  * TMPDIR is process-wide, so it is changed only around session creation and restored as soon
  * as no creation is pending (creations can overlap: the original is saved by the first).
@@ -25,7 +26,7 @@ export interface TempFolderLease {
 
 /** `parent` is the app's temp folder; by default the system's. */
 export function leaseOrtTempFolder(parent: string = os.tmpdir()): TempFolderLease {
-  folder ??= fs.mkdtempSync(path.join(parent, 'flowgif-ort-'));
+  folder ??= makeOwnedTempDirSync(parent, 'ort');
   const mine = folder;
   users += 1;
   let released = false;
