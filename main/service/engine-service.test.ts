@@ -223,6 +223,27 @@ test('a project of an uploaded picture writes the picture beside it, so it reope
   assert.deepEqual(opened.image.densityPreview.rgba, star.densityPreview.rgba);
 });
 
+test('a project save never replaces a file of another kind, even with consent, and writes nothing beside it', async () => {
+  const dir = path.join(root, 'not-a-project');
+  await fs.mkdir(dir, { recursive: true });
+  const victim = path.join(dir, 'thesis.docx');
+  await fs.writeFile(victim, 'my thesis');
+  const project: ProjectData = {
+    version: 1,
+    image: { name: 'heart.png', path: path.join(bundledSamplesDir(), 'heart.png') },
+    density: heart.density,
+    settings: smallSettings,
+    training: { method: 'fm', seconds: 5, seed: 0 },
+    modelPath: undefined,
+  };
+  const refused = await service.invoke('project:save', { path: victim, project, modelId: trained.modelId, replace: true });
+  assert.ok(!refused.ok, 'refused');
+  assert.equal(refused.error.code, 'OUTPUT_UNWRITABLE');
+  assert.match(refused.error.message, /thesis\.docx/);
+  assert.equal(await fs.readFile(victim, 'utf8'), 'my thesis');
+  assert.deepEqual(await fs.readdir(dir), ['thesis.docx'], 'no model written beside it');
+});
+
 test('an existing file is refused without consent, naming it, and replaced with it', async () => {
   const flow = { kind: 'exact', imageId: heart.imageId } as const;
   const outputPath = path.join(root, 'exists.gif');

@@ -6,10 +6,12 @@ import { projectDataProblem, validateProjectData } from '../../shared/ipc/schema
 import type { ImageDensity } from '../engine/image/density.js';
 import { saveFlowFile } from '../engine/project/flow-file.js';
 import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../engine/project/read-regular-file.js';
-import { writeFileAtomic } from '../engine/project/write-atomic.js';
+import { assertWritableFolder, writeFileAtomic, type ReplaceRule } from '../engine/project/write-atomic.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
 
 export const PROJECT_EXTENSION = '.flowgif';
+/** A save may replace an earlier project, never a file of another kind that happens to share the name. */
+const projectRule: ReplaceRule = { what: 'a FlowGIF project', extensions: [PROJECT_EXTENSION] };
 
 /**
  * Files beside the project are stored relative to it, so a folder holding a project, its
@@ -52,6 +54,8 @@ export function projectFiles(projectPath: string, project: ProjectData, extras: 
 /** Writes the project (and its model and uploaded picture) atomically; returns what it stored, paths absolute. */
 export async function saveProject(projectPath: string, project: ProjectData, extras: ProjectExtras): Promise<ProjectData> {
   const dir = path.dirname(projectPath);
+  // Before the model and picture are written beside it, so a refusal leaves nothing behind.
+  await assertWritableFolder(projectPath, projectRule);
   const beside = besideProject(projectPath, project, extras);
   let modelPath = project.modelPath;
   if (extras.model !== undefined && beside.model !== undefined) {
@@ -68,7 +72,7 @@ export async function saveProject(projectPath: string, project: ProjectData, ext
     image: { name: project.image.name, path: imagePath === undefined ? undefined : storedPath(dir, imagePath) },
     modelPath: modelPath === undefined ? undefined : storedPath(dir, modelPath),
   };
-  await writeFileAtomic(projectPath, `${JSON.stringify(stored, null, 2)}\n`);
+  await writeFileAtomic(projectPath, `${JSON.stringify(stored, null, 2)}\n`, projectRule);
   return { ...stored, image: { ...stored.image, path: imagePath }, modelPath };
 }
 
