@@ -19,6 +19,7 @@ import { installQuitGuard } from './quit-guard.js';
 import { isAllowedExternalUrl } from './sender-check.js';
 import { ServiceHost } from './service-host.js';
 import { createMainWindow } from './window.js';
+import { makeOwnedTempDirSync } from '../engine/project/owned-temp.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** dist/main/electron → dist/. */
@@ -42,7 +43,8 @@ function start(): void {
   const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources');
   const iconFile = path.join(resourcesDir, 'icons', 'icon.png');
   app.setAppLogsPath();
-  const tempDir = path.join(app.getPath('temp'), `flowgif-${process.pid}`);
+  // Named for this process, so the next start removes it if this one is killed.
+  const tempDir = makeOwnedTempDirSync(app.getPath('temp'), 'session');
 
   let mainWindow: BrowserWindow | undefined;
   const trusted = new Set<number>();

@@ -14,6 +14,7 @@ import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../sh
 import { WorkerClient } from '../service/worker-client.js';
 import { accessCookie, accessCookieName, checkAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
 import { lookUpStatic, rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
+import { makeOwnedTempDir } from '../engine/project/owned-temp.js';
 
 export interface WebHostOptions {
   /** 0 (the default) takes any free port. */
@@ -53,7 +54,7 @@ const MAX_FRAME_BYTES = 256 * 1024 * 1024;
  */
 export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const bindHost = options.host ?? '127.0.0.1';
-  const ownTemp = options.tempDir === undefined ? await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-web-')) : undefined;
+  const ownTemp = options.tempDir === undefined ? await makeOwnedTempDir(os.tmpdir(), 'session') : undefined;
   const api =
     options.api ??
     new WorkerClient({

@@ -32,7 +32,7 @@ test('liveness: this process and pid 1 are alive, an ended process is gone', () 
 test('a sweep removes only what dead processes of this machine left, and puts an export moved aside back', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-sweep-'));
   const dead = deadPid();
-  const stale = [`.out.gif.flowgif-partial-${dead}-${hostTag}-00000001`, `.flowgif-frames-${dead}-${hostTag}-00000002`, `flowgif-estimate-${dead}-${hostTag}-00000003`];
+  const stale = [`.out.gif.flowgif-partial-${dead}-${hostTag}-00000001`, `.flowgif-frames-${dead}-${hostTag}-00000002`, `flowgif-estimate-${dead}-${hostTag}-00000003`, `flowgif-session-${dead}-${hostTag}-00000007`];
   const kept = [
     ownedTempName('partial', { target: 'live.gif' }),
     `flowgif-ort-${dead}-${hostTag === 'ffff' ? 'fffe' : 'ffff'}-00000004`,
@@ -43,6 +43,9 @@ test('a sweep removes only what dead processes of this machine left, and puts an
   await fs.mkdir(path.join(dir, stale[1]!));
   await fs.writeFile(path.join(dir, stale[1]!, 'frame-0001.png'), 'x');
   await fs.mkdir(path.join(dir, stale[2]!));
+  // A killed app's or web host's working folder, a trained model inside.
+  await fs.mkdir(path.join(dir, stale[3]!, 'models'), { recursive: true });
+  await fs.writeFile(path.join(dir, stale[3]!, 'models', 'm.flow'), 'x');
   for (const name of kept) await fs.writeFile(path.join(dir, name), 'keep');
   // A link with a stale name goes; what it points to stays.
   const outside = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-sweep-target-'));

@@ -27,6 +27,8 @@ export const ownedTempKinds = [
   'ort',
   /** The empty file that proves a folder accepts new files. */
   'probe',
+  /** A host's working folder for one run (the app's or the web host's): trained models, ORT's files. */
+  'session',
 ] as const;
 
 export type OwnedTempKind = (typeof ownedTempKinds)[number];
