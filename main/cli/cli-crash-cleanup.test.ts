@@ -118,7 +118,8 @@ test('/proc and a folder that vanishes mid-export are one clear line naming the 
       seen += chunk;
       if (!removed && encodingFrames(seen)) {
         removed = true;
-        void fs.rm(dir, { recursive: true, force: true });
+        // Moved away in one step: rm would race the frames still being written into it.
+        void fs.rename(dir, path.join(root, 'moved'));
       }
     },
   });
