@@ -27,7 +27,7 @@ export const renderOptionSpecs = {
 } as const;
 
 export const renderOptionsUsage =
-  '[--fps F] [--seconds S] [--size PX] [--particles N] [--seed K] [--colour image|solid|angle] [--mode points|density]\n' +
+  '[--fps F] [--seconds S] [--size PX] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
   '              [--background #RRGGBB] [--point-size PX] [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {

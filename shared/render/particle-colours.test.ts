@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowGifError } from '../errors.js';
-import { particleColours } from './particle-colours.js';
+import { INK_FORM_END, INK_FORM_START, inkFormWeight, particleColours, particleColoursAt } from './particle-colours.js';
 
 const rgbaAt = (c: Uint8ClampedArray, i: number): number[] => [...c.subarray(4 * i, 4 * i + 4)];
 
@@ -47,4 +47,24 @@ test('missing or short inputs are input errors', () => {
   assert.throws(() => particleColours('angle', 1, { start: Float64Array.of(1, 0), saturation: 2 }), isInvalid);
   assert.throws(() => particleColours('solid', -1), isInvalid);
   assert.throws(() => particleColours('rainbow' as never, 1), isInvalid);
+});
+
+test("ink starts every particle in the picture's mean colour and reaches each one's own as the picture forms", () => {
+  const own = particleColours('ink', 2, { imageColours: Uint8ClampedArray.of(200, 0, 0, 255, 0, 0, 100, 255) });
+  const at = particleColoursAt('ink');
+  const first = at(own, 0);
+  assert.deepEqual(rgbaAt(first, 0), [100, 0, 50, 255]);
+  assert.deepEqual(rgbaAt(first, 1), [100, 0, 50, 255]);
+  assert.deepEqual(rgbaAt(at(own, INK_FORM_START), 0), [100, 0, 50, 255], 'one colour until the shapes appear');
+  let previous = 100;
+  for (const t of [0.6, 0.7, 0.8, 0.9]) {
+    const red = at(own, t)[0]!;
+    assert.ok(red > previous && red < 200, `t = ${t}: red ${red} moves on from ${previous}`);
+    previous = red;
+  }
+  assert.deepEqual([...at(own, 1)], [...own]);
+  assert.equal(inkFormWeight(INK_FORM_END), 1);
+  // The other modes keep one colour a particle the whole way.
+  const image = particleColours('image', 2, { imageColours: own });
+  assert.equal(particleColoursAt('image')(image, 0), image);
 });

@@ -37,7 +37,7 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   size: 512,
   particles: 60_000,
   seed: 0,
-  colour: 'image',
+  colour: 'ink',
   solidColour: Object.freeze([20, 20, 30, 255]) as Rgba,
   mode: 'points',
   background: Object.freeze([255, 255, 255, 255]) as Rgba,

@@ -2,7 +2,7 @@ import type { JobContext } from '../../../shared/job.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
-import { particleColours } from '../../../shared/render/particle-colours.js';
+import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { defaultView, outputSize } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
@@ -38,7 +38,7 @@ export async function prepareScene(
   const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
   const colours = particleColours(settings.colour, trajectory.particles, {
     start: trajectory.start,
-    ...(settings.colour === 'image' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
+    ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
     solid: settings.solidColour,
   });
   const bounds = modelBounds(density.mapping);
@@ -66,13 +66,15 @@ export async function prepareScene(
     if (reference !== undefined && reference > 0) raster = { ...base, densityReference: reference };
   }
   const perParticle = settings.mode === 'points' && settings.colour !== 'solid' ? colours : undefined;
+  const coloursForFrame = particleColoursAt(settings.colour);
   const frame = new Uint8ClampedArray(width * height * 4);
   return {
     trajectory,
     colours,
     raster,
     drawAt(t, target) {
-      return rasterise(positionsAt(trajectory, t, positions), perParticle, raster, target ?? frame, workspace);
+      const drawn = perParticle === undefined ? undefined : coloursForFrame(perParticle, t);
+      return rasterise(positionsAt(trajectory, t, positions), drawn, raster, target ?? frame, workspace);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { TrajectoryData } from '../../../shared/ipc/contract.js';
 import { hermitePositionsAt } from '../../../shared/render/hermite.js';
-import { particleColours } from '../../../shared/render/particle-colours.js';
+import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
@@ -28,6 +28,8 @@ export class PreviewRenderer {
   private data: TrajectoryData | undefined;
   private positions = new Float32Array(0);
   private colours: Uint8ClampedArray | undefined;
+  /** The frame's colours from each particle's own: the export's rule, so both draw alike. */
+  private coloursAt: (own: Uint8ClampedArray, t: number) => Uint8ClampedArray = (own) => own;
   private readonly workspace = new RasterWorkspace();
   private image: ImageData | undefined;
   private options: RasterOptions | undefined;
@@ -62,7 +64,8 @@ export class PreviewRenderer {
     const started = performance.now();
     const count = playing ? this.budget : data.particles;
     hermitePositionsAt(data, t, this.positions, count);
-    rasterise(this.positions.subarray(0, 2 * count), this.colours, options, image.data, this.workspace);
+    const colours = this.colours === undefined ? undefined : this.coloursAt(this.colours, t);
+    rasterise(this.positions.subarray(0, 2 * count), colours, options, image.data, this.workspace);
     context.putImageData(image, 0, 0);
     const ms = performance.now() - started;
     if (playing) this.adapt(ms, data.particles);
@@ -95,6 +98,7 @@ export class PreviewRenderer {
       densitySmoothing: (style.densitySmoothing * this.longSide) / style.size,
       ...(style.colour === 'solid' ? { colour: style.solidColour } : {}),
     };
+    this.coloursAt = particleColoursAt(style.colour);
     this.colours =
       style.colour === 'solid'
         ? undefined
