@@ -52,7 +52,8 @@ export class PathGrants {
   withConsent<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): RequestPayload<C> {
     if (channel !== 'export:start') return payload;
     const request = payload as RequestPayload<'export:start'>;
-    const key = normalized(request.outputPath.replace(/[\\/]+$/, ''));
+    // normalized() resolves the path, which drops a PNG folder's trailing separator.
+    const key = normalized(request.outputPath);
     if (request.replace === true || key === undefined || !this.#replaceConfirmed.delete(key)) return payload;
     return { ...request, replace: true } as RequestPayload<C>;
   }

@@ -27,7 +27,7 @@ import { sampleFlow } from '../engine/flow/sample-flow.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
 import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
-import { estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
+import { destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
 import { createInferenceField } from '../engine/render/ort-field.js';
@@ -398,7 +398,7 @@ export class EngineService implements FlowGifApi {
     if (request.flow.kind === 'exact') this.#image(request.flow.imageId);
     else this.#model(request.flow.modelId);
     // The app's own default folder is made on first use; any other missing folder is the user's to fix.
-    const target = request.format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
+    const target = destinationPath(outputPath, request.format);
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const key = await targetKey(target);
     const existing = request.replace === true ? [] : await existingTargets([target]);

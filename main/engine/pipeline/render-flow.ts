@@ -67,7 +67,7 @@ export interface RenderResult extends EncodeResult {
 }
 
 /** PNG frames go to a folder: a trailing separator is how a path says so, not part of its name. */
-function destinationPath(outputPath: string, format: OutputFormat): string {
+export function destinationPath(outputPath: string, format: OutputFormat): string {
   return format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
 }
 
