@@ -4,14 +4,18 @@ import { isRgba, type Rgba } from './colour.js';
 import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
 import type { BlendMode, RasterMode } from './raster-options.js';
 import { resolveTimeline, type Timeline } from '../timeline.js';
+import { canvasProblem } from './canvas.js';
+import type { Canvas } from './view.js';
 
 /**
  * Everything an export (or a preview) needs beyond the flow itself: plain data, shared by the
  * CLI flags, the export dialog and the IPC contract, so each host fills the same form.
  */
 export interface RenderSettings {
-  /** Long side of the output in pixels; the picture's aspect is kept. */
+  /** Long side of the output in pixels (an exact canvas sets its own size instead). */
   readonly size: number;
+  /** The output's shape; the picture is fitted inside, the background fills the rest. */
+  readonly canvas: Canvas;
   readonly particles: number;
   readonly seed: number;
   readonly colour: ParticleColourMode;
@@ -35,6 +39,7 @@ export interface RenderSettings {
  */
 export const defaultRenderSettings: RenderSettings = Object.freeze({
   size: 512,
+  canvas: 'picture',
   particles: 60_000,
   seed: 0,
   colour: 'ink',
@@ -73,6 +78,8 @@ export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSe
   if (!whole(settings.size, renderLimits.minSize, renderLimits.maxSize)) {
     problems.push(`size must be a whole number of pixels from ${renderLimits.minSize} to ${renderLimits.maxSize} (got ${settings.size}).`);
   }
+  const canvas = canvasProblem(settings.canvas, renderLimits.minSize, renderLimits.maxSize);
+  if (canvas !== undefined) problems.push(canvas);
   if (!whole(settings.particles, 1, renderLimits.maxParticles)) {
     problems.push(`particles must be a whole number from 1 to ${renderLimits.maxParticles} (got ${settings.particles}).`);
   }

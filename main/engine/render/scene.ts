@@ -4,7 +4,7 @@ import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
-import { defaultView, outputSize } from '../../../shared/render/view.js';
+import { canvasLongSide, framing } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
@@ -42,11 +42,11 @@ export async function prepareScene(
     solid: settings.solidColour,
   });
   const bounds = modelBounds(density.mapping);
-  const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
+  const { width, height, view } = framing(bounds, settings.canvas, canvasLongSide(settings.canvas, settings.size), { even: options.evenSize ?? false });
   const base: RasterOptions = {
     width,
     height,
-    view: defaultView(bounds, { width, height }),
+    view,
     background: settings.background,
     pointSize: settings.pointSize,
     blend: settings.blend,

@@ -6,7 +6,7 @@ import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { MAX_POINT_SIZE } from '../../../shared/render/splat-kernel.js';
-import { defaultView, outputSize } from '../../../shared/render/view.js';
+import { canvasLongSide, framing } from '../../../shared/render/view.js';
 
 /** One frame at 60 Hz; above it while playing, fewer particles are drawn. */
 const FRAME_BUDGET_MS = 16;
@@ -82,20 +82,22 @@ export class PreviewRenderer {
   private rebuild(): void {
     const { data, style } = this;
     if (data === undefined || style === undefined) return;
-    const { width, height } = outputSize(data.bounds, this.longSide);
+    // The export's framing at the preview's size: the same canvas, so both frame alike.
+    const { width, height, view } = framing(data.bounds, style.canvas, this.longSide);
     // The export's point size is in pixels of its own size; keep the same look at this size.
-    const pointSize = Math.min(MAX_POINT_SIZE, Math.max(0.6, (style.pointSize * this.longSide) / style.size));
+    const exportSide = canvasLongSide(style.canvas, style.size);
+    const pointSize = Math.min(MAX_POINT_SIZE, Math.max(0.6, (style.pointSize * this.longSide) / exportSide));
     this.options = {
       width,
       height,
-      view: defaultView(data.bounds, { width, height }),
+      view,
       background: style.background,
       pointSize,
       blend: style.blend,
       opacity: style.opacity,
       mode: style.mode,
       colourMap: style.colourMap,
-      densitySmoothing: (style.densitySmoothing * this.longSide) / style.size,
+      densitySmoothing: (style.densitySmoothing * this.longSide) / exportSide,
       ...(style.colour === 'solid' ? { colour: style.solidColour } : {}),
     };
     this.coloursAt = particleColoursAt(style.colour);
