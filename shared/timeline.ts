@@ -90,8 +90,8 @@ export function timelineSeconds(timeline: Timeline): number {
 
 /**
  * Flow time t ∈ [0, 1] of every frame. Forward: held t = 0, eased 0 → 1, held t = 1, then
- * (bounce) eased 1 → 0, the very frames of the way there in reverse. Reverse mirrors t, so easing still describes playback (ease-in starts
- * slowly whichever way the flow runs).
+ * (bounce) eased 1 → 0, the very frames of the way there in reverse. Reverse mirrors t, so
+ * easing still describes playback (ease-in starts slowly whichever way the flow runs).
  */
 export function frameTimes(timeline: Timeline): Float64Array {
   const c = counts(timeline);
