@@ -32,7 +32,7 @@ export function rasterise(
   if (out.length !== width * height * 4) {
     throw new FlowGifError('INVALID_ARGUMENT', `The target holds ${out.length} bytes; a ${width}×${height} RGBA frame needs ${width * height * 4}.`);
   }
-  if (options.mode === 'density') rasteriseDensity(positions, options, out, workspace);
+  if (options.mode === 'density') rasteriseDensity(positions, colours, options.colour, options, out, workspace);
   else if (colours === undefined) rasteriseSolid(positions, options, out, workspace);
   else rasteriseColoured(positions, colours, options, out, workspace);
   return out;
