@@ -13,8 +13,9 @@ export const REFERENCE_POINT_SIZE = 1.6;
  * Particles grow with the output's area up to this many; dots grow beyond it. Solving the paths
  * is linear in particles and dominates an export's cost (DESIGN §3), and the stored paths hold
  * 272 bytes a particle (trajectory.ts): 200 000 is ≈ 3.3× the 512 px solve and 54 MB, reached at
- * ≈ 935 px. Measured on this 2-core machine, `make heart.png --size 1080`: 5.6 s at 512 px → see
- * the commit introducing this file for the 1080 figure.
+ * ≈ 935 px. Measured on the shared 2-core build machine (/usr/bin/time), `make flowgif-mark.png`:
+ * 10.5 s and 224 MB peak at 512 px, 35 s and 356 MB at --size 1080 (the paths ≈ 5 s of it; the
+ * rest is drawing and encoding 4.4× the pixels).
  */
 export const AUTO_PARTICLES_CAP = 200_000;
 

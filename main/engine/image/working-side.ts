@@ -3,8 +3,10 @@ import { defaultDensityOptions } from './density.js';
 
 /**
  * The longest working side any output asks for. The exact flow's blur levels and the density
- * grids grow with the working pixels; measured on this 2-core machine, `make --size 2048` of a
- * 2048 × 2048 picture (so a 2048 px working grid) peaks at PEAK_RSS_AT_CAP (/usr/bin/time -v).
+ * grids grow with the working pixels. Measured on the 2-core build machine (/usr/bin/time -v),
+ * `make --size 2048` of a 2048 × 2048 picture (so a 2048² working grid, 200 000 particles):
+ * 1.07 GB peak RSS, of which the exact flow is ≈ 615 MB (214 MB at 1080², 95 MB at 512²); it
+ * took 112 s, 23 s of them building the flow.
  */
 export const MAX_WORKING_SIDE = 2048;
 
