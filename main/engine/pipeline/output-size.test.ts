@@ -16,7 +16,7 @@ import { loadDensity } from '../image/load-density.js';
 import { modelBounds } from '../image/mapping.js';
 import { bundledSamplePath } from '../image/samples.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
-import { openFlow } from './flow-source.js';
+import { finerExactFlow, openFlow } from './flow-source.js';
 
 /**
  * The t = 1 frame of `settings` in one dark colour. The exact flow's t = 1 is the density's own
@@ -113,6 +113,15 @@ test('a large output reads the picture at a working size that follows it: sharpe
     assert.equal(before.width, 512);
     assert.equal(finerWorkingSide(before.mapping, 1500), 1500);
     assert.equal(finerWorkingSide(flow.density.mapping, 1500), undefined);
+
+    // The app opens pictures at the default size and reopens them for a large export.
+    const bytes = await sharp(Buffer.from(svg)).png().toBuffer();
+    const reopened = await finerExactFlow(before, { path: picture }, 1500, noopJobContext);
+    assert.equal(reopened?.density.width, 1500);
+    reopened?.field.dispose();
+    assert.equal(await finerExactFlow(before, { bytes, name: 'banner.png' }, 512, noopJobContext), undefined, 'no finer grid for a small export');
+    const changed = await sharp(bytes).negate({ alpha: false }).png().toBuffer();
+    assert.equal(await finerExactFlow(before, { bytes: changed, name: 'banner.png' }, 1500, noopJobContext), undefined, 'a picture changed since it was opened is not used');
 
     const settings = resolveRenderSettings({ size: 1500 });
     const sharp1500 = edgeRise(lastFrame(flow.density, settings));
