@@ -11,7 +11,7 @@ import { viewTransform } from './view.js';
  * Pure and deterministic, so the desktop preview and the exporter draw identical frames.
  *
  * positions: interleaved model-space x, y (y up). colours: RGBA per particle, or undefined for
- * options.colour. Particles off the output or with NaN coordinates are skipped. Colours are
+ * options.colour (in density mode: a tint, or without it the colour map alone). Particles off the output or with NaN coordinates are skipped. Colours are
  * blended in sRGB values, as a canvas does. Pass the same workspace every frame to reuse its
  * buffers; without one, each call allocates its own.
  */
