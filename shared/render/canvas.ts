@@ -23,3 +23,10 @@ export function canvasProblem(value: unknown, minSide: number, maxSide: number):
   }
   return `canvas must be picture, square or { width, height } (got ${JSON.stringify(value)}).`;
 }
+
+/** The long side of a WxH canvas (undefined for picture, square, or a malformed one). */
+export function exactCanvasLongSide(canvas: unknown): number | undefined {
+  if (typeof canvas !== 'object' || canvas === null) return undefined;
+  const { width, height } = canvas as Record<string, unknown>;
+  return typeof width === 'number' && typeof height === 'number' ? Math.max(width, height) : undefined;
+}

@@ -111,9 +111,10 @@ export interface Framing {
 
 /**
  * The one framing rule, for export and preview alike: the canvas's shape at the given long
- * side, the picture fitted inside with the default margin and centred. An export passes
- * canvasLongSide, so an exact canvas comes out at exactly its pixels; the preview passes its
- * own long side. `even` rounds each side to an even number (video).
+ * side, the picture fitted inside with the default margin and centred. An export passes its
+ * size (an exact canvas's own long side, see resolveRenderSettings), so an exact canvas comes
+ * out at exactly its pixels; the preview passes its own long side. `even` rounds each side to
+ * an even number (video).
  */
 export function framing(bounds: ModelBounds, canvas: Canvas, longSide: number, options: { even?: boolean } = {}): Framing {
   const even = options.even === true;
@@ -126,11 +127,6 @@ export function framing(bounds: ModelBounds, canvas: Canvas, longSide: number, o
     size = { width: round(canvas.width * scale), height: round(canvas.height * scale) };
   }
   return { ...size, view: defaultView(bounds, size) };
-}
-
-/** The long side of an export's output: its size, except that an exact canvas sets its own. */
-export function canvasLongSide(canvas: Canvas, size: number): number {
-  return typeof canvas === 'object' ? Math.max(canvas.width, canvas.height) : size;
 }
 
 /** Width over height of a canvas for a picture of these bounds (for laying out a preview). */
