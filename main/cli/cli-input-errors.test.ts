@@ -11,6 +11,7 @@ import { loadDensity } from '../engine/image/load-density.js';
 import { encodeFlowFile } from '../engine/project/flow-file.js';
 import { deflatedZeros, joinFlowFile, splitFlowFile } from '../engine/project/flow-file.test-util.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
+import { ROUND_NOISE } from '../engine/flow/noise-source.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');
 
@@ -118,6 +119,7 @@ function tinyModel(): TrainedModel {
     architecture: { width: 1 },
     weights: [{ name: 'w0', shape: [1], data: Float32Array.from([1]) }],
     training: { preset: 'fast', backend: 'wasm', seed: 0, steps: 1, seconds: 0.1, finalLoss: 1, history: [] },
+    noise: ROUND_NOISE,
   };
 }
 

@@ -1,5 +1,7 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
+import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
+import { noiseSourceFor } from '../flow/noise-source.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
 import { createExactFlow } from '../flow/exact-flow.js';
@@ -11,7 +13,13 @@ import { loadFlowFile } from '../project/flow-file.js';
 /** What every host hands the engine to name a flow: a trained model or an image's exact flow. */
 export type FlowSource =
   | { readonly kind: 'model'; readonly path: string }
-  | { readonly kind: 'exact'; readonly imagePath: string; readonly densityOptions?: Partial<DensityOptions> };
+  | {
+      readonly kind: 'exact';
+      readonly imagePath: string;
+      readonly densityOptions?: Partial<DensityOptions>;
+      /** The source noise's shape; default 'fitted'. A model carries the source it was trained with. */
+      readonly noise?: NoiseShape;
+    };
 
 export interface OpenedFlow {
   readonly source: FlowSource;
@@ -35,6 +43,6 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
     return { source, field, density, model };
   }
   const density = await loadDensity(source.imagePath, source.densityOptions, ctx);
-  const field = createExactFlow(density, undefined, ctx);
+  const field = createExactFlow(density, { source: noiseSourceFor(source.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) }, ctx);
   return { source, field, density, model: undefined };
 }

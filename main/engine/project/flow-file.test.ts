@@ -10,6 +10,7 @@ import { decodeFlowFile, encodeFlowFile, loadFlowFile, saveFlowFile } from './fl
 import { deflatedZeros, joinFlowFile, splitFlowFile } from './flow-file.test-util.js';
 import { serializeError, type FlowGifError } from '../../../shared/errors.js';
 import { execFileSync } from 'node:child_process';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 function smallDensity(): ImageDensity {
   const width = 6;
@@ -39,6 +40,7 @@ function smallModel(): TrainedModel {
       { name: 'b0', shape: [3], data: Float32Array.from([0.5, 0, -0.5]) },
     ],
     training: { preset: 'fast', backend: 'wasm', seed: 3, steps: 10, seconds: 1.5, finalLoss: 0.7, history: [{ step: 10, seconds: 1.5, loss: 0.7 }] },
+    noise: ROUND_NOISE,
   };
 }
 

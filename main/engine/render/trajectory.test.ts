@@ -13,6 +13,7 @@ import { createModelField } from '../train/model-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { createOrtField } from './ort-field.js';
 import { computeTrajectory, DEFAULT_LEVELS, levelTimes, positionsAt, trajectoryBytes } from './trajectory.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 /** One pixel of a 512-pixel frame, in model units (the longer side spans 8). */
 const PIXEL = 8 / 512;
@@ -124,6 +125,7 @@ test('a trained model gives the same trajectory through ORT as through TensorFlo
     architecture: { ...arch },
     weights: initWeights(arch, createRandom(8)),
     training: { preset: 'test', backend: 'test', seed: 8, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+    noise: ROUND_NOISE,
   };
   const ort = await createOrtField(model);
   const tfjs = await createModelField(model);

@@ -4,6 +4,7 @@ import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogLikelihood } from './ffjord-likelihood.js';
 import type { TrainedModel } from './trained-model.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 /** e^M for a 2×2 matrix [a, b, c, d] (row-major), by its Taylor series: M is small here. */
 function expm2(m: readonly number[]): number[] {
@@ -40,6 +41,7 @@ function linearModel(a: readonly number[], endTime: number): TrainedModel {
       { name: 'sqrtEndTime', shape: [], data: Float32Array.of(Math.sqrt(endTime)) },
     ],
     training: { preset: 'test', backend: 'none', seed: 0, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+    noise: ROUND_NOISE,
   };
 }
 
