@@ -23,6 +23,8 @@ import { noopJobContext, type CancelSignal, type JobContext } from '../../shared
 import { checkEncodeDestination } from '../engine/encode/encode.js';
 import type { EncoderPaths } from '../engine/encode/find-encoders.js';
 import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
+import { noiseSourceFor } from '../engine/flow/noise-source.js';
+import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../shared/noise.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
@@ -67,15 +69,18 @@ interface OpenImage {
   readonly path: string | undefined;
   /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
   readonly bytes: Uint8Array | undefined;
-  exact: Promise<ExactFlow> | undefined;
-  /** Jobs and estimates using the image now: its exact flow is freed only once none is left. */
+  /** Its exact flow for each source noise asked for, built once each. */
+  readonly exact: Map<NoiseShape, Promise<ExactFlow>>;
+  /** Jobs and estimates using the image now: its exact flows are freed only once none is left. */
   leases: number;
   /** Dropped from the open images to free memory; freed for good when the last lease ends. */
   closed: boolean;
 }
 
 /** A flow reference looked up when the request came, so a job that waits keeps what it named. */
-type FlowInUse = { readonly kind: 'exact'; readonly image: OpenImage } | { readonly kind: 'model'; readonly stored: StoredModel };
+type FlowInUse =
+  | { readonly kind: 'exact'; readonly image: OpenImage; readonly noise: NoiseShape }
+  | { readonly kind: 'model'; readonly stored: StoredModel };
 
 interface StoredModel {
   readonly model: TrainedModel;
@@ -229,10 +234,10 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: undefined, leases: 0, closed: false };
+    const image: OpenImage = { density, name, path: file, bytes, exact: new Map(), leases: 0, closed: false };
     const info = this.#addImage(image);
     // Every opened picture is previewed next: start its exact flow while the answer travels.
-    this.#exactFlow(image, { signal: neverAborted, progress: () => {} }).catch(() => {});
+    this.#exactFlow(image, DEFAULT_NOISE_SHAPE, { signal: neverAborted, progress: () => {} }).catch(() => {});
     return info;
   }
 
@@ -276,15 +281,18 @@ export class EngineService implements FlowGifApi {
    * An image's exact flow, built once and shared. It is built without the job's signal, so one
    * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
    */
-  #exactFlow(image: OpenImage, ctx: JobContext): Promise<ExactFlow> {
-    if (image.exact === undefined) {
-      const built = prepareExactFlow(image.density, {}, { signal: neverAborted, progress: ctx.progress });
-      image.exact = built;
-      built.catch(() => {
-        if (image.exact === built) image.exact = undefined;
+  #exactFlow(image: OpenImage, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
+    let built = image.exact.get(noise);
+    if (built === undefined) {
+      const source = noiseSourceFor(noise, image.density.mapping);
+      const building = prepareExactFlow(image.density, { source }, { signal: neverAborted, progress: ctx.progress });
+      image.exact.set(noise, building);
+      building.catch(() => {
+        if (image.exact.get(noise) === building) image.exact.delete(noise);
       });
+      built = building;
     }
-    return untilAborted(image.exact, ctx.signal);
+    return untilAborted(built, ctx.signal);
   }
 
   /**
@@ -294,15 +302,15 @@ export class EngineService implements FlowGifApi {
   #useFlow(ref: FlowRef): { flow: FlowInUse; release: () => void } {
     if (ref.kind === 'model') return { flow: { kind: 'model', stored: this.#model(ref.modelId) }, release: () => {} };
     const image = this.#image(ref.imageId);
-    return { flow: { kind: 'exact', image }, release: leaseImage(image) };
+    return { flow: { kind: 'exact', image, noise: ref.noise ?? DEFAULT_NOISE_SHAPE }, release: leaseImage(image) };
   }
 
   /** The pipeline's view of a flow, for as long as `use` runs. */
   async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
     if (flow.kind === 'exact') {
       const { image } = flow;
-      const field = await this.#exactFlow(image, ctx);
-      return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
+      const field = await this.#exactFlow(image, flow.noise, ctx);
+      return use({ source: { kind: 'exact', imagePath: image.path ?? image.name, noise: flow.noise }, field, density: image.density, model: undefined });
     }
     const { stored } = flow;
     // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
@@ -361,6 +369,7 @@ export class EngineService implements FlowGifApi {
         {
           seconds: request.seconds,
           seed: request.seed,
+          noise: request.noise,
           ...(this.#options.snapshotSeconds === undefined ? {} : { snapshotSeconds: this.#options.snapshotSeconds }),
           onSnapshot: async (snapshot) => {
             const points = await snapshotSamples(snapshot, ctx.signal);
@@ -471,7 +480,7 @@ export class EngineService implements FlowGifApi {
       density = flowFile.density;
       imagePath = undefined;
     }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined, leases: 0, closed: false });
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: new Map(), leases: 0, closed: false });
     let modelId: ModelId | undefined;
     if (flowFile !== undefined && project.modelPath !== undefined) {
       modelId = randomUUID();
@@ -510,9 +519,9 @@ function closeImage(image: OpenImage): void {
 }
 
 function freeExactFlow(image: OpenImage): void {
-  const exact = image.exact;
-  image.exact = undefined;
-  void exact?.then((flow) => flow.dispose(), () => {});
+  const flows = [...image.exact.values()];
+  image.exact.clear();
+  for (const exact of flows) void exact.then((flow) => flow.dispose(), () => {});
 }
 
 function estimateKey(flow: FlowRef): string {
