@@ -45,6 +45,8 @@ test('a usage error is one line, and numbers are plain decimals', async () => {
     [['sample', '--exact', sample, '--n', '10', '--t', '0x1', '-o', 'x.csv'], /^flowgif: --t must be a decimal number, not '0x1'\./],
     [['sample', '--exact', sample, '--n', ' 10', '-o', 'x.csv'], /^flowgif: --n must be a whole number/],
     [['sample', '--exact', sample, '--bogus', '-o', 'x.csv'], /^flowgif: Unknown option '--bogus'\. Run/],
+    [['sample', '--exact', sample, '--n', '10', '--noise', 'oval', '-o', 'x.csv'], /^flowgif: --noise must be fitted or round, not 'oval'\. Run/],
+    [['sample', 'm.flow', '--n', '10', '--noise', 'round', '-o', 'x.csv'], /^flowgif: --noise applies to images; a model starts from the noise it was trained with\./],
   ];
   for (const [args, pattern] of cases) {
     const run = await runCli(args);
