@@ -1,5 +1,5 @@
 import { parseHexColour } from '../../shared/render/colour.js';
-import { resolveRenderSettings, styleForBackground, type RenderSettings } from '../../shared/render/render-settings.js';
+import { densityLooks, resolveRenderSettings, styleForBackground, type DensityLook, type RenderSettings } from '../../shared/render/render-settings.js';
 import { particleColourModes, type ParticleColourMode } from '../../shared/render/particle-colours.js';
 import { easings, isEasing } from '../../shared/easing.js';
 import { flag, numberOption, stringOption, type Parsed } from './args.js';
@@ -15,6 +15,7 @@ export const renderOptionSpecs = {
   colour: { type: 'string' },
   color: { type: 'string' },
   mode: { type: 'string' },
+  'density-look': { type: 'string' },
   background: { type: 'string' },
   'point-size': { type: 'string' },
   'hold-start': { type: 'string' },
@@ -28,7 +29,8 @@ export const renderOptionSpecs = {
 
 export const renderOptionsUsage =
   '[--fps F] [--seconds S] [--size PX] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
-  '              [--background #RRGGBB] [--point-size PX] [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
+  '              [--density-look colour|map] [--background #RRGGBB] [--point-size PX]\n' +
+  '              [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   const colour = stringOption(parsed, 'colour') ?? stringOption(parsed, 'color');
@@ -37,6 +39,10 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   }
   const mode = stringOption(parsed, 'mode');
   if (mode !== undefined && mode !== 'points' && mode !== 'density') throw new UsageError(`--mode must be points or density, not '${mode}'.`);
+  const densityLook = stringOption(parsed, 'density-look');
+  if (densityLook !== undefined && !densityLooks.includes(densityLook as DensityLook)) {
+    throw new UsageError(`--density-look must be one of ${densityLooks.join(', ')}, not '${densityLook}'.`);
+  }
   const backgroundText = stringOption(parsed, 'background');
   const background = backgroundText === undefined ? undefined : parseHexColour(backgroundText);
   if (backgroundText !== undefined && background === undefined) {
@@ -51,6 +57,7 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
     seed: numberOption(parsed, 'seed', { integer: true, min: 0 }),
     colour: colour as ParticleColourMode | undefined,
     mode: mode as RenderSettings['mode'] | undefined,
+    densityLook: densityLook as DensityLook | undefined,
     background,
     pointSize: numberOption(parsed, 'point-size', { min: 0.1, max: 64 }),
     quality: numberOption(parsed, 'quality', { integer: true, min: 1, max: 100 }),

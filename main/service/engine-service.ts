@@ -28,7 +28,8 @@ import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../shared/noise.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
-import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
+import { finerExactFlow, type OpenedFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
+import { finerWorkingSide } from '../engine/image/working-side.js';
 import { destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
@@ -71,6 +72,12 @@ interface OpenImage {
   readonly bytes: Uint8Array | undefined;
   /** Its exact flow for each source noise asked for, built once each. */
   readonly exact: Map<NoiseShape, Promise<ExactFlow>>;
+  /**
+   * The picture reopened at a finer working size for large exports, by noise shape and working
+   * side (see finerExactFlow); undefined where the open grid already serves that size. Built
+   * once per key, so the dialog's estimates and the export share it; freed with the exact flows.
+   */
+  readonly finer: Map<string, Promise<{ density: ImageDensity; field: ExactFlow } | undefined>>;
   /** Jobs and estimates using the image now: its exact flows are freed only once none is left. */
   leases: number;
   /** Dropped from the open images to free memory; freed for good when the last lease ends. */
@@ -234,7 +241,7 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: new Map(), leases: 0, closed: false };
+    const image: OpenImage = { density, name, path: file, bytes, exact: new Map(), finer: new Map(), leases: 0, closed: false };
     const info = this.#addImage(image);
     // Every opened picture is previewed next: start its exact flow while the answer travels.
     this.#exactFlow(image, DEFAULT_NOISE_SHAPE, { signal: neverAborted, progress: () => {} }).catch(() => {});
@@ -305,12 +312,43 @@ export class EngineService implements FlowGifApi {
     return { flow: { kind: 'exact', image, noise: ref.noise ?? DEFAULT_NOISE_SHAPE }, release: leaseImage(image) };
   }
 
-  /** The pipeline's view of a flow, for as long as `use` runs. */
-  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
+  /**
+   * The image's exact flow on a working grid as fine as an output of `outputSize` px can use,
+   * or undefined when the open one is. Only the newest size and noise are kept once no other job
+   * holds the image, so memory stays one finer flow per image.
+   */
+  async #finerFlow(image: OpenImage, noise: NoiseShape, outputSize: number, ctx: JobContext): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
+    const side = finerWorkingSide(image.density.mapping, outputSize);
+    const picture: PictureBytes | undefined = image.bytes !== undefined ? { bytes: image.bytes, name: image.name } : image.path === undefined ? undefined : { path: image.path };
+    if (side === undefined || picture === undefined) return undefined;
+    const key = `${noise}:${side}`;
+    let built = image.finer.get(key);
+    if (built === undefined) {
+      built = finerExactFlow(image.density, picture, outputSize, noise, { signal: neverAborted, progress: ctx.progress });
+      image.finer.set(key, built);
+      built.catch(() => {
+        if (image.finer.get(key) === built) image.finer.delete(key);
+      });
+    }
+    if (image.leases <= 1) {
+      for (const [other, flow] of image.finer) {
+        if (other === key) continue;
+        image.finer.delete(other);
+        void flow.then((f) => f?.field.dispose(), () => {});
+      }
+    }
+    return untilAborted(built, ctx.signal);
+  }
+
+  /** The pipeline's view of a flow, for as long as `use` runs; an export's exact flow follows its size. */
+  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>, outputSize?: number): Promise<T> {
     if (flow.kind === 'exact') {
       const { image } = flow;
+      const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, flow.noise, outputSize, ctx);
+      const source = { kind: 'exact', imagePath: image.path ?? image.name, noise: flow.noise } as const;
+      if (finer !== undefined) return use({ source, field: finer.field, density: finer.density, model: undefined });
       const field = await this.#exactFlow(image, flow.noise, ctx);
-      return use({ source: { kind: 'exact', imagePath: image.path ?? image.name, noise: flow.noise }, field, density: image.density, model: undefined });
+      return use({ source, field, density: image.density, model: undefined });
     }
     const { stored } = flow;
     // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
@@ -346,7 +384,7 @@ export class EngineService implements FlowGifApi {
     const ctx: JobContext = { signal: AbortSignal.any([controller.signal, this.#shutdown.signal]), progress: () => {} };
     try {
       const estimate = await this.#queue.run(ctx.signal, () =>
-        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx)),
+        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx), request.settings.size),
       );
       return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
     } finally {
@@ -434,7 +472,7 @@ export class EngineService implements FlowGifApi {
         this.#withFlow(flow, ctx, async (opened) => {
           const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
           return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
-        }),
+        }, request.settings.size),
       {
         queued: true,
         onDidEnd: () => {
@@ -480,7 +518,7 @@ export class EngineService implements FlowGifApi {
       density = flowFile.density;
       imagePath = undefined;
     }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: new Map(), leases: 0, closed: false });
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: new Map(), finer: new Map(), leases: 0, closed: false });
     let modelId: ModelId | undefined;
     if (flowFile !== undefined && project.modelPath !== undefined) {
       modelId = randomUUID();
@@ -522,6 +560,8 @@ function freeExactFlow(image: OpenImage): void {
   const flows = [...image.exact.values()];
   image.exact.clear();
   for (const exact of flows) void exact.then((flow) => flow.dispose(), () => {});
+  for (const finer of image.finer.values()) void finer.then((f) => f?.field.dispose(), () => {});
+  image.finer.clear();
 }
 
 function estimateKey(flow: FlowRef): string {

@@ -39,7 +39,7 @@ export const makeCommand: Command = {
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(
-      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise } : { kind: 'model', path: modelPath },
+      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size } : { kind: 'model', path: modelPath },
       io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);

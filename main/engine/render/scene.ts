@@ -1,6 +1,7 @@
 import type { JobContext } from '../../../shared/job.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
+import { drawsParticleColours, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
@@ -43,29 +44,11 @@ export async function prepareScene(
   });
   const bounds = modelBounds(density.mapping);
   const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
-  const base: RasterOptions = {
-    width,
-    height,
-    view: defaultView(bounds, { width, height }),
-    background: settings.background,
-    pointSize: settings.pointSize,
-    blend: settings.blend,
-    opacity: settings.opacity,
-    mode: settings.mode,
-    colourMap: settings.colourMap,
-    densitySmoothing: settings.densitySmoothing,
-    ...(settings.colour === 'solid' ? { colour: settings.solidColour } : {}),
-  };
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * trajectory.particles);
-  let raster = base;
-  if (settings.mode === 'density') {
-    // Normalise every frame by the picture's own density so brightness does not pump.
-    rasterise(positionsAt(trajectory, 1, positions), undefined, base, undefined, workspace);
-    const reference = workspace.lastDensityReference;
-    if (reference !== undefined && reference > 0) raster = { ...base, densityReference: reference };
-  }
-  const perParticle = settings.mode === 'points' && settings.colour !== 'solid' ? colours : undefined;
+  const base = rasterOptionsFor(settings, { width, height, view: defaultView(bounds, { width, height }) });
+  const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
+  const perParticle = drawsParticleColours(settings) ? colours : undefined;
   const coloursForFrame = particleColoursAt(settings.colour);
   const frame = new Uint8ClampedArray(width * height * 4);
   return {
