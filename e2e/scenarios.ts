@@ -107,6 +107,13 @@ const train: Scenario = {
     assert.ok(minimum !== null && Number(minimum) > 0, 'the budget field states its minimum');
     await budget.fill(minimum);
     await panel.getByRole('radio', { name: /Fast/ }).check();
+    // The noise shape: the picture's own by default; round noise redraws the exact preview.
+    const fitted = panel.getByRole('radio', { name: 'Noise shaped to the picture' });
+    assert.equal(await fitted.isChecked(), true, 'the noise is shaped to the picture by default');
+    await panel.getByRole('radio', { name: 'Round noise' }).check();
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: 'the preview from round noise' });
+    await fitted.check();
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: 'the preview from fitted noise' });
 
     await page.getByTestId('train-start').click();
     await waitForState(page, 'train-progress', 'running', { timeoutMs: 10_000, failOn: ['failed'], what: 'training after Train' });

@@ -9,6 +9,7 @@ import { initWeights, type MlpArchitecture } from '../engine/train/mlp-field.js'
 import { createModelField } from '../engine/train/model-field.js';
 import { fastPreset } from '../engine/train/presets.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
+import { ROUND_NOISE } from '../engine/flow/noise-source.js';
 
 /**
  * Trajectory figures for BENCHMARKS.md: the one solve behind a preview or an export, for the
@@ -50,6 +51,7 @@ function presetModel(): TrainedModel {
     architecture: { ...arch },
     weights: initWeights(arch, createRandom(1)),
     training: { preset: 'bench', backend: 'none', seed: 1, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+    noise: ROUND_NOISE,
   };
 }
 

@@ -11,6 +11,7 @@ import { loadDensity } from '../engine/image/load-density.js';
 import { encodeFlowFile } from '../engine/project/flow-file.js';
 import { deflatedZeros, joinFlowFile, splitFlowFile } from '../engine/project/flow-file.test-util.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
+import { ROUND_NOISE } from '../engine/flow/noise-source.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');
 
@@ -44,6 +45,8 @@ test('a usage error is one line, and numbers are plain decimals', async () => {
     [['sample', '--exact', sample, '--n', '10', '--t', '0x1', '-o', 'x.csv'], /^flowgif: --t must be a decimal number, not '0x1'\./],
     [['sample', '--exact', sample, '--n', ' 10', '-o', 'x.csv'], /^flowgif: --n must be a whole number/],
     [['sample', '--exact', sample, '--bogus', '-o', 'x.csv'], /^flowgif: Unknown option '--bogus'\. Run/],
+    [['sample', '--exact', sample, '--n', '10', '--noise', 'oval', '-o', 'x.csv'], /^flowgif: --noise must be fitted or round, not 'oval'\. Run/],
+    [['sample', 'm.flow', '--n', '10', '--noise', 'round', '-o', 'x.csv'], /^flowgif: --noise applies to images; a model starts from the noise it was trained with\./],
   ];
   for (const [args, pattern] of cases) {
     const run = await runCli(args);
@@ -118,6 +121,7 @@ function tinyModel(): TrainedModel {
     architecture: { width: 1 },
     weights: [{ name: 'w0', shape: [1], data: Float32Array.from([1]) }],
     training: { preset: 'fast', backend: 'wasm', seed: 0, steps: 1, seconds: 0.1, finalLoss: 1, history: [] },
+    noise: ROUND_NOISE,
   };
 }
 

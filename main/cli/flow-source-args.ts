@@ -1,3 +1,4 @@
+import { NOISE_SHAPES, type NoiseShape } from '../../shared/noise.js';
 import { openFlow, type FlowSource, type OpenedFlow } from '../engine/pipeline/flow-source.js';
 import type { CommandIo } from './command.js';
 import { noteReduction } from './reduction-note.js';
@@ -8,7 +9,18 @@ import { UsageError } from './usage-error.js';
 export const densityOptionSpecs = {
   invert: { type: 'boolean' },
   threshold: { type: 'string' },
+  noise: { type: 'string' },
 } as const;
+
+/** `--noise fitted|round`: the source noise of a flow made from an image (default fitted). */
+export function noiseShapeFrom(parsed: Parsed): NoiseShape | undefined {
+  const noise = stringOption(parsed, 'noise');
+  if (noise === undefined) return undefined;
+  if (!(NOISE_SHAPES as readonly string[]).includes(noise)) {
+    throw new UsageError(`--noise must be ${NOISE_SHAPES.join(' or ')}, not '${noise}'.`);
+  }
+  return noise as NoiseShape;
+}
 
 export function densityOptionsFrom(parsed: Parsed): { invert?: boolean; threshold?: number } {
   const threshold = numberOption(parsed, 'threshold', { min: 0, max: 254 });
@@ -22,12 +34,22 @@ export function flowSourceFrom(parsed: Parsed, outputSize?: number): FlowSource 
     if (parsed.positionals.length > 0) {
       throw new UsageError(`Give either MODEL.flow or --exact IMAGE, not both (got ${parsed.positionals.join(' ')}).`);
     }
-    return { kind: 'exact', imagePath: exact, densityOptions: densityOptionsFrom(parsed), ...(outputSize === undefined ? {} : { outputSize }) };
+    const noise = noiseShapeFrom(parsed);
+    return {
+      kind: 'exact',
+      imagePath: exact,
+      densityOptions: densityOptionsFrom(parsed),
+      ...(outputSize === undefined ? {} : { outputSize }),
+      ...(noise === undefined ? {} : { noise }),
+    };
   }
   if (parsed.positionals.length === 0) throw new UsageError('Missing MODEL.flow (or --exact IMAGE).');
   if (parsed.positionals.length > 1) throw new UsageError(`Expected one MODEL.flow, got: ${parsed.positionals.join(' ')}.`);
   if (flag(parsed, 'invert') || stringOption(parsed, 'threshold') !== undefined) {
     throw new UsageError('--invert and --threshold apply to images; a model keeps the settings it was trained with.');
+  }
+  if (stringOption(parsed, 'noise') !== undefined) {
+    throw new UsageError('--noise applies to images; a model starts from the noise it was trained with.');
   }
   return { kind: 'model', path: parsed.positionals[0]! };
 }

@@ -8,6 +8,7 @@ import { resolveRenderSettings } from '../../shared/render/render-settings.js';
 import { bundledSamplesDir } from '../engine/image/samples.js';
 import { loadBackend } from '../engine/train/backend.js';
 import { EngineService } from './engine-service.js';
+import { makeTestPicture } from '../tools/test-pictures.js';
 import { JobWatcher, ok } from './job-watcher.test-util.js';
 
 let root: string;
@@ -97,6 +98,29 @@ test('preview of the exact flow: progress, then a trajectory of the requested sh
   assert.deepEqual(service.runningJobs(), []);
   const stale = await service.invoke('preview:start', { flow: { kind: 'model', modelId: 'no-such-model' }, particles: 10, seed: 0 });
   assert.ok(!stale.ok && stale.error.code === 'NOT_FOUND');
+});
+
+test("the exact flow's preview starts from the noise its ref names: fitted by default, round on request", async () => {
+  const banner = await makeTestPicture('banner');
+  const image = await ok(service, 'image:open', { source: { kind: 'bytes', name: banner.file, bytes: new Uint8Array(banner.bytes) } });
+  const startStds = async (noise: 'fitted' | 'round' | undefined): Promise<[number, number]> => {
+    const flow = { kind: 'exact', imageId: image.imageId, ...(noise === undefined ? {} : { noise }) } as const;
+    const { jobId } = await ok(service, 'preview:start', { flow, particles: 2000, seed: 3 });
+    const data = await watcher.done<TrajectoryData>(jobId);
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < 2 * data.particles; i += 2) {
+      sx += data.positions[i]! ** 2;
+      sy += data.positions[i + 1]! ** 2;
+    }
+    return [Math.sqrt(sx / data.particles), Math.sqrt(sy / data.particles)];
+  };
+  const [fx, fy] = await startStds(undefined);
+  assert.ok(Math.abs(fx - 1) < 0.05 && Math.abs(fy - 0.2) < 0.01, `default (fitted): ${fx}, ${fy}`);
+  const [rx, ry] = await startStds('round');
+  assert.ok(Math.abs(rx - 1) < 0.05 && Math.abs(ry - 1) < 0.05, `round: ${rx}, ${ry}`);
+  const bad = await service.invoke('preview:start', { flow: { kind: 'exact', imageId: image.imageId, noise: 'oval' as never }, particles: 10, seed: 0 });
+  assert.ok(!bad.ok && bad.error.code === 'IPC_INVALID', bad.ok ? 'accepted' : bad.error.code);
 });
 
 test('training: progress, live samples, done', async () => {

@@ -23,6 +23,8 @@ import { noopJobContext, type CancelSignal, type JobContext } from '../../shared
 import { checkEncodeDestination } from '../engine/encode/encode.js';
 import type { EncoderPaths } from '../engine/encode/find-encoders.js';
 import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
+import { noiseSourceFor } from '../engine/flow/noise-source.js';
+import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../shared/noise.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
@@ -68,21 +70,24 @@ interface OpenImage {
   readonly path: string | undefined;
   /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
   readonly bytes: Uint8Array | undefined;
-  exact: Promise<ExactFlow> | undefined;
+  /** Its exact flow for each source noise asked for, built once each. */
+  readonly exact: Map<NoiseShape, Promise<ExactFlow>>;
   /**
-   * The picture reopened at a finer working size for large exports, by working side (see
-   * finerExactFlow); undefined where the open grid already serves that size. Built once per
-   * size, so the dialog's estimates and the export share it; freed with the exact flow.
+   * The picture reopened at a finer working size for large exports, by noise shape and working
+   * side (see finerExactFlow); undefined where the open grid already serves that size. Built
+   * once per key, so the dialog's estimates and the export share it; freed with the exact flows.
    */
-  readonly finer: Map<number, Promise<{ density: ImageDensity; field: ExactFlow } | undefined>>;
-  /** Jobs and estimates using the image now: its exact flow is freed only once none is left. */
+  readonly finer: Map<string, Promise<{ density: ImageDensity; field: ExactFlow } | undefined>>;
+  /** Jobs and estimates using the image now: its exact flows are freed only once none is left. */
   leases: number;
   /** Dropped from the open images to free memory; freed for good when the last lease ends. */
   closed: boolean;
 }
 
 /** A flow reference looked up when the request came, so a job that waits keeps what it named. */
-type FlowInUse = { readonly kind: 'exact'; readonly image: OpenImage } | { readonly kind: 'model'; readonly stored: StoredModel };
+type FlowInUse =
+  | { readonly kind: 'exact'; readonly image: OpenImage; readonly noise: NoiseShape }
+  | { readonly kind: 'model'; readonly stored: StoredModel };
 
 interface StoredModel {
   readonly model: TrainedModel;
@@ -236,10 +241,10 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: undefined, finer: new Map(), leases: 0, closed: false };
+    const image: OpenImage = { density, name, path: file, bytes, exact: new Map(), finer: new Map(), leases: 0, closed: false };
     const info = this.#addImage(image);
     // Every opened picture is previewed next: start its exact flow while the answer travels.
-    this.#exactFlow(image, { signal: neverAborted, progress: () => {} }).catch(() => {});
+    this.#exactFlow(image, DEFAULT_NOISE_SHAPE, { signal: neverAborted, progress: () => {} }).catch(() => {});
     return info;
   }
 
@@ -283,15 +288,18 @@ export class EngineService implements FlowGifApi {
    * An image's exact flow, built once and shared. It is built without the job's signal, so one
    * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
    */
-  #exactFlow(image: OpenImage, ctx: JobContext): Promise<ExactFlow> {
-    if (image.exact === undefined) {
-      const built = prepareExactFlow(image.density, {}, { signal: neverAborted, progress: ctx.progress });
-      image.exact = built;
-      built.catch(() => {
-        if (image.exact === built) image.exact = undefined;
+  #exactFlow(image: OpenImage, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
+    let built = image.exact.get(noise);
+    if (built === undefined) {
+      const source = noiseSourceFor(noise, image.density.mapping);
+      const building = prepareExactFlow(image.density, { source }, { signal: neverAborted, progress: ctx.progress });
+      image.exact.set(noise, building);
+      building.catch(() => {
+        if (image.exact.get(noise) === building) image.exact.delete(noise);
       });
+      built = building;
     }
-    return untilAborted(image.exact, ctx.signal);
+    return untilAborted(built, ctx.signal);
   }
 
   /**
@@ -301,29 +309,30 @@ export class EngineService implements FlowGifApi {
   #useFlow(ref: FlowRef): { flow: FlowInUse; release: () => void } {
     if (ref.kind === 'model') return { flow: { kind: 'model', stored: this.#model(ref.modelId) }, release: () => {} };
     const image = this.#image(ref.imageId);
-    return { flow: { kind: 'exact', image }, release: leaseImage(image) };
+    return { flow: { kind: 'exact', image, noise: ref.noise ?? DEFAULT_NOISE_SHAPE }, release: leaseImage(image) };
   }
 
   /**
    * The image's exact flow on a working grid as fine as an output of `outputSize` px can use,
-   * or undefined when the open one is. Only the newest size is kept once no other job holds the
-   * image, so memory stays one finer flow per image.
+   * or undefined when the open one is. Only the newest size and noise are kept once no other job
+   * holds the image, so memory stays one finer flow per image.
    */
-  async #finerFlow(image: OpenImage, outputSize: number, ctx: JobContext): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
+  async #finerFlow(image: OpenImage, noise: NoiseShape, outputSize: number, ctx: JobContext): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
     const side = finerWorkingSide(image.density.mapping, outputSize);
     const picture: PictureBytes | undefined = image.bytes !== undefined ? { bytes: image.bytes, name: image.name } : image.path === undefined ? undefined : { path: image.path };
     if (side === undefined || picture === undefined) return undefined;
-    let built = image.finer.get(side);
+    const key = `${noise}:${side}`;
+    let built = image.finer.get(key);
     if (built === undefined) {
-      built = finerExactFlow(image.density, picture, outputSize, { signal: neverAborted, progress: ctx.progress });
-      image.finer.set(side, built);
+      built = finerExactFlow(image.density, picture, outputSize, noise, { signal: neverAborted, progress: ctx.progress });
+      image.finer.set(key, built);
       built.catch(() => {
-        if (image.finer.get(side) === built) image.finer.delete(side);
+        if (image.finer.get(key) === built) image.finer.delete(key);
       });
     }
     if (image.leases <= 1) {
       for (const [other, flow] of image.finer) {
-        if (other === side) continue;
+        if (other === key) continue;
         image.finer.delete(other);
         void flow.then((f) => f?.field.dispose(), () => {});
       }
@@ -335,10 +344,11 @@ export class EngineService implements FlowGifApi {
   async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>, outputSize?: number): Promise<T> {
     if (flow.kind === 'exact') {
       const { image } = flow;
-      const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, outputSize, ctx);
-      if (finer !== undefined) return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field: finer.field, density: finer.density, model: undefined });
-      const field = await this.#exactFlow(image, ctx);
-      return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
+      const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, flow.noise, outputSize, ctx);
+      const source = { kind: 'exact', imagePath: image.path ?? image.name, noise: flow.noise } as const;
+      if (finer !== undefined) return use({ source, field: finer.field, density: finer.density, model: undefined });
+      const field = await this.#exactFlow(image, flow.noise, ctx);
+      return use({ source, field, density: image.density, model: undefined });
     }
     const { stored } = flow;
     // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
@@ -397,6 +407,7 @@ export class EngineService implements FlowGifApi {
         {
           seconds: request.seconds,
           seed: request.seed,
+          noise: request.noise,
           ...(this.#options.snapshotSeconds === undefined ? {} : { snapshotSeconds: this.#options.snapshotSeconds }),
           onSnapshot: async (snapshot) => {
             const points = await snapshotSamples(snapshot, ctx.signal);
@@ -507,7 +518,7 @@ export class EngineService implements FlowGifApi {
       density = flowFile.density;
       imagePath = undefined;
     }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined, finer: new Map(), leases: 0, closed: false });
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: new Map(), finer: new Map(), leases: 0, closed: false });
     let modelId: ModelId | undefined;
     if (flowFile !== undefined && project.modelPath !== undefined) {
       modelId = randomUUID();
@@ -546,9 +557,9 @@ function closeImage(image: OpenImage): void {
 }
 
 function freeExactFlow(image: OpenImage): void {
-  const exact = image.exact;
-  image.exact = undefined;
-  void exact?.then((flow) => flow.dispose(), () => {});
+  const flows = [...image.exact.values()];
+  image.exact.clear();
+  for (const exact of flows) void exact.then((flow) => flow.dispose(), () => {});
   for (const finer of image.finer.values()) void finer.then((f) => f?.field.dispose(), () => {});
   image.finer.clear();
 }

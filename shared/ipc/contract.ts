@@ -6,6 +6,7 @@
  */
 import type { SerializedError } from '../errors.js';
 import type { Progress } from '../job.js';
+import type { NoiseShape } from '../noise.js';
 import type { RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 
@@ -62,7 +63,10 @@ export interface ImageInfo {
   readonly densityPreview: { readonly width: number; readonly height: number; readonly rgba: Uint8Array };
 }
 
-export type FlowRef = { readonly kind: 'exact'; readonly imageId: ImageId } | { readonly kind: 'model'; readonly modelId: ModelId };
+/** An image's exact flow (from noise of the given shape, default 'fitted'), or a trained model (its own noise). */
+export type FlowRef =
+  | { readonly kind: 'exact'; readonly imageId: ImageId; readonly noise?: NoiseShape }
+  | { readonly kind: 'model'; readonly modelId: ModelId };
 
 /** Particle paths the renderer interpolates locally (cubic Hermite) while scrubbing. */
 export interface TrajectoryData {
@@ -85,6 +89,8 @@ export interface TrainRequest {
   readonly method: TrainMethod;
   readonly seconds: number;
   readonly seed: number;
+  /** The source noise's shape; default 'fitted'. */
+  readonly noise?: NoiseShape;
 }
 
 export interface TrainDone {
@@ -128,7 +134,8 @@ export interface ProjectData {
   readonly image: { readonly name: string; readonly path: string | undefined };
   readonly density: DensitySettings;
   readonly settings: RenderSettings;
-  readonly training: { readonly method: TrainMethod; readonly seconds: number; readonly seed: number };
+  /** noise: the source's shape for the exact flow and training; absent in projects saved before it (then 'fitted'). */
+  readonly training: { readonly method: TrainMethod; readonly seconds: number; readonly seed: number; readonly noise?: NoiseShape };
   /** Path of the trained .flow model saved beside the project, when there is one. */
   readonly modelPath: string | undefined;
 }

@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
 import { stages, type Progress } from '../job.js';
+import { NOISE_SHAPES } from '../noise.js';
 import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
@@ -125,7 +126,7 @@ const ImageSourceSchema = v.variant('kind', [
 ]);
 
 const FlowRefSchema = v.variant('kind', [
-  v.object({ kind: v.literal('exact'), imageId: id }),
+  v.object({ kind: v.literal('exact'), imageId: id, noise: v.optional(v.picklist(NOISE_SHAPES)) }),
   v.object({ kind: v.literal('model'), modelId: id }),
 ]);
 
@@ -183,7 +184,7 @@ const ProjectDataSchema: v.GenericSchema<unknown, ProjectData> = v.object({
   image: v.object({ name: v.string(), path: orUndefined(v.string()) }),
   density: DensitySettingsSchema,
   settings: RenderSettingsSchema,
-  training: v.object({ method: trainMethod, seconds: v.pipe(finite, v.minValue(0)), seed }),
+  training: v.object({ method: trainMethod, seconds: v.pipe(finite, v.minValue(0)), seed, noise: v.optional(v.picklist(NOISE_SHAPES)) }),
   modelPath: orUndefined(v.string()),
 });
 
@@ -203,6 +204,7 @@ const payloadSchemas: Schemas<0> = {
     method: trainMethod,
     seconds: v.pipe(finite, v.gtValue(0), v.maxValue(MAX_TRAIN_SECONDS)),
     seed,
+    noise: v.optional(v.picklist(NOISE_SHAPES)),
   }),
   'job:cancel': v.object({ jobId: id }),
   'export:estimate': v.object({ flow: FlowRefSchema, format: exportFormat, settings: RenderSettingsSchema }),

@@ -6,7 +6,7 @@ import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-sourc
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure how well a flow draws its image (TV score, held-out NLL)',
-  usage: `eval (MODEL.flow | --exact IMAGE) [--n N] [--seed K] [--json]`,
+  usage: `eval (MODEL.flow | --exact IMAGE) [--n N] [--seed K] [--noise fitted|round] [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

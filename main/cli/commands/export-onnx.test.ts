@@ -15,6 +15,7 @@ import type { TrainedModel } from '../../engine/train/trained-model.js';
 import type { CommandIo } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { exportOnnxCommand } from './export-onnx.js';
+import { ROUND_NOISE } from '../../engine/flow/noise-source.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 32, depth: 2, fourierFeatures: 16, fourierScale: 0.5, timeFrequencies: 4 };
 const model: TrainedModel = {
@@ -22,6 +23,7 @@ const model: TrainedModel = {
   architecture: { ...arch },
   weights: initWeights(arch, createRandom(6)),
   training: { preset: 'test', backend: 'test', seed: 6, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+  noise: ROUND_NOISE,
 };
 
 function io(): CommandIo & { results: Array<Readonly<Record<string, unknown>>> } {

@@ -9,7 +9,7 @@ import { UsageError } from '../usage-error.js';
 export const frameCommand: Command = {
   name: 'frame',
   summary: 'render one frame of a flow at flow time t as a PNG',
-  usage: `frame (MODEL.flow | --exact IMAGE) --t T -o frame.png\n              ${renderOptionsUsage} [--json]`,
+  usage: `frame (MODEL.flow | --exact IMAGE) --t T -o frame.png [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

@@ -1,9 +1,10 @@
 import path from 'node:path';
+import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
 import { checkRenderDestination, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsFrom, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { describe, noteEstimate, resultJson } from './render.js';
@@ -11,7 +12,7 @@ import { describe, noteEstimate, resultJson } from './render.js';
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] [--invert] [--threshold T]\n              ${renderOptionsUsage} [--json]`,
+  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] [--invert] [--threshold T] [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       output: { type: 'string', short: 'o' },
@@ -26,6 +27,7 @@ export const makeCommand: Command = {
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
     const settings = renderSettingsFrom(parsed);
     const densityOptions = densityOptionsFrom(parsed);
+    const noise = noiseShapeFrom(parsed) ?? DEFAULT_NOISE_SHAPE;
     // Before training or opening anything: a bad destination fails now, not after the work.
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
 
@@ -33,11 +35,11 @@ export const makeCommand: Command = {
     if (trainSeconds !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
       modelPath = `${outputPath.replace(/[\\/]+$/, '').replace(/\.[^./\\]+$/, '')}.flow`;
-      const trained = await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions }, io.ctx);
+      const trained = await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(
-      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, outputSize: settings.size } : { kind: 'model', path: modelPath },
+      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size } : { kind: 'model', path: modelPath },
       io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);

@@ -9,7 +9,7 @@ import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../re
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as a GIF, an MP4 or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE) -o OUT.(gif|mp4|DIR/)\n              ${renderOptionsUsage} [--json]`,
+  usage: `render (MODEL.flow | --exact IMAGE) -o OUT.(gif|mp4|DIR/) [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

@@ -11,7 +11,7 @@ const csvRule: ReplaceRule = { what: 'a CSV file', extensions: ['.csv'] };
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw points from a flow at time t and write them as CSV in image space',
-  usage: `sample (MODEL.flow | --exact IMAGE) --n N [--t T] [--seed K] -o OUT.csv [--json]`,
+  usage: `sample (MODEL.flow | --exact IMAGE) --n N [--t T] [--seed K] -o OUT.csv [--noise fitted|round] [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

@@ -1,16 +1,20 @@
 /**
  * One time level of the exact flow: the picture's mass and its posterior-mean map after a
- * Gaussian blur of std `blurPx` working pixels, sampled on a grid of nodes.
+ * Gaussian blur of std `blurCol` working pixels along the columns and `blurRow` along the rows
+ * (different where the source noise is not round), sampled on a grid of nodes.
  *
  * Coordinates are working-pixel coordinates (column, row) with pixel centres on integers.
- * Node (a, b) sits at column (a - pad)·spacing, row (b - pad)·spacing. The grid extends `pad`
- * nodes past the picture on every side, where blurred mass still reaches.
+ * Node (a, b) sits at column (a - padCol)·spacingCol, row (b - padRow)·spacingRow. The grid
+ * extends its pad past the picture on every side, where blurred mass still reaches.
  */
 export interface BlurLevel {
-  readonly blurPx: number;
-  /** Working pixels per node: 1 for small blurs, about blurPx / nodesPerBlur for large ones. */
-  readonly spacing: number;
-  readonly pad: number;
+  readonly blurCol: number;
+  readonly blurRow: number;
+  /** Working pixels per node along each axis: 1 for small blurs, about blur / nodesPerBlur for large ones. */
+  readonly spacingCol: number;
+  readonly spacingRow: number;
+  readonly padCol: number;
+  readonly padRow: number;
   readonly nx: number;
   readonly ny: number;
   /** Blurred mass per node, scaled to a maximum of 1; 0 where the blur does not reach. */
@@ -31,13 +35,35 @@ export interface BlurLevelOptions {
 
 export const defaultBlurLevelOptions: BlurLevelOptions = { nodesPerBlur: 4, padBlurs: 5, kernelBlurs: 4.5 };
 
+/** One axis of a level's grid: node spacing, kernel and padding for a blur of `blurPx`. */
+interface AxisGrid {
+  readonly spacing: number;
+  readonly kernel: Float64Array;
+  readonly radius: number;
+  readonly pad: number;
+  readonly nodes: number;
+}
+
+function axisGrid(blurPx: number, extentPx: number, options: BlurLevelOptions): AxisGrid {
+  const spacing = Math.max(1, Math.floor(blurPx / options.nodesPerBlur));
+  const depositVariance = spacing === 1 ? 0 : (spacing * spacing) / 4;
+  const kernelStd = Math.sqrt(blurPx * blurPx - depositVariance) / spacing;
+  const radius = Math.ceil(options.kernelBlurs * kernelStd);
+  const pad = Math.max(Math.ceil((options.padBlurs * blurPx) / spacing), radius + 2);
+  const nodes = Math.round((extentPx - 1) / spacing) + 1 + 2 * pad;
+  const kernel = new Float64Array(2 * radius + 1);
+  for (let d = -radius; d <= radius; d++) kernel[d + radius] = Math.exp((-0.5 * d * d) / (kernelStd * kernelStd));
+  return { spacing, kernel, radius, pad, nodes };
+}
+
 /**
  * Blurs mass, mass·column and mass·row with one separable Gaussian and keeps their ratios.
  *
  * For blurs much wider than a pixel the pixels are first deposited on the coarser node grid
  * with quadratic B-spline weights (three nodes per axis). Those keep every pixel's mass and
  * centroid and add exactly spacing²/4 of variance whatever the pixel's offset from the nodes,
- * so taking that variance off the kernel leaves every pixel blurred by blurPx to second order.
+ * so taking that variance off the kernel leaves every pixel blurred by the level's blur to
+ * second order. Each axis has its own spacing, kernel and padding.
  * Sums run in Float64: products of small probabilities and far kernel tails must not flush to
  * zero before the ratio is taken.
  */
@@ -45,25 +71,20 @@ export function buildBlurLevel(
   probabilities: Float64Array,
   width: number,
   height: number,
-  blurPx: number,
+  blurCol: number,
+  blurRow: number,
   options: BlurLevelOptions = defaultBlurLevelOptions,
 ): BlurLevel {
-  const spacing = Math.max(1, Math.floor(blurPx / options.nodesPerBlur));
-  const depositVariance = spacing === 1 ? 0 : (spacing * spacing) / 4;
-  const kernelStd = Math.sqrt(blurPx * blurPx - depositVariance) / spacing;
-  const radius = Math.ceil(options.kernelBlurs * kernelStd);
-  const pad = Math.max(Math.ceil((options.padBlurs * blurPx) / spacing), radius + 2);
-  const nx = Math.round((width - 1) / spacing) + 1 + 2 * pad;
-  const ny = Math.round((height - 1) / spacing) + 1 + 2 * pad;
+  const cols = axisGrid(blurCol, width, options);
+  const rows = axisGrid(blurRow, height, options);
+  const nx = cols.nodes;
+  const ny = rows.nodes;
   const size = nx * ny;
 
   const m0 = new Float64Array(size);
   const x0 = new Float64Array(size);
   const y0 = new Float64Array(size);
-  const used = deposit(probabilities, width, height, spacing, pad, nx, m0, x0, y0);
-
-  const kernel = new Float64Array(2 * radius + 1);
-  for (let d = -radius; d <= radius; d++) kernel[d + radius] = Math.exp((-0.5 * d * d) / (kernelStd * kernelStd));
+  const used = deposit(probabilities, width, height, cols, rows, nx, m0, x0, y0);
 
   // Row-blurred sums are bounded below by π·e^(-kernelBlurs²/2), far above Float32's range
   // limit, and only their ratios matter; half the bytes makes the column pass faster.
@@ -71,37 +92,39 @@ export function buildBlurLevel(
   const x1 = new Float32Array(size);
   // On the pixel grid a node row is a pixel row, so mass·row is the row index times mass and
   // needs no pass of its own.
-  const rowsArePixels = spacing === 1;
+  const rowsArePixels = rows.spacing === 1;
   const y1 = rowsArePixels ? m1 : new Float32Array(size);
+  const colKernel = cols.kernel;
   for (let b = used.rowLo; b <= used.rowHi; b++) {
     const row = b * nx;
     for (let a = used.colLo; a <= used.colHi; a++) {
       const m = m0[row + a]!;
       if (m === 0) continue;
       const x = x0[row + a]!;
-      const base = row + a - radius;
-      for (let k = 0; k < kernel.length; k++) {
-        const w = kernel[k]!;
+      const base = row + a - cols.radius;
+      for (let k = 0; k < colKernel.length; k++) {
+        const w = colKernel[k]!;
         m1[base + k]! += w * m;
         x1[base + k]! += w * x;
       }
       if (rowsArePixels) continue;
       const y = y0[row + a]!;
-      for (let k = 0; k < kernel.length; k++) y1[base + k]! += kernel[k]! * y;
+      for (let k = 0; k < colKernel.length; k++) y1[base + k]! += colKernel[k]! * y;
     }
   }
   const m2 = m0.fill(0);
   const x2 = x0.fill(0);
   const y2 = y0.fill(0);
-  const a0 = used.colLo - radius;
-  const a1 = used.colHi + radius;
+  const a0 = used.colLo - cols.radius;
+  const a1 = used.colHi + cols.radius;
+  const rowKernel = rows.kernel;
   for (let b = used.rowLo; b <= used.rowHi; b++) {
     const src = b * nx;
-    const rowFactor = rowsArePixels ? b - pad : 1;
-    for (let k = 0; k < kernel.length; k++) {
-      const w = kernel[k]!;
+    const rowFactor = rowsArePixels ? b - rows.pad : 1;
+    for (let k = 0; k < rowKernel.length; k++) {
+      const w = rowKernel[k]!;
       const wy = w * rowFactor;
-      const dst = (b - radius + k) * nx;
+      const dst = (b - rows.radius + k) * nx;
       for (let a = a0; a <= a1; a++) {
         m2[dst + a]! += w * m1[src + a]!;
         x2[dst + a]! += w * x1[src + a]!;
@@ -126,7 +149,19 @@ export function buildBlurLevel(
     }
   }
   fillFromNearest(known, meanCol, meanRow, nx, ny);
-  return { blurPx, spacing, pad, nx, ny, mass, meanCol, meanRow };
+  return {
+    blurCol,
+    blurRow,
+    spacingCol: cols.spacing,
+    spacingRow: rows.spacing,
+    padCol: cols.pad,
+    padRow: rows.pad,
+    nx,
+    ny,
+    mass,
+    meanCol,
+    meanRow,
+  };
 }
 
 interface NodeRange {
@@ -136,11 +171,23 @@ interface NodeRange {
   readonly rowHi: number;
 }
 
-/** Quadratic B-spline weights of the nodes k0 - 1, k0, k0 + 1 for offset d = u - k0 in [-½, ½]. */
-function splineWeights(d: number, out: Float64Array): void {
+/**
+ * Weights of the nodes k0 - 1, k0, k0 + 1 for pixel coordinate u on an axis: the node itself
+ * on the pixel grid, else quadratic B-spline weights for the offset d = u/spacing - k0 in [-½, ½].
+ */
+function nodeWeights(u: number, spacing: number, out: Float64Array): number {
+  if (spacing === 1) {
+    out[0] = 0;
+    out[1] = 1;
+    out[2] = 0;
+    return u;
+  }
+  const k = Math.round(u / spacing);
+  const d = u / spacing - k;
   out[0] = 0.5 * (0.5 - d) * (0.5 - d);
   out[1] = 0.75 - d * d;
   out[2] = 0.5 * (0.5 + d) * (0.5 + d);
+  return k;
 }
 
 /** Deposits mass, mass·col and mass·row on the nodes, separably: along rows, then columns. */
@@ -148,16 +195,16 @@ function deposit(
   probabilities: Float64Array,
   width: number,
   height: number,
-  spacing: number,
-  pad: number,
+  cols: AxisGrid,
+  rows: AxisGrid,
   nx: number,
   m: Float64Array,
   x: Float64Array,
   y: Float64Array,
 ): NodeRange {
-  if (spacing === 1) {
+  if (cols.spacing === 1 && rows.spacing === 1) {
     for (let j = 0; j < height; j++) {
-      const row = (pad + j) * nx + pad;
+      const row = (rows.pad + j) * nx + cols.pad;
       for (let i = 0; i < width; i++) {
         const p = probabilities[j * width + i]!;
         m[row + i] = p;
@@ -165,20 +212,19 @@ function deposit(
         y[row + i] = p * j;
       }
     }
-    return { colLo: pad, colHi: pad + width - 1, rowLo: pad, rowHi: pad + height - 1 };
+    return { colLo: cols.pad, colHi: cols.pad + width - 1, rowLo: rows.pad, rowHi: rows.pad + height - 1 };
   }
-  const colLo = pad - 1;
-  const colHi = nx - pad;
+  const colLo = cols.pad - 1;
+  const colHi = nx - cols.pad;
   const rowMass = new Float64Array(height * nx);
   const rowCol = new Float64Array(height * nx);
   const w = new Float64Array(3);
   for (let j = 0; j < height; j++) {
-    const row = j * nx + pad;
+    const row = j * nx + cols.pad;
     for (let i = 0; i < width; i++) {
       const p = probabilities[j * width + i]!;
       if (p === 0) continue;
-      const k = Math.round(i / spacing);
-      splineWeights(i / spacing - k, w);
+      const k = nodeWeights(i, cols.spacing, w);
       for (let s = 0; s < 3; s++) {
         rowMass[row + k - 1 + s]! += w[s]! * p;
         rowCol[row + k - 1 + s]! += w[s]! * p * i;
@@ -186,12 +232,12 @@ function deposit(
     }
   }
   for (let j = 0; j < height; j++) {
-    const k = Math.round(j / spacing);
-    splineWeights(j / spacing - k, w);
+    const k = nodeWeights(j, rows.spacing, w);
     const src = j * nx;
     for (let s = 0; s < 3; s++) {
       const ws = w[s]!;
-      const dst = (pad + k - 1 + s) * nx;
+      if (ws === 0) continue;
+      const dst = (rows.pad + k - 1 + s) * nx;
       for (let a = colLo; a <= colHi; a++) {
         const mass = rowMass[src + a]!;
         if (mass === 0) continue;
@@ -201,7 +247,7 @@ function deposit(
       }
     }
   }
-  return { colLo, colHi, rowLo: pad - 1, rowHi: pad + Math.round((height - 1) / spacing) + 1 };
+  return { colLo, colHi, rowLo: rows.pad - 1, rowHi: rows.pad + Math.round((height - 1) / rows.spacing) + 1 };
 }
 
 /**
@@ -239,9 +285,9 @@ function fillFromNearest(known: Uint8Array, meanCol: Float32Array, meanRow: Floa
  * sharp. Points off the grid are clamped to it.
  */
 export function levelMean(level: BlurLevel, col: number, row: number, out: Float64Array): void {
-  const { nx, ny, pad, spacing, mass, meanCol, meanRow } = level;
-  let a = col / spacing + pad;
-  let b = row / spacing + pad;
+  const { nx, ny, mass, meanCol, meanRow } = level;
+  let a = col / level.spacingCol + level.padCol;
+  let b = row / level.spacingRow + level.padRow;
   a = a < 0 ? 0 : a > nx - 1 ? nx - 1 : a;
   b = b < 0 ? 0 : b > ny - 1 ? ny - 1 : b;
   const a0 = Math.min(Math.floor(a), nx - 2);

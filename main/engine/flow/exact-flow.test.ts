@@ -7,18 +7,20 @@ import type { ImageDensity } from '../image/density.js';
 import { pixelCentreToModel } from '../image/mapping.js';
 import { loadBundledSample, syntheticDensity } from './bundled-samples.js';
 import { createExactFlow, prepareExactFlow } from './exact-flow.js';
+import { noiseSourceFor, ROUND_NOISE, type NoiseSource } from './noise-source.js';
 
 /** m̄_t(x) by the definition: Σ w_i m_i / Σ w_i over every component, in log space. */
-function bruteForceMean(density: ImageDensity, x: number, y: number, t: number): [number, number] {
+function bruteForceMean(density: ImageDensity, x: number, y: number, t: number, source: NoiseSource): [number, number] {
   const { width, height, probabilities, jitterStd: sigma, mapping } = density;
-  const s2 = t * t * sigma * sigma + (1 - t) * (1 - t);
+  const vx = t * t * sigma * sigma + (1 - t) * (1 - t) * source.stdX * source.stdX;
+  const vy = t * t * sigma * sigma + (1 - t) * (1 - t) * source.stdY * source.stdY;
   const logs = new Float64Array(width * height).fill(-Infinity);
   let best = -Infinity;
   for (let k = 0; k < logs.length; k++) {
     const p = probabilities[k]!;
     if (p === 0) continue;
     const [mx, my] = pixelCentreToModel(mapping, k % width, Math.floor(k / width));
-    logs[k] = Math.log(p) - ((x - t * mx) ** 2 + (y - t * my) ** 2) / (2 * s2);
+    logs[k] = Math.log(p) - (x - t * mx) ** 2 / (2 * vx) - (y - t * my) ** 2 / (2 * vy);
     best = Math.max(best, logs[k]!);
   }
   let sw = 0;
@@ -36,25 +38,25 @@ function bruteForceMean(density: ImageDensity, x: number, y: number, t: number):
 }
 
 /** Points of the true marginal at t (x_t = t·x1 + (1 - t)·x0), where the flow is evaluated. */
-function marginalPoints(density: ImageDensity, t: number, n: number, seed: number): Float64Array {
+function marginalPoints(density: ImageDensity, t: number, n: number, seed: number, source: NoiseSource = ROUND_NOISE): Float64Array {
   const random = createRandom(seed);
   const x1 = sampleDensity(density, n, random);
-  for (let i = 0; i < x1.length; i++) x1[i] = t * x1[i]! + (1 - t) * random.normal();
+  for (let i = 0; i < x1.length; i++) x1[i] = t * x1[i]! + (1 - t) * (i % 2 === 0 ? source.stdX : source.stdY) * random.normal();
   return x1;
 }
 
 const TIMES = [0, 0.001, 0.02, 0.1, 0.3, 0.5, 0.7, 0.85, 0.95, 0.99, 1];
 
-function assertMatchesBruteForce(density: ImageDensity, label: string): void {
-  const flow = createExactFlow(density);
+function assertMatchesBruteForce(density: ImageDensity, label: string, source: NoiseSource = ROUND_NOISE): void {
+  const flow = createExactFlow(density, { source });
   const extent = 8;
   for (const t of TIMES) {
-    const points = marginalPoints(density, t, 60, 7);
+    const points = marginalPoints(density, t, 60, 7, source);
     const out = new Float64Array(points.length);
     flow.posteriorMean(points, t, out);
     let worst = 0;
     for (let i = 0; i < points.length; i += 2) {
-      const [bx, by] = bruteForceMean(density, points[i]!, points[i + 1]!, t);
+      const [bx, by] = bruteForceMean(density, points[i]!, points[i + 1]!, t, source);
       worst = Math.max(worst, Math.hypot(out[i]! - bx, out[i + 1]! - by));
     }
     assert.ok(worst / extent < 4e-3, `${label}, t = ${t}: worst error ${(worst / extent).toExponential(2)} of the extent`);
@@ -74,6 +76,17 @@ test('the posterior mean matches the brute-force sum on a wide picture of far-ap
   assertMatchesBruteForce(density, 'synthetic 64×32');
 });
 
+test('with a diagonal source the posterior mean matches the brute-force sum at every t', async () => {
+  // Either axis the narrow one, and the fitted source of a wide picture.
+  const heart = await loadBundledSample('heart.png', 48);
+  assertMatchesBruteForce(heart, 'heart 48, d = (1, 0.3)', { shape: 'fitted', stdX: 1, stdY: 0.3 });
+  assertMatchesBruteForce(heart, 'heart 48, d = (0.2, 0.9)', { shape: 'fitted', stdX: 0.2, stdY: 0.9 });
+  const wide = syntheticDensity(80, 16, (i, j) => ((i > 5 && i < 30 && j > 3 && j < 12) || (i - 60) ** 2 + (j - 8) ** 2 < 20 ? 1 : 0));
+  const fitted = noiseSourceFor('fitted', wide.mapping);
+  assert.deepEqual([fitted.stdX, fitted.stdY], [1, 0.2]);
+  assertMatchesBruteForce(wide, 'synthetic 80×16, fitted', fitted);
+});
+
 test('the velocity is the closed form c·x + (1 - t·c)·m̄, and x at t = 1', () => {
   const density = syntheticDensity(16, 16, (i, j) => (i + j) % 5);
   const flow = createExactFlow(density);
@@ -90,6 +103,21 @@ test('the velocity is the closed form c·x + (1 - t·c)·m̄, and x at t = 1', (
       assert.ok(Math.abs(v[i]! - (c * points[i]! + (1 - t * c) * m[i]!)) < 1e-12);
     }
     if (t === 1) for (let i = 0; i < points.length; i++) assert.ok(Math.abs(v[i]! - points[i]!) < 1e-12);
+  }
+  // Per axis with a diagonal source: c_a = (tσ² − (1 − t)·d_a²) / S_a.
+  const source: NoiseSource = { shape: 'fitted', stdX: 0.4, stdY: 1 };
+  const diagonal = createExactFlow(density, { source });
+  for (const t of [0, 0.4, 0.9]) {
+    const points = marginalPoints(density, t, 20, 3, source);
+    const v = new Float64Array(points.length);
+    const m = new Float64Array(points.length);
+    diagonal.velocity(points, t, v);
+    diagonal.posteriorMean(points, t, m);
+    for (let i = 0; i < points.length; i++) {
+      const d2 = (i % 2 === 0 ? source.stdX : source.stdY) ** 2;
+      const c = (t * sigma * sigma - (1 - t) * d2) / (t * t * sigma * sigma + (1 - t) ** 2 * d2);
+      assert.ok(Math.abs(v[i]! - (c * points[i]! + (1 - t * c) * m[i]!)) < 1e-12);
+    }
   }
 });
 

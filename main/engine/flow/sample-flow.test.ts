@@ -7,10 +7,12 @@ import { loadBundledSample } from './bundled-samples.js';
 import { createExactFlow } from './exact-flow.js';
 import { sampleFlow } from './sample-flow.js';
 import type { VelocityField } from './velocity-field.js';
+import { ROUND_NOISE } from './noise-source.js';
 
 /** v = x: every particle follows x0·e^t, whatever the step grid. */
 const growth: VelocityField = {
   kind: 'fm',
+  source: ROUND_NOISE,
   velocity(points, _t, out) {
     out.set(points);
   },
@@ -51,6 +53,7 @@ test('sampling reports each step and stops when cancelled', async () => {
   const controller = new AbortController();
   const slow: VelocityField = {
     kind: 'fm',
+    source: ROUND_NOISE,
     velocity(points, _t, out) {
       const until = performance.now() + 20;
       while (performance.now() < until);

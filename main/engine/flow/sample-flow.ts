@@ -1,5 +1,6 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
-import { createRandom, gaussianPoints } from '../../../shared/random.js';
+import { createRandom } from '../../../shared/random.js';
+import { sampleNoise } from './noise-source.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from './velocity-field.js';
@@ -7,7 +8,7 @@ import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } fro
 export interface SampleFlowOptions {
   /** Flow time to stop at: 0 is the noise itself, 1 the picture. Default 1. */
   readonly t?: number;
-  /** Seeds the N(0, I) starting points. Default 0. */
+  /** Seeds the starting points, drawn from the field's source noise. Default 0. */
   readonly seed?: number;
   readonly method?: OdeMethod;
   /** Fixed steps from 0 to t; without it dopri5 adapts and the other methods take their default. */
@@ -32,7 +33,7 @@ const defaultStepsByMethod: Readonly<Record<Exclude<OdeMethod, 'dopri5'>, number
 const YIELD_EVERY_MS = 50;
 
 /**
- * n particles drawn from N(0, I) (seeded) and carried by the field from t = 0 to options.t.
+ * n particles drawn from the field's source noise (seeded) and carried by the field from t = 0 to options.t.
  * Works for any field, sync (exact flow, tfjs) or async (onnxruntime); the velocity is asked for
  * the whole batch at once.
  */
@@ -51,7 +52,7 @@ export async function sampleFlow(
   const steps = options.steps ?? (method === 'dopri5' ? undefined : defaultStepsByMethod[method]);
 
   ctx.signal.throwIfAborted();
-  const noise = gaussianPoints(n, createRandom(options.seed ?? 0));
+  const noise = sampleNoise(field.source, n, createRandom(options.seed ?? 0));
   if (tEnd === 0 || n === 0) return noise;
 
   // τ ↦ t = 1 - (1 - τ)^warp, dt/dτ = warp·(1 - τ)^(warp - 1).

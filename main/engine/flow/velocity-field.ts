@@ -1,3 +1,5 @@
+import type { NoiseSource } from './noise-source.js';
+
 /**
  * Anything that moves particles: the exact flow, a trained model, an ONNX session.
  * Points are interleaved model-space coordinates [x0, y0, x1, y1, ...]; t is flow time in
@@ -5,6 +7,8 @@
  */
 export interface VelocityField {
   readonly kind: 'exact' | 'fm' | 'ffjord';
+  /** The noise the field carries to the picture: start points at t = 0 are drawn from it. */
+  readonly source: NoiseSource;
   /** Writes v(x, t) for every point into out (same length as points). */
   velocity(points: Float64Array, t: number, out: Float64Array): void;
   /** Frees backend memory (tensors, sessions); the field is unusable afterwards. */
@@ -17,6 +21,7 @@ export interface VelocityField {
  */
 export interface AsyncVelocityField {
   readonly kind: VelocityField['kind'];
+  readonly source: NoiseSource;
   velocityAsync(points: Float64Array, t: number, out: Float64Array): Promise<void>;
   dispose(): void;
 }
@@ -30,6 +35,7 @@ export function toAsyncField(field: VelocityField | AsyncVelocityField): AsyncVe
   if (isAsyncVelocityField(field)) return field;
   return {
     kind: field.kind,
+    source: field.source,
     velocityAsync: async (points, t, out) => field.velocity(points, t, out),
     dispose: () => field.dispose(),
   };

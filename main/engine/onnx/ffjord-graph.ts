@@ -27,7 +27,7 @@ export function exportFfjordOnnx(model: TrainedModel): Uint8Array {
   const endTime = Math.fround(sqrtEndTime * sqrtEndTime);
   const doc = `FlowGIF FFJORD velocity field: ConcatSquash tanh network [${widths.join(', ')}], end time T = ${endTime}.`;
 
-  return encodeFieldGraph('ffjord', doc, (g, { x, tRows }) => {
+  return encodeFieldGraph('ffjord', model.noise, doc, (g, { x, tRows }) => {
     const endTimeName = g.floats('end_time', [], [endTime]);
     const s = g.op('Sub', [endTimeName, g.op('Mul', [tRows, endTimeName])]);
     let h = x;

@@ -1,3 +1,4 @@
+import type { NoiseSource } from '../flow/noise-source.js';
 import { GraphBuilder, encodeOnnxModel, type OnnxValueInfo } from './onnx-model.js';
 
 /**
@@ -32,8 +33,16 @@ export interface FieldGraphInputs {
   readonly tRows: string;
 }
 
-/** Builds a velocity-field graph; `body` maps the inputs to the name of v [N, 2]. */
-export function encodeFieldGraph(method: string, doc: string, body: (g: GraphBuilder, inputs: FieldGraphInputs) => string): Uint8Array {
+/**
+ * Builds a velocity-field graph; `body` maps the inputs to the name of v [N, 2]. The metadata
+ * names the source noise the field starts from, which a caller must sample its t = 0 points from.
+ */
+export function encodeFieldGraph(
+  method: string,
+  noise: NoiseSource,
+  doc: string,
+  body: (g: GraphBuilder, inputs: FieldGraphInputs) => string,
+): Uint8Array {
   const g = new GraphBuilder();
   const rows = g.op('Shape', [INPUT_X], { attributes: [{ name: 'start', type: 'int', value: 0 }, { name: 'end', type: 'int', value: 1 }] });
   const rowShape = g.op('Concat', [rows, g.int64s('one', [1], [1])], { attributes: [{ name: 'axis', type: 'int', value: 0 }] });
@@ -47,7 +56,8 @@ export function encodeFieldGraph(method: string, doc: string, body: (g: GraphBui
     doc,
     metadata: {
       'flowgif.method': method,
-      'flowgif.time': 't = 0 is N(0, I) noise, t = 1 is the picture; integrate dx/dt = v(x, t) from 0 to 1.',
+      'flowgif.time': `t = 0 is N(0, diag(${noise.stdX}², ${noise.stdY}²)) noise, t = 1 is the picture; integrate dx/dt = v(x, t) from 0 to 1.`,
+      'flowgif.noise_std': `${noise.stdX} ${noise.stdY}`,
       'flowgif.export_format': EXPORT_FORMAT_VERSION,
     },
     graph: { name: `flowgif_${method}_velocity`, nodes: g.nodes, initializers: g.initializers, inputs, outputs, doc },

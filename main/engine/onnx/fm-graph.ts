@@ -14,7 +14,7 @@ const axis1 = [{ name: 'axis', type: 'int', value: 1 }] as const;
 export function exportFmOnnx(model: TrainedModel): Uint8Array {
   const { arch, ordered } = validateMlp(model.architecture, model.weights);
   const doc = `FlowGIF flow-matching velocity field: Fourier features (${arch.fourierFeatures}), ${arch.depth}×${arch.width} SiLU MLP.`;
-  return encodeFieldGraph('fm', doc, (g, { x, tRows }) => {
+  return encodeFieldGraph('fm', model.noise, doc, (g, { x, tRows }) => {
     const [fourier, ...layers] = ordered;
     const projected = g.op('MatMul', [x, g.floats('fourier', [...fourier!.shape], fourier!.data)]);
     const features = [x, g.op('Sin', [projected]), g.op('Cos', [projected]), tRows];

@@ -1,5 +1,7 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
+import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
+import { noiseSourceFor } from '../flow/noise-source.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { densityFromBytes, loadDensity } from '../image/load-density.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
@@ -16,6 +18,8 @@ export type FlowSource =
       readonly kind: 'exact';
       readonly imagePath: string;
       readonly densityOptions?: Partial<DensityOptions>;
+      /** The source noise's shape; default 'fitted'. A model carries the source it was trained with. */
+      readonly noise?: NoiseShape;
       /**
        * The long side of the output it will be drawn at: without an explicit maxSide the working
        * picture follows it (workingSideFor), so a large output keeps crisp edges.
@@ -48,7 +52,7 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
   }
   const maxSide = source.densityOptions?.maxSide ?? (source.outputSize === undefined ? undefined : workingSideFor(source.outputSize));
   const density = await loadDensity(source.imagePath, { ...source.densityOptions, ...(maxSide === undefined ? {} : { maxSide }) }, ctx);
-  const field = createExactFlow(density, undefined, ctx);
+  const field = createExactFlow(density, { source: noiseSourceFor(source.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) }, ctx);
   return { source, field, density, model: undefined };
 }
 
@@ -58,13 +62,15 @@ export type PictureBytes = { readonly bytes: Uint8Array; readonly name: string }
 /**
  * An open picture's exact flow at the working size an output of `outputSize` px wants
  * (finerWorkingSide), or undefined when the open grid already serves it: the app previews at
- * the default working size and exports a large size from the finer grid, as `make` does. A
+ * the default working size and exports a large size from the finer grid, as `make` does. The
+ * finer grid gets the source of the same shape fitted to it. A
  * file changed on disk since it was opened is not used: the export draws the picture the user saw.
  */
 export async function finerExactFlow(
   density: ImageDensity,
   picture: PictureBytes,
   outputSize: number,
+  noise: NoiseShape,
   ctx: JobContext,
 ): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
   const maxSide = finerWorkingSide(density.mapping, outputSize);
@@ -72,5 +78,5 @@ export async function finerExactFlow(
   const options = { ...density.options, maxSide };
   const finer = 'bytes' in picture ? await densityFromBytes(picture.bytes, picture.name, options, ctx) : await loadDensity(picture.path, options, ctx);
   if (finer.source.sha256 !== density.source.sha256) return undefined;
-  return { density: finer, field: await prepareExactFlow(finer, {}, ctx) };
+  return { density: finer, field: await prepareExactFlow(finer, { source: noiseSourceFor(noise, finer.mapping) }, ctx) };
 }

@@ -17,6 +17,7 @@ import { modelBounds } from '../image/mapping.js';
 import { bundledSamplePath } from '../image/samples.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
 import { finerExactFlow, openFlow } from './flow-source.js';
+import { noiseSourceFor } from '../flow/noise-source.js';
 
 /**
  * The t = 1 frame of `settings` in one dark colour. The exact flow's t = 1 is the density's own
@@ -116,12 +117,13 @@ test('a large output reads the picture at a working size that follows it: sharpe
 
     // The app opens pictures at the default size and reopens them for a large export.
     const bytes = await sharp(Buffer.from(svg)).png().toBuffer();
-    const reopened = await finerExactFlow(before, { path: picture }, 1500, noopJobContext);
+    const reopened = await finerExactFlow(before, { path: picture }, 1500, 'fitted', noopJobContext);
     assert.equal(reopened?.density.width, 1500);
+    assert.deepEqual(reopened?.field.source, noiseSourceFor('fitted', reopened!.density.mapping), 'the finer grid starts from its own fitted noise');
     reopened?.field.dispose();
-    assert.equal(await finerExactFlow(before, { bytes, name: 'banner.png' }, 512, noopJobContext), undefined, 'no finer grid for a small export');
+    assert.equal(await finerExactFlow(before, { bytes, name: 'banner.png' }, 512, 'fitted', noopJobContext), undefined, 'no finer grid for a small export');
     const changed = await sharp(bytes).negate({ alpha: false }).png().toBuffer();
-    assert.equal(await finerExactFlow(before, { bytes: changed, name: 'banner.png' }, 1500, noopJobContext), undefined, 'a picture changed since it was opened is not used');
+    assert.equal(await finerExactFlow(before, { bytes: changed, name: 'banner.png' }, 1500, 'fitted', noopJobContext), undefined, 'a picture changed since it was opened is not used');
 
     const settings = resolveRenderSettings({ size: 1500 });
     const sharp1500 = edgeRise(lastFrame(flow.density, settings));

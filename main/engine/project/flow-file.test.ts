@@ -10,6 +10,7 @@ import { decodeFlowFile, encodeFlowFile, loadFlowFile, saveFlowFile } from './fl
 import { deflatedZeros, joinFlowFile, splitFlowFile } from './flow-file.test-util.js';
 import { serializeError, type FlowGifError } from '../../../shared/errors.js';
 import { execFileSync } from 'node:child_process';
+import { noiseSourceFor, ROUND_NOISE } from '../flow/noise-source.js';
 
 function smallDensity(): ImageDensity {
   const width = 6;
@@ -39,6 +40,7 @@ function smallModel(): TrainedModel {
       { name: 'b0', shape: [3], data: Float32Array.from([0.5, 0, -0.5]) },
     ],
     training: { preset: 'fast', backend: 'wasm', seed: 3, steps: 10, seconds: 1.5, finalLoss: 0.7, history: [{ step: 10, seconds: 1.5, loss: 0.7 }] },
+    noise: noiseSourceFor('fitted', smallDensity().mapping),
   };
 }
 
@@ -55,6 +57,21 @@ test('a model and its density survive a save and load unchanged', async () => {
   assert.equal(loaded.density.source.path, 'logo.png');
   assert.deepEqual(await fs.readdir(dir), ['m.flow'], 'no temporary file is left behind');
   await fs.rm(dir, { recursive: true });
+});
+
+test('the source noise is recorded; a file written before it was recorded loads as round N(0, I)', () => {
+  const model = smallModel();
+  assert.equal(model.noise.shape, 'fitted');
+  assert.ok(model.noise.stdY < model.noise.stdX, 'the small density is wider than tall');
+  const parts = splitFlowFile(encodeFlowFile(model, smallDensity()));
+  assert.deepEqual(parts.header['noise'], { ...model.noise });
+  // Earlier FlowGIF wrote no noise field: those models were trained from N(0, I).
+  const { noise: _recorded, ...olderHeader } = parts.header;
+  const older = decodeFlowFile(joinFlowFile({ ...parts, header: olderHeader }), 'older.flow');
+  assert.deepEqual(older.model.noise, ROUND_NOISE);
+  for (const noise of [{ shape: 'fitted', stdX: 1, stdY: 0 }, { shape: 'fitted', stdX: -1, stdY: 1 }, { shape: 'oval', stdX: 1, stdY: 1 }]) {
+    assert.throws(() => decodeFlowFile(joinFlowFile({ ...parts, header: { ...parts.header, noise } }), 'n.flow'), { code: 'MODEL_CORRUPT', message: /noise/ });
+  }
 });
 
 test('foreign, truncated, tampered and future files are refused with the reason', () => {

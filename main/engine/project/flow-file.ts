@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as v from 'valibot';
 import { FlowGifError } from '../../../shared/errors.js';
+import { NOISE_SHAPES } from '../../../shared/noise.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 import type { ImageDensity } from '../image/density.js';
 import { createDensity } from '../image/create-density.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
@@ -20,6 +22,9 @@ import { writeFileAtomic, type ReplaceRule } from './write-atomic.js';
  * instead of producing a garbage model. Version 1 had no header digest: a flipped bit in
  * originalWidth loaded silently and shifted every sample, so version 1 files are refused
  * (MODEL_VERSION, "train again") rather than trusted.
+ *
+ * The header's `noise` names the source the model was trained from (shape and per-axis std).
+ * Files written before it existed hold none and were trained from N(0, I): they load as round.
  */
 export const FLOW_FILE_MAGIC = 'FLOWGIF\0';
 export const FLOW_FILE_VERSION = 2;
@@ -67,6 +72,13 @@ const Header = v.object({
     }),
     jitterStd: v.number(),
   }),
+  noise: v.optional(
+    v.object({
+      shape: v.picklist(NOISE_SHAPES),
+      stdX: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+      stdY: v.pipe(v.number(), v.finite(), v.gtValue(0)),
+    }),
+  ),
   tensors: v.array(TensorEntry),
   densityOffset: v.pipe(v.number(), v.integer(), v.minValue(0)),
   coloursOffset: v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -114,6 +126,7 @@ export function encodeFlowFile(model: TrainedModel, density: ImageDensity, creat
       mapping: { ...density.mapping },
       jitterStd: density.jitterStd,
     },
+    noise: { ...model.noise },
     tensors,
     densityOffset,
     coloursOffset,
@@ -243,6 +256,7 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
     architecture: header.architecture,
     weights,
     training: header.training,
+    noise: header.noise ?? ROUND_NOISE,
   };
   return { model, density, createdAt: header.createdAt };
 }

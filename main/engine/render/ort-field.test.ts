@@ -18,6 +18,7 @@ import { createModelField } from '../train/model-field.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { createInferenceField, createOrtField } from './ort-field.js';
 import { currentOrtTempFolder, leaseOrtTempFolder } from './ort-temp-folder.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 const training = { preset: 'test', backend: 'test', seed: 1, steps: 0, seconds: 0, finalLoss: 0, history: [] };
 
@@ -40,12 +41,12 @@ function presetSizedFmModel(seed: number): TrainedModel {
   const weights = initWeights(arch, random).map((w): NamedTensor =>
     w.shape.length === 1 ? { ...w, data: Float32Array.from(w.data, () => 0.1 * random.normal()) } : w,
   );
-  return { method: 'fm', architecture: { ...arch }, weights, training };
+  return { method: 'fm', architecture: { ...arch }, weights, training, noise: ROUND_NOISE };
 }
 
 const ffjordModel = (seed: number, endTime: number): TrainedModel => {
   const architecture = architectureFor([2, 64, 64, 64, 2]);
-  return { method: 'ffjord', architecture: { ...architecture }, weights: initialWeights(architecture, createRandom(seed), endTime), training };
+  return { method: 'ffjord', architecture: { ...architecture }, weights: initialWeights(architecture, createRandom(seed), endTime), training, noise: ROUND_NOISE };
 };
 
 /** FFJORD's own tfjs network, in our time: v(x, t) = −T·f(x, (1 − t)·T). */

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { FlowGifError } from '../../../shared/errors.js';
+import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
 import { toAsyncField, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
 import { exportOnnx, INPUT_T, INPUT_X, OUTPUT_V } from '../onnx/export-onnx.js';
 import { createModelField } from '../train/model-field.js';
@@ -10,6 +11,8 @@ import { ortExecutionProviders } from './ort-providers.js';
 export interface OrtFieldOptions {
   /** Labels a field made from raw ONNX bytes; a TrainedModel names its own method. Default 'fm'. */
   readonly kind?: VelocityField['kind'];
+  /** The source of a field made from raw ONNX bytes; a TrainedModel names its own. Default round. */
+  readonly source?: NoiseSource;
   /** Points per session.run(); DESIGN §3: chunks of 4k–16k ran 25–40 % faster than one batch. */
   readonly chunkSize?: number;
   readonly intraOpThreads?: number;
@@ -50,6 +53,7 @@ export async function createOrtField(source: Uint8Array | TrainedModel, options:
   if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new FlowGifError('INVALID_ARGUMENT', `chunkSize must be a positive integer, got ${chunkSize}.`);
   const bytes = source instanceof Uint8Array ? source : exportOnnx(source);
   const kind = source instanceof Uint8Array ? (options.kind ?? 'fm') : source.method;
+  const noise = source instanceof Uint8Array ? (options.source ?? ROUND_NOISE) : source.noise;
   const ort = await loadOrt();
   const lease = leaseOrtTempFolder(options.tempDir);
   let session: InferenceSession | undefined;
@@ -75,6 +79,7 @@ export async function createOrtField(source: Uint8Array | TrainedModel, options:
 
   return {
     kind,
+    source: noise,
     backend: 'onnxruntime',
     async velocityAsync(points, t, out) {
       const live = session;

@@ -13,6 +13,8 @@ import { createModelField } from '../train/model-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { createOrtField } from './ort-field.js';
 import { computeTrajectory, DEFAULT_LEVELS, levelTimes, positionsAt, trajectoryBytes } from './trajectory.js';
+import { noiseSourceFor, ROUND_NOISE, sampleNoise } from '../flow/noise-source.js';
+import { syntheticDensity } from '../flow/bundled-samples.js';
 
 /** One pixel of a 512-pixel frame, in model units (the longer side spans 8). */
 const PIXEL = 8 / 512;
@@ -49,6 +51,21 @@ test('a trajectory starts at the seeded noise and ends where a direct integrate(
   const worst = Math.max(...[...one.end].map((v, i) => Math.abs(v - direct[i]!)));
   assert.ok(worst < 1e-5, `end vs direct rk4: ${worst}`);
   assert.equal(one.nfe, 24 * 4 + 1, 'stored velocities cost no extra evaluations');
+});
+
+test("a trajectory starts from its field's own source: a 5:1 picture's fitted noise is 5:1", () => {
+  const density = syntheticDensity(100, 20, (i, j) => (i > 10 && i < 90 && j > 5 && j < 15 ? 1 : 0));
+  const source = noiseSourceFor('fitted', density.mapping);
+  const field = createExactFlow(density, { source });
+  return computeTrajectory(field, { particles: 4000, seed: 5, times: 3, steps: 4 }, noopJobContext).then((trajectory) => {
+    assert.deepEqual([...trajectory.start], [...Float32Array.from(sampleNoise(source, 4000, createRandom(5)))]);
+    const std = (axis: number): number => {
+      let sum = 0;
+      for (let i = axis; i < trajectory.start.length; i += 2) sum += trajectory.start[i]! ** 2;
+      return Math.sqrt(sum / 4000);
+    };
+    assert.ok(Math.abs(std(0) - 1) < 0.03 && Math.abs(std(1) - 0.2) < 0.006, `start stds ${std(0)}, ${std(1)}`);
+  });
 });
 
 test('on the default grid the end is sub-pixel for 99 % of particles and Hermite frames are sub-pixel for all', async () => {
@@ -124,6 +141,7 @@ test('a trained model gives the same trajectory through ORT as through TensorFlo
     architecture: { ...arch },
     weights: initWeights(arch, createRandom(8)),
     training: { preset: 'test', backend: 'test', seed: 8, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+    noise: ROUND_NOISE,
   };
   const ort = await createOrtField(model);
   const tfjs = await createModelField(model);

@@ -1,13 +1,14 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
-import { createRandom, gaussianPoints } from '../../../shared/random.js';
+import { createRandom } from '../../../shared/random.js';
+import { sampleNoise } from '../flow/noise-source.js';
 import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { hermiteSegment } from '../../../shared/render/hermite.js';
 
 /**
- * Particle paths from N(0, I) noise (t = 0) to the picture (t = 1), solved once and stored at
+ * Particle paths from the field's source noise (t = 0) to the picture (t = 1), solved once and stored at
  * K time levels with positions and velocities, so any frame is a cubic Hermite interpolation:
  * the timeline scrubber and every export frame read this, never the solver.
  */
@@ -124,7 +125,7 @@ export async function computeTrajectory(
   const total = adaptive ? 1000 : intervals * stepsPerInterval;
   let done = 0;
   ctx.progress({ stage: 'integrate', done: 0, total });
-  let y = gaussianPoints(particles, createRandom(seed));
+  let y = sampleNoise(field.source, particles, createRandom(seed));
   for (let k = 0; k < intervals; k++) {
     positions.push(Float32Array.from(y));
     velocities.push(Float32Array.from(await velocity(times[k]!, y)));

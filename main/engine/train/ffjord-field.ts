@@ -22,6 +22,7 @@ export async function createFfjordField(model: TrainedModel): Promise<VelocityFi
   const endTime = sqrtEndTime * sqrtEndTime;
   return {
     kind: 'ffjord',
+    source: model.noise,
     velocity(points, t, out) {
       if (params === undefined) throw new Error('velocity() after dispose()');
       const live = params;

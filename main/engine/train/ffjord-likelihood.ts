@@ -3,7 +3,8 @@ import type { CancelSignal } from '../../../shared/job.js';
 import { integrateWithStats } from '../ode/integrate.js';
 import { loadBackend, type Tf } from './backend.js';
 import { ffjordDynamics } from './ffjord-dynamics.js';
-import { flattenParams, paramsFromWeights, parseArchitecture, standardNormalLogDensity, type FfjordParams } from './ffjord-network.js';
+import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
+import { flattenParams, paramsFromWeights, parseArchitecture, sourceLogDensity, type FfjordParams } from './ffjord-network.js';
 import { ffjordStateOps } from './ffjord-state-ops.js';
 import type { TrainedModel } from './trained-model.js';
 
@@ -12,13 +13,15 @@ export interface FfjordSolveOptions {
   readonly atol?: number;
   readonly rtol?: number;
   readonly signal?: CancelSignal;
+  /** The base density N(0, D) the model maps to; default the round N(0, I). */
+  readonly source?: NoiseSource;
 }
 
 export const FFJORD_TOLERANCE = 1e-5;
 
 /**
  * log p(x) for every row of x [n, 2]: integrate (z, Δlogp) from the data (τ = 0) to the noise
- * (τ = 1), then log p(x) = log N(z(T); 0, I) − Δlogp(T). Made of ordinary tensor ops, so the
+ * (τ = 1), then log p(x) = log N(z(T); 0, D) − Δlogp(T), D the source's covariance. Made of ordinary tensor ops, so the
  * trainer calls it inside tf.variableGrads and differentiates through every solver step.
  */
 export function ffjordLogDensity(tf: Tf, params: FfjordParams, x: Tensor2D, options: FfjordSolveOptions = {}): { logp: Tensor1D; nfe: number } {
@@ -39,7 +42,7 @@ export function ffjordLogDensity(tf: Tf, params: FfjordParams, x: Tensor2D, opti
   const end = solution.states[solution.states.length - 1]!;
   const z = tf.slice(end, [0, 0], [n, 2]) as Tensor2D;
   const deltaLogp = tf.reshape(tf.slice(end, [0, 2], [n, 1]), [n]);
-  return { logp: tf.sub(standardNormalLogDensity(tf, z), deltaLogp) as Tensor1D, nfe: solution.stats.nfe };
+  return { logp: tf.sub(sourceLogDensity(tf, z, options.source ?? ROUND_NOISE), deltaLogp) as Tensor1D, nfe: solution.stats.nfe };
 }
 
 export interface FfjordLikelihoodOptions extends FfjordSolveOptions {
@@ -52,7 +55,7 @@ export async function ffjordLogLikelihood(model: TrainedModel, points: Float64Ar
   const { tf } = await loadBackend();
   const params = paramsFromWeights(parseArchitecture(model), model.weights, (w) => tf.tensor(w.data, [...w.shape]));
   try {
-    return logLikelihoodWith(tf, params, points, options);
+    return logLikelihoodWith(tf, params, points, { source: model.noise, ...options });
   } finally {
     tf.dispose(flattenParams(params));
   }

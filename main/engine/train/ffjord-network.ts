@@ -2,6 +2,7 @@ import type { Scalar, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { Random } from '../../../shared/random.js';
 import type { Tf } from './backend.js';
+import type { NoiseSource } from '../flow/noise-source.js';
 import type { NamedTensor, TrainedModel } from './trained-model.js';
 
 /**
@@ -163,7 +164,11 @@ export function ffjordForward(tf: Tf, params: FfjordParams, z: Tensor2D, s: Scal
   return h;
 }
 
-/** log N(z; 0, I) in 2-D for every row of z [n, 2]. */
-export function standardNormalLogDensity(tf: Tf, z: Tensor2D): Tensor1D {
-  return tf.sub(tf.mul(tf.sum(tf.square(z), 1), -0.5), Math.log(2 * Math.PI)) as Tensor1D;
+/**
+ * log N(z; 0, diag(dx², dy²)) in 2-D for every row of z [n, 2]: the base density, the source
+ * noise the model was trained from (N(0, I) for the round source).
+ */
+export function sourceLogDensity(tf: Tf, z: Tensor2D, source: NoiseSource): Tensor1D {
+  const scaled = source.stdX === 1 && source.stdY === 1 ? z : tf.div(z, tf.tensor1d([source.stdX, source.stdY]));
+  return tf.sub(tf.mul(tf.sum(tf.square(scaled), 1), -0.5), Math.log(2 * Math.PI * source.stdX * source.stdY)) as Tensor1D;
 }

@@ -12,6 +12,8 @@ import { ffjordDynamics } from './ffjord-dynamics.js';
 import { createFfjordField } from './ffjord-field.js';
 import { paramsFromWeights, parseArchitecture, flattenParams } from './ffjord-network.js';
 import { trainFfjord, type FfjordTrainOptions } from './ffjord-trainer.js';
+import { ffjordLogLikelihood } from './ffjord-likelihood.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 /** A 16×16 picture of a thick ring: off-centre mass that a Gaussian does not already fit. */
 function ringDensity(): ImageDensity {
@@ -71,6 +73,20 @@ test('the same seed reproduces the weights; another seed does not', async () => 
   const [a, b, c] = [await run(3), await run(3), await run(4)];
   a.weights.forEach((w, i) => assert.deepEqual(w.data, b.weights[i]!.data, w.name));
   assert.notDeepEqual(a.weights[0]!.data, c.weights[0]!.data);
+});
+
+test('the base density is the source it is given: recorded in the model and in its log p', async () => {
+  const noise = { shape: 'fitted', stdX: 1, stdY: 0.5 } as const;
+  const model = await trainFfjord(density, { ...tiny, steps: 1, evalEvery: 0, noise }, recorder().ctx);
+  assert.deepEqual(model.noise, noise);
+  const points = gaussianPoints(50, createRandom(2));
+  const fitted = await ffjordLogLikelihood(model, points);
+  const round = await ffjordLogLikelihood({ ...model, noise: ROUND_NOISE }, points);
+  // Same flow, so the same z(T) and Δlogp: log p differs only by the Gaussians' log ratio at z(T).
+  for (let i = 0; i < 50; i++) assert.notEqual(fitted[i], round[i]);
+  const field = await createFfjordField(model);
+  assert.deepEqual(field.source, noise);
+  field.dispose();
 });
 
 test('cancelling rejects with AbortError and leaks no tensors', async () => {

@@ -3,6 +3,7 @@ import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
+import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
 import { createAdam } from './adam.js';
@@ -45,6 +46,8 @@ export interface FfjordTrainOptions extends SnapshotOptions {
   readonly evalEvery?: number;
   /** Held-out points for that NLL; fixed for the run, drawn from their own stream. */
   readonly evalSize?: number;
+  /** The base density N(0, D) the picture is mapped to; default the round N(0, I). */
+  readonly noise?: NoiseSource;
 }
 
 export interface FfjordHistoryEntry {
@@ -90,7 +93,8 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const heldOut = evalEvery > 0 ? sampleDensity(density, evalSize, createRandom(seed ^ HELD_OUT_STREAM)) : undefined;
   let params: Tensor[] = flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape])));
   const adam = createAdam(tf, params);
-  const solve = { atol, rtol, signal: ctx.signal };
+  const noise = options.noise ?? ROUND_NOISE;
+  const solve = { atol, rtol, signal: ctx.signal, source: noise };
 
   const history: FfjordHistoryEntry[] = [];
   const started = performance.now();
@@ -114,6 +118,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
       architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
       weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
       training: { preset: preset.name, backend: backend.name, seed, steps: step, seconds: elapsed(), finalLoss: loss, history: [...history] },
+      noise,
     };
   };
   const pacer = createStepPacer(options, currentModel, 'FFJORD');

@@ -4,6 +4,7 @@ import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom, type Random } from '../../../shared/random.js';
 import { createExactFlow } from '../flow/exact-flow.js';
+import { ROUND_NOISE, sameNoise, type NoiseSource } from '../flow/noise-source.js';
 import type { VelocityField } from '../flow/velocity-field.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
@@ -30,8 +31,10 @@ export interface FlowMatchingOptions extends SnapshotOptions {
   readonly timeSampling?: TimeSampling;
   /** Defaults to `fast`. */
   readonly preset?: FlowMatchingPreset;
-  /** The exact flow of the same density, when the caller already has one; else built here. */
+  /** The exact flow of the same density and source, when the caller already has one; else built here. */
   readonly exactField?: VelocityField;
+  /** The source x0 is drawn from; default the round N(0, I). */
+  readonly noise?: NoiseSource;
 }
 
 /** Fraction of the budget spent warming the learning rate up, and where the decay ends. */
@@ -78,15 +81,21 @@ export async function trainFlowMatching(
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
   const { tf } = backend;
-  const ownExactField = distill && options.exactField === undefined ? createExactFlow(density, {}, ctx) : undefined;
-  const exactField = distill ? (options.exactField ?? ownExactField) : undefined;
+  const noise = options.noise ?? ROUND_NOISE;
+  // A distillation target of another source would teach another flow than the one sampled.
+  if (options.exactField !== undefined && !sameNoise(options.exactField.source, noise)) {
+    throw new RangeError('flow matching: the exact field given for distillation starts from another source noise');
+  }
+  const given = options.exactField;
+  const ownExactField = distill && given === undefined ? createExactFlow(density, { source: noise }, ctx) : undefined;
+  const exactField = distill ? (given ?? ownExactField) : undefined;
   const initRandom = createRandom(seed);
   const dataRandom = createRandom(seed ^ 0x2545f491);
   const initial = initWeights(arch, initRandom);
   const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
   let params: Tensor[] = weightTensors(tf, initial.slice(1));
   const adam = createAdam(tf, params);
-  const batch = createBatchBuilder(density, arch, batchSize, timeSampling, exactField);
+  const batch = createBatchBuilder(density, arch, batchSize, timeSampling, exactField, noise);
 
   const history: Array<{ step: number; seconds: number; loss: number }> = [];
   const started = performance.now();
@@ -117,6 +126,7 @@ export async function trainFlowMatching(
         finalLoss: smoothed,
         history: [...history],
       },
+      noise,
     };
   };
   const pacer = createStepPacer(options, currentModel, 'Flow matching');
@@ -190,6 +200,7 @@ function createBatchBuilder(
   batchSize: number,
   timeSampling: TimeSampling,
   exactField: VelocityField | undefined,
+  noise: NoiseSource,
 ): { next(random: Random): Batch } {
   const xt = new Float32Array(2 * batchSize);
   const target = new Float32Array(2 * batchSize);
@@ -212,8 +223,8 @@ function createBatchBuilder(
       }
       for (let i = 0; i < batchSize; i++) {
         const t = times[i]!;
-        const ax = random.normal();
-        const ay = random.normal();
+        const ax = noise.stdX * random.normal();
+        const ay = noise.stdY * random.normal();
         const bx = x1[2 * i]!;
         const by = x1[2 * i + 1]!;
         xt[2 * i] = t * bx + (1 - t) * ax;

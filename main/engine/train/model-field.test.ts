@@ -6,6 +6,7 @@ import { loadBackend } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { createModelField, INFERENCE_CHUNK } from './model-field.js';
 import type { NamedTensor, TrainedModel } from './trained-model.js';
+import { ROUND_NOISE } from '../flow/noise-source.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 16, depth: 2, fourierFeatures: 8, fourierScale: 1, timeFrequencies: 2 };
 
@@ -15,6 +16,7 @@ function modelWith(weights: readonly NamedTensor[], architecture: Record<string,
     architecture,
     weights,
     training: { preset: 'test', backend: 'wasm', seed: 1, steps: 0, seconds: 0, finalLoss: 0, history: [] },
+    noise: ROUND_NOISE,
   };
 }
 

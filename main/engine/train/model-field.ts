@@ -59,6 +59,7 @@ export async function createFmField(model: TrainedModel): Promise<VelocityField>
   const rowFeatures = new Float32Array(featureSize);
   return {
     kind: 'fm',
+    source: model.noise,
     velocity(points, t, out) {
       if (params === undefined) throw new Error('velocity() after dispose()');
       const live = params;

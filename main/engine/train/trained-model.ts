@@ -1,3 +1,5 @@
+import type { NoiseSource } from '../flow/noise-source.js';
+
 /**
  * What a trainer produces and a .flow file stores: plain data, no tensors, so it can be
  * saved, sent across processes and loaded on any backend.
@@ -27,6 +29,8 @@ export interface TrainedModel {
   readonly architecture: Readonly<Record<string, unknown>>;
   readonly weights: readonly NamedTensor[];
   readonly training: TrainingRecord;
+  /** The source noise it was trained from: sampling must start there, FFJORD's log p is against it. */
+  readonly noise: NoiseSource;
 }
 
 /**

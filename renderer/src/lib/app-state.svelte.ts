@@ -5,6 +5,7 @@ import type {
   ExportFormat,
   FlowGifApi,
   FlowRef,
+  ImageId,
   ImageInfo,
   ImageSource,
   JobId,
@@ -18,6 +19,7 @@ import type {
   TrajectoryData,
 } from '../../../shared/ipc/contract.js';
 import type { SerializedError } from '../../../shared/errors.js';
+import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
 import type { Progress } from '../../../shared/job.js';
 import { defaultRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { describeError, isCancelled, toSerialized, type Described } from './error-table.js';
@@ -63,6 +65,8 @@ export class AppState {
   private previewSeq = 0;
 
   method = $state<TrainMethod>('fm');
+  /** The source noise of the exact flow and of the next training; a trained model keeps its own. */
+  noise = $state<NoiseShape>(DEFAULT_NOISE_SHAPE);
   trainSeconds = $state(60);
   trainSeed = $state(0);
   trainStatus = $state<Status>('idle');
@@ -144,7 +148,7 @@ export class AppState {
     // A failed open keeps the picture and preview the user had.
     if (info === undefined) return;
     this.adoptImage(info, source);
-    void this.startPreview({ kind: 'exact', imageId: info.imageId });
+    void this.startPreview(this.exactFlow(info.imageId));
   }
 
   /** The host's native file dialog (Electron); the web host has none and says so. */
@@ -241,7 +245,18 @@ export class AppState {
   }
 
   showExact(): void {
-    if (this.image !== undefined) void this.startPreview({ kind: 'exact', imageId: this.image.imageId });
+    if (this.image !== undefined) void this.startPreview(this.exactFlow(this.image.imageId));
+  }
+
+  /** A new noise shape: the exact flow on screen starts again from it. */
+  setNoise(noise: NoiseShape): void {
+    if (noise === this.noise) return;
+    this.noise = noise;
+    if (this.previewFlow === 'exact') this.showExact();
+  }
+
+  private exactFlow(imageId: ImageId): FlowRef {
+    return { kind: 'exact', imageId, noise: this.noise };
   }
 
   showModel(): void {
@@ -251,7 +266,7 @@ export class AppState {
   /** The flow exports use: the one on screen. */
   get flow(): FlowRef | undefined {
     if (this.previewFlow === 'model' && this.modelId !== undefined) return { kind: 'model', modelId: this.modelId };
-    return this.image === undefined ? undefined : { kind: 'exact', imageId: this.image.imageId };
+    return this.image === undefined ? undefined : this.exactFlow(this.image.imageId);
   }
 
   // ---- training ---------------------------------------------------------------------------
@@ -269,7 +284,7 @@ export class AppState {
       this.trainError = d;
       if (d.unexpected) this.showError(d);
     };
-    const started = await this.call('train:start', { imageId: image.imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed }, failed);
+    const started = await this.call('train:start', { imageId: image.imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed, noise: this.noise }, failed);
     if (started === undefined) {
       if (this.trainStatus === 'running') this.trainStatus = 'idle';
       return;
@@ -387,7 +402,7 @@ export class AppState {
       image: { name: image.name, path: image.path },
       density: { ...this.density },
       settings: this.settings,
-      training: { method: this.method, seconds: this.trainSeconds, seed: this.trainSeed },
+      training: { method: this.method, seconds: this.trainSeconds, seed: this.trainSeed, noise: this.noise },
       modelPath: undefined,
     };
   }
@@ -437,12 +452,13 @@ export class AppState {
     this.method = project.training.method;
     this.trainSeconds = project.training.seconds;
     this.trainSeed = project.training.seed;
+    this.noise = project.training.noise ?? DEFAULT_NOISE_SHAPE;
     this.projectPath = path;
     this.rememberRecent(path);
     if (modelId !== undefined) {
       this.modelId = modelId;
       void this.startPreview({ kind: 'model', modelId });
-    } else void this.startPreview({ kind: 'exact', imageId: image.imageId });
+    } else void this.startPreview(this.exactFlow(image.imageId));
     return true;
   }
 
