@@ -91,13 +91,14 @@ test('FIFOs, /dev/zero, a .flow bomb and a secret text file each fail at once wi
 test('a picture reduced a lot says so on stderr in one line; --json keeps stdout to the result', async () => {
   const dir = await tempDir();
   const strip = path.join(dir, 'strip.png');
+  // All black: with --mass auto it would be all background; --mass dark gives it mass.
   await sharp({ create: { width: 65535, height: 1, channels: 3, background: '#000000' } }).png().toFile(strip);
-  const plain = await runCli(['sample', '--exact', strip, '--n', '10', '-o', path.join(dir, 'a.csv')]);
+  const plain = await runCli(['sample', '--exact', strip, '--mass', 'dark', '--n', '10', '-o', path.join(dir, 'a.csv')]);
   assert.equal(plain.code, 0, plain.stderr);
   assert.deepEqual(plain.stderr.trim().split('\n'), [
     'Note: strip.png is 65535 × 1 pixels; FlowGIF works on it reduced to 512 × 1 (128× smaller), so finer detail is lost.',
   ]);
-  const json = await runCli(['sample', '--exact', strip, '--n', '10', '-o', path.join(dir, 'b.csv'), '--json']);
+  const json = await runCli(['sample', '--exact', strip, '--mass', 'dark', '--n', '10', '-o', path.join(dir, 'b.csv'), '--json']);
   assert.equal(json.code, 0, json.stderr);
   const stdoutLines = json.stdout.trim().split('\n');
   assert.equal(stdoutLines.length, 1);

@@ -1,5 +1,5 @@
-import { parseHexColour } from '../../shared/render/colour.js';
-import { resolveRenderSettings, styleForBackground, type RenderSettings } from '../../shared/render/render-settings.js';
+import { resolveRenderSettings, type RenderSettings } from '../../shared/render/render-settings.js';
+import { parseBackground } from '../../shared/render/picture-background.js';
 import { particleColourModes, type ParticleColourMode } from '../../shared/render/particle-colours.js';
 import { easings, isEasing } from '../../shared/easing.js';
 import { flag, numberOption, stringOption, type Parsed } from './args.js';
@@ -28,7 +28,7 @@ export const renderOptionSpecs = {
 
 export const renderOptionsUsage =
   '[--fps F] [--seconds S] [--size PX] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
-  '              [--background #RRGGBB] [--point-size PX] [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
+  '              [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX] [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   const colour = stringOption(parsed, 'colour') ?? stringOption(parsed, 'color');
@@ -38,14 +38,13 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   const mode = stringOption(parsed, 'mode');
   if (mode !== undefined && mode !== 'points' && mode !== 'density') throw new UsageError(`--mode must be points or density, not '${mode}'.`);
   const backgroundText = stringOption(parsed, 'background');
-  const background = backgroundText === undefined ? undefined : parseHexColour(backgroundText);
+  const background = backgroundText === undefined ? undefined : parseBackground(backgroundText);
   if (backgroundText !== undefined && background === undefined) {
-    throw new UsageError(`--background must be a colour like #ffffff or #00000000, not '${backgroundText}'.`);
+    throw new UsageError(`--background must be auto, white, black, transparent or a colour like #ffffff or #00000000, not '${backgroundText}'.`);
   }
   const easing = stringOption(parsed, 'easing');
   if (easing !== undefined && !isEasing(easing)) throw new UsageError(`--easing must be one of ${easings.join(', ')}, not '${easing}'.`);
   return resolveRenderSettings({
-    ...(background === undefined ? {} : styleForBackground(background)),
     size: numberOption(parsed, 'size', { integer: true, min: 16, max: 4096 }),
     particles: numberOption(parsed, 'particles', { integer: true, min: 1, max: 2_000_000 }),
     seed: numberOption(parsed, 'seed', { integer: true, min: 0 }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createRandom } from '../../../shared/random.js';
 import { pointsForIndices, sampleDensityWithIndices } from './alias-sampler.js';
-import { coloursAt, coloursOfIndices, workingPixelIndexAt } from './colour-lookup.js';
+import { coloursAt, inkMap, workingPixelIndexAt } from './colour-lookup.js';
 import type { ImageDensity } from './density.js';
 import { loadDensity } from './load-density.js';
 import { pixelCentreToModel } from './mapping.js';
@@ -40,12 +40,12 @@ describe('colour lookup', () => {
     assert.equal(workingPixelIndexAt(mapping, Number.NaN, Number.NaN), 0);
   });
 
-  it('gives each point the RGBA of its pixel', () => {
+  it("gives each point the posterior ink at its pixel, and a pixel's own ink where it alone has mass nearby", () => {
     const indices = new Uint32Array([0, 5, 17 * ring.width + 100, ring.width * ring.height - 1]);
     const centres = pointsForIndices({ ...ring, jitterStd: 0 }, indices, createRandom(1));
-    assert.deepEqual(coloursAt(ring, centres), coloursOfIndices(ring, indices));
-    const k = indices[2]!;
-    assert.deepEqual([...coloursOfIndices(ring, indices).subarray(8, 12)], [...ring.colours.subarray(4 * k, 4 * k + 4)]);
+    const map = inkMap(ring);
+    const colours = coloursAt(ring, centres);
+    indices.forEach((k, i) => assert.deepEqual([...colours.subarray(4 * i, 4 * i + 4)], [...map.subarray(4 * k, 4 * k + 4)]));
   });
 
   it('particles sampled from the coloured ring land on its colours, not on the white', () => {

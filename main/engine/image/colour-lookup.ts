@@ -1,3 +1,4 @@
+import { gaussianBlur } from '../../../shared/render/blur.js';
 import type { ImageDensity, ImageMapping } from './density.js';
 
 /**
@@ -12,30 +13,82 @@ export function workingPixelIndexAt(mapping: ImageMapping, modelX: number, model
   return row * w + col;
 }
 
-/** RGBA (4 bytes per point) of the working pixel under each interleaved model-space point. */
+/**
+ * RGBA (4 bytes per point) of the ink a particle at each interleaved model-space point takes:
+ * the posterior mean ink of the mixture's components there (inkMap). A point beside a thin
+ * stroke takes the stroke's colour, never the paper's.
+ */
 export function coloursAt(density: ImageDensity, modelXY: Float64Array): Uint8ClampedArray {
+  const map = inkMap(density);
   const n = modelXY.length >> 1;
   const out = new Uint8ClampedArray(4 * n);
   for (let i = 0; i < n; i++) {
-    copyColour(density.colours, workingPixelIndexAt(density.mapping, modelXY[2 * i]!, modelXY[2 * i + 1]!), out, i);
+    const s = 4 * workingPixelIndexAt(density.mapping, modelXY[2 * i]!, modelXY[2 * i + 1]!);
+    out.set(map.subarray(s, s + 4), 4 * i);
   }
   return out;
 }
 
-/** RGBA of given working pixels, e.g. the pixels sampleDensityWithIndices drew from. */
-export function coloursOfIndices(density: ImageDensity, indices: Uint32Array): Uint8ClampedArray {
-  const out = new Uint8ClampedArray(4 * indices.length);
-  for (let i = 0; i < indices.length; i++) copyColour(density.colours, indices[i]!, out, i);
-  return out;
-}
+/**
+ * Blur widths in working pixels after the mixture's own σ: where no mass lies within a few σ
+ * (a stray particle of a poor model), a wider neighbourhood's ink stands in for the nearest,
+ * and past the widest the picture's mean ink.
+ */
+const FALLBACK_SIGMAS = [3, 12];
+/** Blurred mass below this share of its peak counts as none: float32 blurs leave dust far out. */
+const NO_MASS = 1e-7;
 
-function copyColour(colours: Uint8ClampedArray, pixel: number, out: Uint8ClampedArray, i: number): void {
-  const s = 4 * pixel;
-  const d = 4 * i;
-  out[d] = colours[s]!;
-  out[d + 1] = colours[s + 1]!;
-  out[d + 2] = colours[s + 2]!;
-  out[d + 3] = colours[s + 3]!;
+const cache = new WeakMap<ImageDensity, Uint8ClampedArray>();
+
+/**
+ * The posterior mean ink on the working grid, c(x) = Σ πᵢ N(x; mᵢ, σ²) inkᵢ / Σ πᵢ N(x; mᵢ, σ²):
+ * a blur of (mass × ink) over a blur of mass, so a pixel with no mass never lends its colour.
+ * Computed once per density.
+ */
+export function inkMap(density: ImageDensity): Uint8ClampedArray {
+  const cached = cache.get(density);
+  if (cached !== undefined) return cached;
+  const { width, height, probabilities, colours } = density;
+  const n = width * height;
+  const out = new Uint8ClampedArray(4 * n);
+  const filled = new Uint8Array(n);
+  let left = n;
+  const mass = new Float32Array(n);
+  const channels = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const scratch = new Float32Array(n);
+  const mixtureSigma = density.jitterStd / density.mapping.modelPerPixel;
+  for (const sigma of [mixtureSigma, ...FALLBACK_SIGMAS]) {
+    for (let i = 0; i < n; i++) {
+      const p = probabilities[i]!;
+      mass[i] = p;
+      for (let k = 0; k < 3; k++) channels[k]![i] = p * colours[4 * i + k]!;
+    }
+    gaussianBlur(mass, scratch, width, height, sigma);
+    for (const channel of channels) gaussianBlur(channel, scratch, width, height, sigma);
+    let peak = 0;
+    for (let i = 0; i < n; i++) if (mass[i]! > peak) peak = mass[i]!;
+    const floor = NO_MASS * peak;
+    for (let i = 0; i < n; i++) {
+      if (filled[i] === 1 || !(mass[i]! > floor)) continue;
+      for (let k = 0; k < 3; k++) out[4 * i + k] = channels[k]![i]! / mass[i]!;
+      out[4 * i + 3] = 255;
+      filled[i] = 1;
+      left--;
+    }
+    if (left === 0) break;
+  }
+  if (left > 0) {
+    const [r, g, b, a] = density.inkColour;
+    for (let i = 0; i < n; i++) {
+      if (filled[i] === 1) continue;
+      out[4 * i] = r;
+      out[4 * i + 1] = g;
+      out[4 * i + 2] = b;
+      out[4 * i + 3] = a;
+    }
+  }
+  cache.set(density, out);
+  return out;
 }
 
 function clampIndex(i: number, size: number): number {

@@ -4,6 +4,7 @@ import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
+import { backdropOf, outputBackground, standOutColour } from '../../../shared/render/picture-background.js';
 import { defaultView, outputSize } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
@@ -36,10 +37,14 @@ export async function prepareScene(
   ctx: JobContext,
 ): Promise<Scene> {
   const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
+  const background = outputBackground(settings.background, density.background);
+  // Every colour stands out from what it is drawn on: no particle vanishes into the paper.
+  const backdrop = backdropOf(background, density.background);
   const colours = particleColours(settings.colour, trajectory.particles, {
     start: trajectory.start,
     ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
     solid: settings.solidColour,
+    backdrop,
   });
   const bounds = modelBounds(density.mapping);
   const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
@@ -47,14 +52,14 @@ export async function prepareScene(
     width,
     height,
     view: defaultView(bounds, { width, height }),
-    background: settings.background,
+    background,
     pointSize: settings.pointSize,
     blend: settings.blend,
     opacity: settings.opacity,
     mode: settings.mode,
     colourMap: settings.colourMap,
     densitySmoothing: settings.densitySmoothing,
-    ...(settings.colour === 'solid' ? { colour: settings.solidColour } : {}),
+    ...(settings.colour === 'solid' ? { colour: standOutColour(settings.solidColour, backdrop) } : {}),
   };
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * trajectory.particles);
@@ -66,7 +71,7 @@ export async function prepareScene(
     if (reference !== undefined && reference > 0) raster = { ...base, densityReference: reference };
   }
   const perParticle = settings.mode === 'points' && settings.colour !== 'solid' ? colours : undefined;
-  const coloursForFrame = particleColoursAt(settings.colour);
+  const coloursForFrame = particleColoursAt(settings.colour, standOutColour(density.inkColour, backdrop));
   const frame = new Uint8ClampedArray(width * height * 4);
   return {
     trajectory,

@@ -1,19 +1,17 @@
 import type { ExportFormat } from '../../../shared/ipc/contract.js';
-import type { Rgba } from '../../../shared/render/colour.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
-import { defaultRenderSettings, renderLimits, resolveRenderSettings, styleForBackground, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
+import { renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { timelineLimits } from '../../../shared/timeline.js';
 import { joinPath, stripExtension } from './format.js';
 
-export type BackgroundName = 'white' | 'black' | 'transparent';
+/** 'auto': the picture's own background. */
+export type BackgroundName = 'auto' | keyof typeof namedBackgrounds;
 
-export const backgrounds: Readonly<Record<BackgroundName, Rgba>> = {
-  white: [255, 255, 255, 255],
-  black: [12, 12, 16, 255],
-  transparent: [0, 0, 0, 0],
-};
+export const backgrounds: Readonly<Record<BackgroundName, BackgroundSetting>> = { auto: 'auto', ...namedBackgrounds };
 
-export function backgroundName(rgba: Rgba): BackgroundName {
+export function backgroundName(rgba: BackgroundSetting): BackgroundName {
+  if (rgba === 'auto') return 'auto';
   if (rgba[3] < 128) return 'transparent';
   return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] >= 128 ? 'white' : 'black';
 }
@@ -59,19 +57,16 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   if (!(form.seconds > 0 && form.seconds <= timelineLimits.maxDurationSeconds)) problems.seconds = `Up to ${timelineLimits.maxDurationSeconds} s.`;
   if (!whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
   if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
-  if (form.format === 'mp4' && form.background === 'transparent') problems.background = 'MP4 has no transparency; pick white or black.';
+  if (form.format === 'mp4' && form.background === 'transparent') problems.background = "MP4 has no transparency; pick the picture's own, white or black.";
   if (Object.keys(problems).length > 0) return { problems };
-  const backgroundRgba = backgrounds[form.background];
-  const look = backgroundName(base.background) === form.background ? {} : { ...lightLook, ...styleForBackground(backgroundRgba) };
   try {
     const settings = resolveRenderSettings({
       ...base,
-      // A new background brings its own look, colour mode included (the dialog shows it).
       colour: form.colour,
-      ...look,
       size: form.size,
       particles: form.particles,
-      background: backgroundRgba,
+      // A colour the user saved in a project keeps its exact shade while the name is unchanged.
+      background: backgroundName(base.background) === form.background ? base.background : backgrounds[form.background],
       quality: form.quality,
       timeline: { ...base.timeline, fps: form.fps, durationSeconds: form.seconds, loops: form.loop ? 0 : 1, bounce: form.bounce },
     });
@@ -80,15 +75,6 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
     return { problems: { form: error instanceof Error ? error.message : String(error) } };
   }
 }
-
-// Switching back to a light background restores the defaults' ink look that a dark one replaced.
-const lightLook: Partial<RenderSettings> = {
-  blend: defaultRenderSettings.blend,
-  colour: defaultRenderSettings.colour,
-  colourMap: defaultRenderSettings.colourMap,
-  solidColour: defaultRenderSettings.solidColour,
-  opacity: defaultRenderSettings.opacity,
-};
 
 export const formatExtension: Readonly<Record<ExportFormat, string>> = { gif: '.gif', mp4: '.mp4', png: '' };
 

@@ -1,6 +1,7 @@
 import type { TrajectoryData } from '../../../shared/ipc/contract.js';
 import { hermitePositionsAt } from '../../../shared/render/hermite.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
+import { backdropOf, outputBackground, standOutColour } from '../../../shared/render/picture-background.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
@@ -84,27 +85,31 @@ export class PreviewRenderer {
     if (data === undefined || style === undefined) return;
     const { width, height } = outputSize(data.bounds, this.longSide);
     // The export's point size is in pixels of its own size; keep the same look at this size.
+    const background = outputBackground(style.background, data.background);
+    // The export's rule (scene.ts): every colour stands out from what it is drawn on.
+    const backdrop = backdropOf(background, data.background);
     const pointSize = Math.min(MAX_POINT_SIZE, Math.max(0.6, (style.pointSize * this.longSide) / style.size));
     this.options = {
       width,
       height,
       view: defaultView(data.bounds, { width, height }),
-      background: style.background,
+      background,
       pointSize,
       blend: style.blend,
       opacity: style.opacity,
       mode: style.mode,
       colourMap: style.colourMap,
       densitySmoothing: (style.densitySmoothing * this.longSide) / style.size,
-      ...(style.colour === 'solid' ? { colour: style.solidColour } : {}),
+      ...(style.colour === 'solid' ? { colour: standOutColour(style.solidColour, backdrop) } : {}),
     };
-    this.coloursAt = particleColoursAt(style.colour);
+    this.coloursAt = particleColoursAt(style.colour, standOutColour(data.inkColour, backdrop));
     this.colours =
       style.colour === 'solid'
         ? undefined
         : particleColours(style.colour, data.particles, {
             start: data.positions.subarray(0, 2 * data.particles),
             imageColours: data.imageColours,
+            backdrop,
           });
     if (this.image === undefined || this.image.width !== width || this.image.height !== height) this.image = new ImageData(width, height);
   }
