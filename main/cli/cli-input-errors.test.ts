@@ -44,6 +44,9 @@ test('a usage error is one line, and numbers are plain decimals', async () => {
     [['sample', '--exact', sample, '--n', '10', '--t', '0x1', '-o', 'x.csv'], /^flowgif: --t must be a decimal number, not '0x1'\./],
     [['sample', '--exact', sample, '--n', ' 10', '-o', 'x.csv'], /^flowgif: --n must be a whole number/],
     [['sample', '--exact', sample, '--bogus', '-o', 'x.csv'], /^flowgif: Unknown option '--bogus'\. Run/],
+    [['sample', '--exact', sample, '--mass', 'bright', '--n', '10', '-o', 'x.csv'], /^flowgif: --mass must be one of auto, dark, light, not 'bright'\./],
+    [['sample', '--exact', sample, '--mass', 'dark', '--invert', '--n', '10', '-o', 'x.csv'], /^flowgif: --invert means --mass light; it cannot go with --mass dark\./],
+    [['frame', '--exact', sample, '--t', '1', '--background', 'grey', '-o', 'x.png'], /^flowgif: --background must be auto, white, black, transparent or a colour like #ffffff/],
   ];
   for (const [args, pattern] of cases) {
     const run = await runCli(args);
