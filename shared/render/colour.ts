@@ -73,7 +73,7 @@ export function colourDistance(r: number, g: number, b: number, r0: number, g0: 
   const dy = 0.299 * dr + 0.587 * dg + 0.114 * db;
   const dcb = -0.168736 * dr - 0.331264 * dg + 0.5 * db;
   const dcr = 0.5 * dr - 0.418688 * dg - 0.081312 * db;
-  return Math.max(Math.abs(dy), Math.hypot(dcb, dcr));
+  return Math.max(Math.abs(dy), Math.sqrt(dcb * dcb + dcr * dcr));
 }
 
 export function luma(c: Rgba): number {

@@ -19,7 +19,13 @@ export function unmixInk(rgba: Uint8Array | Uint8ClampedArray, width: number, he
   const [br, bg, bb] = background;
   const n = width * height;
   const distance = new Float32Array(n);
-  for (let i = 0; i < n; i++) distance[i] = colourDistance(rgba[4 * i]!, rgba[4 * i + 1]!, rgba[4 * i + 2]!, br, bg, bb);
+  // Length of each pixel's RGB difference from the background, for the same-ink test.
+  const length = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const dr = rgba[4 * i]! - br, dg = rgba[4 * i + 1]! - bg, db = rgba[4 * i + 2]! - bb;
+    distance[i] = colourDistance(rgba[4 * i]!, rgba[4 * i + 1]!, rgba[4 * i + 2]!, br, bg, bb);
+    length[i] = Math.sqrt(dr * dr + dg * dg + db * db);
+  }
   const out = new Uint8ClampedArray(4 * n);
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
@@ -29,14 +35,14 @@ export function unmixInk(rgba: Uint8Array | Uint8ClampedArray, width: number, he
       const own = distance[i]!;
       let solid = own;
       if (own > 0) {
-        const length = Math.hypot(dr, dg, db);
+        const reach = SAME_INK_COSINE * length[i]!;
         for (let v = Math.max(0, y - NEIGHBOURHOOD); v <= Math.min(height - 1, y + NEIGHBOURHOOD); v++) {
           for (let u = Math.max(0, x - NEIGHBOURHOOD); u <= Math.min(width - 1, x + NEIGHBOURHOOD); u++) {
             const j = v * width + u;
             if (distance[j]! <= solid) continue;
             const q = 4 * j;
             const er = rgba[q]! - br, eg = rgba[q + 1]! - bg, eb = rgba[q + 2]! - bb;
-            if (dr * er + dg * eg + db * eb >= SAME_INK_COSINE * length * Math.hypot(er, eg, eb)) solid = distance[j]!;
+            if (dr * er + dg * eg + db * eb >= reach * length[j]!) solid = distance[j]!;
           }
         }
       }

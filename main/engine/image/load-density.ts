@@ -66,7 +66,7 @@ export function resolveDensityOptions(options: DensityOptionsInput): DensityOpti
   };
   if (!Number.isFinite(resolved.threshold) || resolved.threshold < 0 || resolved.threshold > 254) {
     throw new FlowGifError('INVALID_ARGUMENT', `threshold must be between 0 and 254, not ${String(resolved.threshold)}.`, {
-      hint: 'Weights run from 0 (white) to 255 (black); a threshold of 254 keeps only pure black.',
+      hint: 'Weights run from 0 (the background) to 255 (as far from it as a colour gets); a threshold of 254 keeps only the farthest.',
     });
   }
   if (!Number.isInteger(resolved.maxSide) || resolved.maxSide < MIN_MAX_SIDE || resolved.maxSide > MAX_MAX_SIDE) {
