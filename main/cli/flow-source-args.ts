@@ -25,14 +25,14 @@ export function densityOptionsFrom(parsed: Parsed): { mass?: DensityMass; thresh
   return { ...(mass === undefined ? {} : { mass }), ...(threshold === undefined ? {} : { threshold }) };
 }
 
-/** `MODEL.flow` or `--exact IMAGE`, never both. */
-export function flowSourceFrom(parsed: Parsed): FlowSource {
+/** `MODEL.flow` or `--exact IMAGE`, never both; an image drawn at `outputSize` px is read at a working size that follows it. */
+export function flowSourceFrom(parsed: Parsed, outputSize?: number): FlowSource {
   const exact = stringOption(parsed, 'exact');
   if (exact !== undefined) {
     if (parsed.positionals.length > 0) {
       throw new UsageError(`Give either MODEL.flow or --exact IMAGE, not both (got ${parsed.positionals.join(' ')}).`);
     }
-    return { kind: 'exact', imagePath: exact, densityOptions: densityOptionsFrom(parsed) };
+    return { kind: 'exact', imagePath: exact, densityOptions: densityOptionsFrom(parsed), ...(outputSize === undefined ? {} : { outputSize }) };
   }
   if (parsed.positionals.length === 0) throw new UsageError('Missing MODEL.flow (or --exact IMAGE).');
   if (parsed.positionals.length > 1) throw new UsageError(`Expected one MODEL.flow, got: ${parsed.positionals.join(' ')}.`);

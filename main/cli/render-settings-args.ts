@@ -1,4 +1,4 @@
-import { resolveRenderSettings, type RenderSettings } from '../../shared/render/render-settings.js';
+import { resolveRenderSettings, densityLooks, type DensityLook, type RenderSettings } from '../../shared/render/render-settings.js';
 import { parseBackground } from '../../shared/render/picture-background.js';
 import { particleColourModes, type ParticleColourMode } from '../../shared/render/particle-colours.js';
 import { easings, isEasing } from '../../shared/easing.js';
@@ -15,6 +15,7 @@ export const renderOptionSpecs = {
   colour: { type: 'string' },
   color: { type: 'string' },
   mode: { type: 'string' },
+  'density-look': { type: 'string' },
   background: { type: 'string' },
   'point-size': { type: 'string' },
   'hold-start': { type: 'string' },
@@ -28,7 +29,8 @@ export const renderOptionSpecs = {
 
 export const renderOptionsUsage =
   '[--fps F] [--seconds S] [--size PX] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
-  '              [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX] [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
+  '              [--density-look colour|map] [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX]\n' +
+  '              [--easing E] [--hold-start S] [--hold-end S] [--bounce] [--reverse] [--loops N] [--quality Q]';
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   const colour = stringOption(parsed, 'colour') ?? stringOption(parsed, 'color');
@@ -37,6 +39,10 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   }
   const mode = stringOption(parsed, 'mode');
   if (mode !== undefined && mode !== 'points' && mode !== 'density') throw new UsageError(`--mode must be points or density, not '${mode}'.`);
+  const densityLook = stringOption(parsed, 'density-look');
+  if (densityLook !== undefined && !densityLooks.includes(densityLook as DensityLook)) {
+    throw new UsageError(`--density-look must be one of ${densityLooks.join(', ')}, not '${densityLook}'.`);
+  }
   const backgroundText = stringOption(parsed, 'background');
   const background = backgroundText === undefined ? undefined : parseBackground(backgroundText);
   if (backgroundText !== undefined && background === undefined) {
@@ -50,6 +56,7 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
     seed: numberOption(parsed, 'seed', { integer: true, min: 0 }),
     colour: colour as ParticleColourMode | undefined,
     mode: mode as RenderSettings['mode'] | undefined,
+    densityLook: densityLook as DensityLook | undefined,
     background,
     pointSize: numberOption(parsed, 'point-size', { min: 0.1, max: 64 }),
     quality: numberOption(parsed, 'quality', { integer: true, min: 1, max: 100 }),

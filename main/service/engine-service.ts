@@ -27,7 +27,8 @@ import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
-import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
+import { finerExactFlow, type OpenedFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
+import { finerWorkingSide } from '../engine/image/working-side.js';
 import { destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
 import { trainDensity } from '../engine/pipeline/train-flow.js';
 import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
@@ -69,6 +70,12 @@ interface OpenImage {
   /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
   readonly bytes: Uint8Array | undefined;
   exact: Promise<ExactFlow> | undefined;
+  /**
+   * The picture reopened at a finer working size for large exports, by working side (see
+   * finerExactFlow); undefined where the open grid already serves that size. Built once per
+   * size, so the dialog's estimates and the export share it; freed with the exact flow.
+   */
+  readonly finer: Map<number, Promise<{ density: ImageDensity; field: ExactFlow } | undefined>>;
   /** Jobs and estimates using the image now: its exact flow is freed only once none is left. */
   leases: number;
   /** Dropped from the open images to free memory; freed for good when the last lease ends. */
@@ -230,7 +237,7 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: undefined, leases: 0, closed: false };
+    const image: OpenImage = { density, name, path: file, bytes, exact: undefined, finer: new Map(), leases: 0, closed: false };
     const info = this.#addImage(image);
     // Every opened picture is previewed next: start its exact flow while the answer travels.
     this.#exactFlow(image, { signal: neverAborted, progress: () => {} }).catch(() => {});
@@ -298,10 +305,39 @@ export class EngineService implements FlowGifApi {
     return { flow: { kind: 'exact', image }, release: leaseImage(image) };
   }
 
-  /** The pipeline's view of a flow, for as long as `use` runs. */
-  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>): Promise<T> {
+  /**
+   * The image's exact flow on a working grid as fine as an output of `outputSize` px can use,
+   * or undefined when the open one is. Only the newest size is kept once no other job holds the
+   * image, so memory stays one finer flow per image.
+   */
+  async #finerFlow(image: OpenImage, outputSize: number, ctx: JobContext): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
+    const side = finerWorkingSide(image.density.mapping, outputSize);
+    const picture: PictureBytes | undefined = image.bytes !== undefined ? { bytes: image.bytes, name: image.name } : image.path === undefined ? undefined : { path: image.path };
+    if (side === undefined || picture === undefined) return undefined;
+    let built = image.finer.get(side);
+    if (built === undefined) {
+      built = finerExactFlow(image.density, picture, outputSize, { signal: neverAborted, progress: ctx.progress });
+      image.finer.set(side, built);
+      built.catch(() => {
+        if (image.finer.get(side) === built) image.finer.delete(side);
+      });
+    }
+    if (image.leases <= 1) {
+      for (const [other, flow] of image.finer) {
+        if (other === side) continue;
+        image.finer.delete(other);
+        void flow.then((f) => f?.field.dispose(), () => {});
+      }
+    }
+    return untilAborted(built, ctx.signal);
+  }
+
+  /** The pipeline's view of a flow, for as long as `use` runs; an export's exact flow follows its size. */
+  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>, outputSize?: number): Promise<T> {
     if (flow.kind === 'exact') {
       const { image } = flow;
+      const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, outputSize, ctx);
+      if (finer !== undefined) return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field: finer.field, density: finer.density, model: undefined });
       const field = await this.#exactFlow(image, ctx);
       return use({ source: { kind: 'exact', imagePath: image.path ?? image.name }, field, density: image.density, model: undefined });
     }
@@ -339,7 +375,7 @@ export class EngineService implements FlowGifApi {
     const ctx: JobContext = { signal: AbortSignal.any([controller.signal, this.#shutdown.signal]), progress: () => {} };
     try {
       const estimate = await this.#queue.run(ctx.signal, () =>
-        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx)),
+        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx), request.settings.size),
       );
       return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
     } finally {
@@ -426,7 +462,7 @@ export class EngineService implements FlowGifApi {
         this.#withFlow(flow, ctx, async (opened) => {
           const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
           return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
-        }),
+        }, request.settings.size),
       {
         queued: true,
         onDidEnd: () => {
@@ -472,7 +508,7 @@ export class EngineService implements FlowGifApi {
       density = flowFile.density;
       imagePath = undefined;
     }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined, leases: 0, closed: false });
+    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: undefined, finer: new Map(), leases: 0, closed: false });
     let modelId: ModelId | undefined;
     if (flowFile !== undefined && project.modelPath !== undefined) {
       modelId = randomUUID();
@@ -514,6 +550,8 @@ function freeExactFlow(image: OpenImage): void {
   const exact = image.exact;
   image.exact = undefined;
   void exact?.then((flow) => flow.dispose(), () => {});
+  for (const finer of image.finer.values()) void finer.then((f) => f?.field.dispose(), () => {});
+  image.finer.clear();
 }
 
 function estimateKey(flow: FlowRef): string {

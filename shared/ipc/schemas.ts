@@ -98,6 +98,7 @@ export const RenderSettingsSchema: v.GenericSchema<unknown, RenderSettings> = v.
     opacity: finite,
     colourMap: v.string(),
     densitySmoothing: finite,
+    densityLook: v.optional(v.string()),
     timeline: TimelineSchema,
     quality: finite,
   }),

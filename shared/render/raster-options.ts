@@ -24,7 +24,10 @@ export interface RasterOptions {
   readonly colourMap: ColourMapName;
   /** Density mode: std of the Gaussian smoothing the histogram, in output pixels (0 = none). */
   readonly densitySmoothing: number;
-  /** Points mode without per-particle colours; default white on dark backgrounds, black on light. */
+  /**
+   * Without per-particle colours: points mode's colour (default white on dark backgrounds, black
+   * on light); density mode's tint (without it, density mode draws the colour map alone).
+   */
   readonly colour?: Rgba;
   /** Density mode: exponent applied to the normalised density; < 1 lifts faint regions (default 0.5). */
   readonly densityGamma?: number;

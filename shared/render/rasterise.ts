@@ -11,7 +11,7 @@ import { viewTransform } from './view.js';
  * Pure and deterministic, so the desktop preview and the exporter draw identical frames.
  *
  * positions: interleaved model-space x, y (y up). colours: RGBA per particle, or undefined for
- * options.colour. Particles off the output or with NaN coordinates are skipped. Colours are
+ * options.colour (in density mode: a tint, or without it the colour map alone). Particles off the output or with NaN coordinates are skipped. Colours are
  * blended in sRGB values, as a canvas does. Pass the same workspace every frame to reuse its
  * buffers; without one, each call allocates its own.
  */
@@ -32,7 +32,7 @@ export function rasterise(
   if (out.length !== width * height * 4) {
     throw new FlowGifError('INVALID_ARGUMENT', `The target holds ${out.length} bytes; a ${width}×${height} RGBA frame needs ${width * height * 4}.`);
   }
-  if (options.mode === 'density') rasteriseDensity(positions, options, out, workspace);
+  if (options.mode === 'density') rasteriseDensity(positions, colours, options.colour, options, out, workspace);
   else if (colours === undefined) rasteriseSolid(positions, options, out, workspace);
   else rasteriseColoured(positions, colours, options, out, workspace);
   return out;

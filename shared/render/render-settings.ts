@@ -2,6 +2,7 @@ import { FlowGifError } from '../errors.js';
 import { isColourMapName, type ColourMapName } from './colour-maps.js';
 import { isRgba, type Rgba } from './colour.js';
 import type { BackgroundSetting } from './picture-background.js';
+import { outputDensityFor } from './output-density.js';
 import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
 import type { BlendMode, RasterMode } from './raster-options.js';
 import { resolveTimeline, type Timeline } from '../timeline.js';
@@ -26,10 +27,15 @@ export interface RenderSettings {
   readonly opacity: number;
   readonly colourMap: ColourMapName;
   readonly densitySmoothing: number;
+  /** Density mode: the particles' own colours shaded by density ('colour'), or the colour map alone ('map'). */
+  readonly densityLook: DensityLook;
   readonly timeline: Timeline;
   /** 1–100, the encoders' quality. */
   readonly quality: number;
 }
+
+export const densityLooks = ['colour', 'map'] as const;
+export type DensityLook = (typeof densityLooks)[number];
 
 /**
  * Particles in the picture's own ink on the picture's own background: the last frame looks
@@ -48,6 +54,7 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   opacity: 0.85,
   colourMap: 'ink',
   densitySmoothing: 1.5,
+  densityLook: 'colour',
   timeline: resolveTimeline(),
   quality: 90,
 });
@@ -56,10 +63,16 @@ export const renderLimits = Object.freeze({ minSize: 16, maxSize: 4096, maxParti
 
 export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { readonly timeline?: Partial<Timeline> };
 
-/** Defaults overlaid with the given fields, validated with messages naming the field. */
+/**
+ * Defaults overlaid with the given fields, validated with messages naming the field. Particles
+ * and point size left out follow the size (outputDensityFor), so a large output looks as solid
+ * as 512 px; given ones win.
+ */
 export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSettings {
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RenderSettingsInput;
-  const settings: RenderSettings = { ...defaultRenderSettings, ...defined, timeline: resolveTimeline(input.timeline) };
+  const size = defined.size ?? defaultRenderSettings.size;
+  const automatic = Number.isFinite(size) ? outputDensityFor(size) : {};
+  const settings: RenderSettings = { ...defaultRenderSettings, ...automatic, ...defined, timeline: resolveTimeline(input.timeline) };
   const problems: string[] = [];
   const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;
   if (!whole(settings.size, renderLimits.minSize, renderLimits.maxSize)) {
@@ -73,6 +86,7 @@ export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSe
   if (!isRgba(settings.solidColour)) problems.push('solidColour must be [r, g, b, a] with channels 0..255.');
   if (settings.background !== 'auto' && !isRgba(settings.background)) problems.push("background must be 'auto' or [r, g, b, a] with channels 0..255.");
   if (settings.mode !== 'points' && settings.mode !== 'density') problems.push(`mode must be points or density (got ${String(settings.mode)}).`);
+  if (!densityLooks.includes(settings.densityLook)) problems.push(`densityLook must be one of ${densityLooks.join(', ')} (got ${String(settings.densityLook)}).`);
   if (!isColourMapName(settings.colourMap)) problems.push(`colourMap ${String(settings.colourMap)} is not a known colour map.`);
   if (!(settings.quality >= 1 && settings.quality <= 100)) problems.push(`quality must be from 1 to 100 (got ${settings.quality}).`);
   if (problems.length > 0) throw new FlowGifError('INVALID_ARGUMENT', `Invalid render settings: ${problems.join(' ')}`);

@@ -19,12 +19,12 @@ export const frameCommand: Command = {
       ...densityOptionSpecs,
       ...renderOptionSpecs,
     });
-    const source = flowSourceFrom(parsed);
     const t = numberOption(parsed, 't', { min: 0, max: 1 });
     if (t === undefined) throw new UsageError('Missing --t T (flow time from 0 = noise to 1 = picture).');
     const outputPath = requiredString(parsed, 'output', 'frame.png');
     if (path.extname(outputPath).toLowerCase() !== '.png') throw new UsageError(`The frame is a PNG: name it .png, not ${path.basename(outputPath)}.`);
     const settings = renderSettingsFrom(parsed);
+    const source = flowSourceFrom(parsed, settings.size);
     await checkFrameDestination(outputPath);
     const flow = await openFlowNoted(source, io);
     try {

@@ -37,7 +37,7 @@ export const makeCommand: Command = {
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(
-      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions } : { kind: 'model', path: modelPath },
+      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, outputSize: settings.size } : { kind: 'model', path: modelPath },
       io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);

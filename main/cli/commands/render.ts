@@ -18,10 +18,10 @@ export const renderCommand: Command = {
       ...densityOptionSpecs,
       ...renderOptionSpecs,
     });
-    const source = flowSourceFrom(parsed);
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
+    const source = flowSourceFrom(parsed, settings.size);
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
     const flow = await openFlowNoted(source, io);
     try {

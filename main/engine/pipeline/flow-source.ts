@@ -1,8 +1,9 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
-import { loadDensity } from '../image/load-density.js';
-import { createExactFlow } from '../flow/exact-flow.js';
+import { densityFromBytes, loadDensity } from '../image/load-density.js';
+import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
+import { createExactFlow, prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { createInferenceField } from '../render/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
@@ -11,7 +12,16 @@ import { loadFlowFile } from '../project/flow-file.js';
 /** What every host hands the engine to name a flow: a trained model or an image's exact flow. */
 export type FlowSource =
   | { readonly kind: 'model'; readonly path: string }
-  | { readonly kind: 'exact'; readonly imagePath: string; readonly densityOptions?: Partial<DensityOptions> };
+  | {
+      readonly kind: 'exact';
+      readonly imagePath: string;
+      readonly densityOptions?: Partial<DensityOptions>;
+      /**
+       * The long side of the output it will be drawn at: without an explicit maxSide the working
+       * picture follows it (workingSideFor), so a large output keeps crisp edges.
+       */
+      readonly outputSize?: number;
+    };
 
 export interface OpenedFlow {
   readonly source: FlowSource;
@@ -29,12 +39,38 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
         hint: 'To use an image directly, pass --exact IMAGE.',
       });
     }
+    // A model keeps the density it was trained on: its sharpness is what it learned, and its
+    // particles' colours are looked up on that same grid.
     const { model, density } = await loadFlowFile(source.path, ctx.signal as AbortSignal);
     ctx.signal.throwIfAborted();
     const { field } = await createInferenceField(model);
     return { source, field, density, model };
   }
-  const density = await loadDensity(source.imagePath, source.densityOptions, ctx);
+  const maxSide = source.densityOptions?.maxSide ?? (source.outputSize === undefined ? undefined : workingSideFor(source.outputSize));
+  const density = await loadDensity(source.imagePath, { ...source.densityOptions, ...(maxSide === undefined ? {} : { maxSide }) }, ctx);
   const field = createExactFlow(density, undefined, ctx);
   return { source, field, density, model: undefined };
+}
+
+/** Where an open picture's bytes can be read again. */
+export type PictureBytes = { readonly bytes: Uint8Array; readonly name: string } | { readonly path: string };
+
+/**
+ * An open picture's exact flow at the working size an output of `outputSize` px wants
+ * (finerWorkingSide), or undefined when the open grid already serves it: the app previews at
+ * the default working size and exports a large size from the finer grid, as `make` does. A
+ * file changed on disk since it was opened is not used: the export draws the picture the user saw.
+ */
+export async function finerExactFlow(
+  density: ImageDensity,
+  picture: PictureBytes,
+  outputSize: number,
+  ctx: JobContext,
+): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
+  const maxSide = finerWorkingSide(density.mapping, outputSize);
+  if (maxSide === undefined) return undefined;
+  const options = { ...density.options, maxSide };
+  const finer = 'bytes' in picture ? await densityFromBytes(picture.bytes, picture.name, options, ctx) : await loadDensity(picture.path, options, ctx);
+  if (finer.source.sha256 !== density.source.sha256) return undefined;
+  return { density: finer, field: await prepareExactFlow(finer, {}, ctx) };
 }

@@ -1,10 +1,11 @@
 import type { JobContext } from '../../../shared/job.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
+import { drawsParticleColours, frameBackground, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
+import { standOutColour } from '../../../shared/render/picture-background.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
-import { backdropOf, outputBackground, standOutColour } from '../../../shared/render/picture-background.js';
 import { defaultView, outputSize } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
@@ -37,9 +38,8 @@ export async function prepareScene(
   ctx: JobContext,
 ): Promise<Scene> {
   const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
-  const background = outputBackground(settings.background, density.background);
   // Every colour stands out from what it is drawn on: no particle vanishes into the paper.
-  const backdrop = backdropOf(background, density.background);
+  const { backdrop } = frameBackground(settings, density.background);
   const colours = particleColours(settings.colour, trajectory.particles, {
     start: trajectory.start,
     ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
@@ -48,29 +48,11 @@ export async function prepareScene(
   });
   const bounds = modelBounds(density.mapping);
   const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
-  const base: RasterOptions = {
-    width,
-    height,
-    view: defaultView(bounds, { width, height }),
-    background,
-    pointSize: settings.pointSize,
-    blend: settings.blend,
-    opacity: settings.opacity,
-    mode: settings.mode,
-    colourMap: settings.colourMap,
-    densitySmoothing: settings.densitySmoothing,
-    ...(settings.colour === 'solid' ? { colour: standOutColour(settings.solidColour, backdrop) } : {}),
-  };
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * trajectory.particles);
-  let raster = base;
-  if (settings.mode === 'density') {
-    // Normalise every frame by the picture's own density so brightness does not pump.
-    rasterise(positionsAt(trajectory, 1, positions), undefined, base, undefined, workspace);
-    const reference = workspace.lastDensityReference;
-    if (reference !== undefined && reference > 0) raster = { ...base, densityReference: reference };
-  }
-  const perParticle = settings.mode === 'points' && settings.colour !== 'solid' ? colours : undefined;
+  const base = rasterOptionsFor(settings, { width, height, view: defaultView(bounds, { width, height }) }, density.background);
+  const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
+  const perParticle = drawsParticleColours(settings) ? colours : undefined;
   const coloursForFrame = particleColoursAt(settings.colour, standOutColour(density.inkColour, backdrop));
   const frame = new Uint8ClampedArray(width * height * 4);
   return {

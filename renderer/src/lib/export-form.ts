@@ -1,4 +1,5 @@
 import type { ExportFormat } from '../../../shared/ipc/contract.js';
+import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
 import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
 import { renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
@@ -23,6 +24,10 @@ export interface ExportForm {
   fps: number;
   seconds: number;
   particles: number;
+  /** Particles and dot size follow the size (outputDensityFor) until the user types their own. */
+  particlesAuto: boolean;
+  pointSize: number;
+  pointSizeAuto: boolean;
   colour: ParticleColourMode;
   background: BackgroundName;
   quality: number;
@@ -31,18 +36,28 @@ export interface ExportForm {
 }
 
 export function formFromSettings(format: ExportFormat, s: RenderSettings): ExportForm {
+  const automatic = outputDensityFor(s.size);
   return {
     format,
     size: s.size,
     fps: s.timeline.fps,
     seconds: s.timeline.durationSeconds,
     particles: s.particles,
+    particlesAuto: s.particles === automatic.particles,
+    pointSize: s.pointSize,
+    pointSizeAuto: s.pointSize === automatic.pointSize,
     colour: s.colour,
     background: backgroundName(s.background),
     quality: s.quality,
     loop: s.timeline.loops === 0,
     bounce: s.timeline.bounce,
   };
+}
+
+/** What the particle and dot-size fields show: the automatic choice for the size, or the user's. */
+export function densityShown(form: ExportForm): { particles: number; pointSize: number } {
+  const automatic = outputDensityFor(form.size);
+  return { particles: form.particlesAuto ? automatic.particles : form.particles, pointSize: form.pointSizeAuto ? automatic.pointSize : form.pointSize };
 }
 
 export type FieldProblems = Partial<Record<keyof ExportForm | 'form', string>>;
@@ -55,7 +70,8 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   if (!whole(form.size, renderLimits.minSize, renderLimits.maxSize)) problems.size = `${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
   if (!(form.fps > 0 && form.fps <= timelineLimits.maxFps)) problems.fps = `Up to ${timelineLimits.maxFps} fps.`;
   if (!(form.seconds > 0 && form.seconds <= timelineLimits.maxDurationSeconds)) problems.seconds = `Up to ${timelineLimits.maxDurationSeconds} s.`;
-  if (!whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
+  if (!form.particlesAuto && !whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
+  if (!form.pointSizeAuto && !(form.pointSize >= 0.5 && form.pointSize <= 16)) problems.pointSize = '0.5 to 16 px.';
   if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
   if (form.format === 'mp4' && form.background === 'transparent') problems.background = "MP4 has no transparency; pick the picture's own, white or black.";
   if (Object.keys(problems).length > 0) return { problems };
@@ -64,7 +80,9 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
       ...base,
       colour: form.colour,
       size: form.size,
-      particles: form.particles,
+      // Left out, they follow the size.
+      particles: form.particlesAuto ? undefined : form.particles,
+      pointSize: form.pointSizeAuto ? undefined : form.pointSize,
       // A colour the user saved in a project keeps its exact shade while the name is unchanged.
       background: backgroundName(base.background) === form.background ? base.background : backgrounds[form.background],
       quality: form.quality,

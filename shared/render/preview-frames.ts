@@ -1,0 +1,50 @@
+import type { TrajectoryData } from '../ipc/contract.js';
+import { drawsParticleColours, forDrawnShare, frameBackground, previewRasterOptionsFor, withEndDensityReference } from './frame-raster.js';
+import { standOutColour } from './picture-background.js';
+import { hermitePositionsAt } from './hermite.js';
+import { particleColours, particleColoursAt } from './particle-colours.js';
+import type { RasterOptions } from './raster-options.js';
+import { RasterWorkspace } from './raster-workspace.js';
+import { rasterise } from './rasterise.js';
+import type { RenderSettings } from './render-settings.js';
+import { defaultView, outputSize } from './view.js';
+
+/**
+ * The preview's frames of one trajectory in one style at one size: Hermite interpolation, the
+ * export's colours and density reference, the shared rasteriser. Plain TypeScript, so what the
+ * desktop preview draws can be tested beside the export; the DOM part only puts the bytes on a
+ * canvas. Buffers live across frames, so a frame allocates nothing.
+ */
+export class PreviewFrames {
+  readonly options: RasterOptions;
+  private readonly positions: Float32Array;
+  private readonly colours: Uint8ClampedArray | undefined;
+  private readonly coloursAt: (own: Uint8ClampedArray, t: number) => Uint8ClampedArray;
+  private readonly workspace = new RasterWorkspace();
+
+  constructor(
+    private readonly data: TrajectoryData,
+    style: RenderSettings,
+    longSide: number,
+  ) {
+    const { width, height } = outputSize(data.bounds, longSide);
+    const geometry = { width, height, view: defaultView(data.bounds, { width, height }) };
+    this.positions = new Float32Array(2 * data.particles);
+    const options = previewRasterOptionsFor(style, geometry, longSide, data.particles, data.background);
+    // The export's rule (scene.ts): every colour stands out from what it is drawn on.
+    const { backdrop } = frameBackground(style, data.background);
+    this.options = withEndDensityReference(options, hermitePositionsAt(data, 1, this.positions), this.workspace);
+    this.coloursAt = particleColoursAt(style.colour, standOutColour(data.inkColour, backdrop));
+    this.colours = drawsParticleColours(style)
+      ? particleColours(style.colour, data.particles, { start: data.positions.subarray(0, 2 * data.particles), imageColours: data.imageColours, backdrop })
+      : undefined;
+  }
+
+  /** The frame at flow time t from the first `count` particles (all by default), into `target`. */
+  draw(t: number, target: Uint8ClampedArray, count: number = this.data.particles): Uint8ClampedArray {
+    const n = Math.min(count, this.data.particles);
+    hermitePositionsAt(this.data, t, this.positions, n);
+    const colours = this.colours === undefined ? undefined : this.coloursAt(this.colours, t);
+    return rasterise(this.positions.subarray(0, 2 * n), colours, forDrawnShare(this.options, n, this.data.particles), target, this.workspace);
+  }
+}
