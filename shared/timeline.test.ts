@@ -1,21 +1,38 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowGifError } from './errors.js';
-import { assertTimeline, defaultTimeline, frameCount, frameTimes, resolveTimeline, timelineSeconds, validateTimeline, type Timeline } from './timeline.js';
+import { ease } from './easing.js';
+import { assertTimeline, defaultTimeline, flowTimeAt, frameCount, frameTimes, oncePass, resolveTimeline, timelineSeconds, validateTimeline, type Timeline } from './timeline.js';
 
-const plain: Timeline = { ...defaultTimeline, durationSeconds: 2, fps: 10, holdStartSeconds: 0, holdEndSeconds: 0, easing: 'linear' };
+const plain: Timeline = { ...defaultTimeline, durationSeconds: 2, fps: 10, holdStartSeconds: 0, holdEndSeconds: 0, easing: 'linear', bounce: false };
 
-test('the default is 3 s at 20 fps with short holds, noise first and the picture last', () => {
+test('the default loops seamlessly: noise → picture in 3 s at 20 fps, 1 s on the picture, and back', () => {
   assert.deepEqual(validateTimeline(defaultTimeline), []);
   assert.equal(defaultTimeline.durationSeconds, 3);
   assert.equal(defaultTimeline.fps, 20);
-  const times = frameTimes(defaultTimeline);
-  assert.equal(times.length, frameCount(defaultTimeline));
-  assert.equal(frameCount(defaultTimeline), 60);
-  assert.equal(times[0], 0);
-  assert.equal(times[times.length - 1], 1);
   assert.equal(defaultTimeline.loops, 0);
-  assert.equal(timelineSeconds(defaultTimeline), 3);
+  const times = frameTimes(defaultTimeline);
+  // 60 frames there, 20 more on the picture, 58 back (neither end again).
+  assert.equal(frameCount(defaultTimeline), 60 + 20 + 58);
+  assert.equal(times.length, frameCount(defaultTimeline));
+  assert.ok(Math.abs(timelineSeconds(defaultTimeline) - 6.9) < 1e-9);
+  assert.equal(times[0], 0);
+  for (let i = 59; i < 80; i++) assert.equal(times[i], 1);
+  assert.ok(times[80]! < 1);
+  // The loop closes on the forward pass's second frame: no frame twice, no jump.
+  assert.equal(times[times.length - 1], times[1]);
+  assert.ok(times[times.length - 1]! > 0);
+  const steps = Array.from(times.subarray(1), (t, i) => Math.abs(t - times[i]!));
+  assert.ok(Math.abs(times[times.length - 1]! - times[0]!) <= Math.max(...steps));
+});
+
+test('once: a single pass that ends held on the picture and plays one time', () => {
+  const once = resolveTimeline(oncePass);
+  const times = frameTimes(once);
+  assert.equal(times.length, 60 + 20);
+  assert.equal(once.loops, 1);
+  assert.equal(times[0], 0);
+  assert.deepEqual([...times.slice(-21)], new Array(21).fill(1));
 });
 
 test('without holds or easing, frames step evenly from t = 0 to t = 1', () => {
@@ -44,8 +61,8 @@ test('reverse plays picture → noise; easing still describes playback', () => {
   assert.ok(1 - reversed[4]! < 0.01);
 });
 
-test('bounce goes there and back, holding the picture in between', () => {
-  const bounce = { ...plain, bounce: true, holdStartSeconds: 0.2, holdEndSeconds: 0.5 };
+test('bounce goes there and back, holding the picture in between; played once it ends on the start', () => {
+  const bounce = { ...plain, bounce: true, holdStartSeconds: 0.2, holdEndSeconds: 0.5, loops: 1 };
   const times = frameTimes(bounce);
   assert.equal(frameCount(bounce), 2 + 20 + 5 + 19);
   assert.equal(times.length, frameCount(bounce));
@@ -60,6 +77,22 @@ test('bounce goes there and back, holding the picture in between', () => {
   assert.equal(both[0], 1);
   assert.equal(both[both.length - 1], 1);
   assert.ok(Math.min(...both) === 0);
+});
+
+test('a repeating bounce leaves out the start on the way back: the next pass opens with it', () => {
+  for (const loops of [0, 3]) {
+    const looping = { ...plain, bounce: true, holdEndSeconds: 0.5, loops };
+    const times = frameTimes(looping);
+    assert.equal(times.length, 20 + 5 + 18);
+    assert.equal(times[times.length - 1], times[1]);
+    // Every motion frame of the way back is a frame of the way there: nothing new is drawn.
+    const there = new Set(times.subarray(0, 20));
+    for (const t of times.subarray(25)) assert.ok(there.has(t), String(t));
+  }
+  // With a hold on the start the loop closes on the hold: still no jump.
+  const held = frameTimes({ ...plain, easing: 'ease-in-out', bounce: true, holdStartSeconds: 0.3 });
+  assert.equal(held[held.length - 1], ease('ease-in-out', 1 / 19));
+  assert.deepEqual([...held.slice(0, 4)], [0, 0, 0, 0]);
 });
 
 test('eased frames are monotonic and hit both ends', () => {
@@ -108,4 +141,17 @@ test('resolveTimeline overlays defaults, keeps them for unset fields and validat
   assert.equal(t.bounce, true);
   assert.equal(t.easing, defaultTimeline.easing);
   assert.throws(() => resolveTimeline({ fps: -3 }), FlowGifError);
+});
+
+test('flowTimeAt plays the frames: their own times on the frame, between them in between, wrapping', () => {
+  const times = frameTimes(defaultTimeline);
+  const fps = defaultTimeline.fps;
+  for (const i of [0, 17, 60, 100, times.length - 1]) assert.equal(flowTimeAt(times, fps, i / fps, true), times[i]);
+  const between = flowTimeAt(times, fps, 10.5 / fps, true);
+  assert.ok(between > times[10]! && between < times[11]!);
+  // Half a frame past the end: between the last frame and the first when looping, else the last.
+  const end = (times.length - 0.5) / fps;
+  assert.ok(Math.abs(flowTimeAt(times, fps, end, true) - times[times.length - 1]! / 2) < 1e-12);
+  assert.equal(flowTimeAt(times, fps, end, false), times[times.length - 1]);
+  assert.equal(flowTimeAt(times, fps, -1, true), 0);
 });

@@ -17,7 +17,11 @@ export interface Timeline {
   readonly holdEndSeconds: number;
   /** Play picture → noise instead of noise → picture. */
   readonly reverse: boolean;
-  /** There and back: after the end hold, play the flow backwards to where it started. */
+  /**
+   * There and back: after the end hold, play the flow backwards to where it started. When the
+   * animation repeats, the way back stops one frame short of the start, which the next pass's
+   * first frame shows: a loop with no frame shown twice and no jump.
+   */
   readonly bounce: boolean;
   /** Times the GIF plays; 0 = forever. */
   readonly loops: number;
@@ -27,14 +31,19 @@ export const defaultTimeline: Timeline = Object.freeze({
   durationSeconds: 3,
   fps: 20,
   easing: 'ease-in-out',
-  // No holds by default: "3 s at 20 fps" is exactly 60 frames, and encoders that merge identical
-  // frames (gifski) keep every one. Users add holds when they want the picture to linger.
+  // A seamless loop: noise → picture in 3 s, a 1 s hold on the picture, the same flow back to
+  // the noise in 3 s (6.9 s, 138 frames). The way back is the way there reversed, so every
+  // frame is one the flow really passes through, and the eased turn at the noise lingers
+  // there about as long as a hold would: a noise hold adds only frames of noise.
   holdStartSeconds: 0,
-  holdEndSeconds: 0,
+  holdEndSeconds: 1,
   reverse: false,
-  bounce: false,
+  bounce: true,
   loops: 0,
 });
+
+/** One pass that ends held on the picture and plays once: `--once`, "play once" in the app. */
+export const oncePass: Pick<Timeline, 'bounce' | 'loops'> = Object.freeze({ bounce: false, loops: 1 });
 
 /** Bounds that keep an export finite and encodable (GIF delays are centiseconds, loops 16-bit). */
 export const timelineLimits = Object.freeze({
@@ -60,10 +69,18 @@ function counts(timeline: Timeline): FrameCounts {
   };
 }
 
+/**
+ * Frames of bounce's way back: it leaves out the far end, already shown by the forward pass,
+ * and, when the animation repeats, the start, which the next pass opens with.
+ */
+function returnFrames(timeline: Timeline, c: FrameCounts): number {
+  if (!timeline.bounce) return 0;
+  return timeline.loops === 1 ? c.motion - 1 : c.motion - 2;
+}
+
 export function frameCount(timeline: Timeline): number {
   const c = counts(timeline);
-  // Bounce's way back leaves out the far end, already shown by the forward pass.
-  return c.holdStart + c.motion + c.holdEnd + (timeline.bounce ? c.motion - 1 : 0);
+  return c.holdStart + c.motion + c.holdEnd + returnFrames(timeline, c);
 }
 
 /** Playing time of the whole animation (one loop), in seconds. */
@@ -73,8 +90,8 @@ export function timelineSeconds(timeline: Timeline): number {
 
 /**
  * Flow time t ∈ [0, 1] of every frame. Forward: held t = 0, eased 0 → 1, held t = 1, then
- * (bounce) eased 1 → 0. Reverse mirrors t, so easing still describes playback (ease-in starts
- * slowly whichever way the flow runs).
+ * (bounce) eased 1 → 0, the very frames of the way there in reverse. Reverse mirrors t, so
+ * easing still describes playback (ease-in starts slowly whichever way the flow runs).
  */
 export function frameTimes(timeline: Timeline): Float64Array {
   const c = counts(timeline);
@@ -88,7 +105,8 @@ export function frameTimes(timeline: Timeline): Float64Array {
   for (let i = 0; i < c.holdStart; i++) out[f++] = at(0);
   for (let i = 0; i <= last; i++) out[f++] = at(i);
   for (let i = 0; i < c.holdEnd; i++) out[f++] = at(last);
-  if (timeline.bounce) for (let i = last - 1; i >= 0; i--) out[f++] = at(i);
+  const back = returnFrames(timeline, c);
+  for (let i = 1; i <= back; i++) out[f++] = at(last - i);
   return out;
 }
 
@@ -139,4 +157,20 @@ export function resolveTimeline(overrides: Partial<Timeline> = {}): Timeline {
   const timeline: unknown = { ...defaultTimeline, ...defined };
   assertTimeline(timeline);
   return timeline;
+}
+
+/**
+ * Flow time at a playing position, in seconds from the first frame: the frames' own times,
+ * interpolated between neighbours so a preview can play the export's timeline smoothly at any
+ * refresh rate. Past the last frame it eases into the first when `wrap` (the next loop), else
+ * it stays on the last.
+ */
+export function flowTimeAt(times: Float64Array, fps: number, seconds: number, wrap: boolean): number {
+  const n = times.length;
+  const position = Math.max(0, seconds * fps);
+  const index = Math.floor(position);
+  if (index >= n - 1 && !wrap) return times[n - 1]!;
+  const from = times[index % n]!;
+  const to = times[(index + 1) % n]!;
+  return from + (to - from) * (position - index);
 }

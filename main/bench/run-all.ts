@@ -16,7 +16,7 @@ import { benchStepTime, benchTimeToScore } from './train.bench.js';
 /**
  * `npm run bench`: every speed and quality figure of BENCHMARKS.md, measured in one run on this
  * machine, written with the command that produced it. Flags: --quick (short budgets, to check
- * the runner itself), --image PATH (the reference picture; default FFJORD's octocat from
+ * the runner itself), --only WORDS (comma-separated; sections whose titles contain one), --image PATH (the reference picture; default FFJORD's octocat from
  * ../shared/samples when present, else a bundled sample), --out FILE.
  */
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -143,7 +143,7 @@ const sections: Section[] = [
     },
   },
   {
-    title: 'The main job: `make IMAGE -o out.gif` with defaults (512 px, 3 s at 20 fps, 60 000 particles)',
+    title: 'The main job: `make IMAGE -o out.gif` with defaults (512 px, 60 000 particles; the loop: 3 s there, 1 s held, 3 s back at 20 fps)',
     async run() {
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
       const rows: Array<Array<string | number>> = [];
@@ -156,12 +156,47 @@ const sections: Section[] = [
       return table(['output', 'frames', 'size px', 'file kB', 'whole command s'], rows);
     },
   },
+  {
+    title: 'The look: what each default costs, `make` on the bundled sample',
+    async run() {
+      // Each row turns one of the look's defaults back to the earlier behaviour, so its cost is
+      // the ratio to the first row, measured minutes apart on the same machine.
+      const sample = path.join(root, 'resources/samples/flowgif-mark.png');
+      const variants: Array<[string, string[]]> = [
+        ['defaults', []],
+        ['one pass, no way back (`--once`)', ['--once']],
+        ['round noise (`--noise round`)', ['--noise', 'round']],
+        ['dark pixels as mass (`--mass dark`)', ['--mass', 'dark']],
+        ['colours from the start (`--colour image`)', ['--colour', 'image']],
+        ['1080 px, automatic density and working size', ['--size', '1080']],
+        ['1080 px, the fixed 60 000 particles of 1.6 px', ['--size', '1080', '--particles', '60000', '--point-size', '1.6']],
+      ];
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
+      const rows: Array<Array<string | number>> = [];
+      let baseline = 0;
+      for (const [name, extra] of variants) {
+        const made = await timeCli(['make', sample, '-o', path.join(dir, 'out.gif'), '--json', ...extra]);
+        const result = JSON.parse(made.stdout) as { frames: number; size_bytes: number; width: number; height: number };
+        if (baseline === 0) baseline = made.seconds;
+        rows.push([name, result.frames, `${result.width}×${result.height}`, fmt(result.size_bytes / 1e3, 0), fmt(made.seconds, 1), fmt(made.seconds / baseline, 2)]);
+      }
+      await fs.rm(dir, { recursive: true });
+      return [
+        table(['make', 'frames', 'size px', 'file kB', 'whole command s', '× defaults'], rows),
+        `Picture: \`${rel(sample)}\` (the README's main command).`,
+      ].join('\n\n');
+    },
+  },
 ];
+
+/** `--only a,b`: just the sections whose titles contain one of these words (case-insensitive). */
+const only = valueOf('--only')?.toLowerCase().split(',').filter((w) => w !== '');
 
 async function main(): Promise<void> {
   const started = new Date();
   const parts: string[] = [];
   for (const section of sections) {
+    if (only !== undefined && !only.some((word) => section.title.toLowerCase().includes(word))) continue;
     log(section.title);
     const t0 = performance.now();
     try {
@@ -180,7 +215,23 @@ async function main(): Promise<void> {
     `Reference picture: \`${rel(image)}\`. All figures in one run, so ratios compare like with like.`,
     'Speed is measured here, never asserted in tests.',
   ].join('\n');
-  await fs.writeFile(outFile, `${header}\n\n${parts.join('\n\n')}\n`);
+  if (only === undefined) {
+    await fs.writeFile(outFile, `${header}\n\n${parts.join('\n\n')}\n`);
+  } else {
+    // A partial run replaces just its own sections, each dated, and keeps every other figure.
+    let text = existsSync(outFile) ? await fs.readFile(outFile, 'utf8') : `${header}\n`;
+    for (const part of parts) {
+      const title = part.slice(0, part.indexOf('\n'));
+      const dated = part.replace(/ s to measure\._$/, ` s to measure, by \`npm run bench -- --only ${only.join(',')}\` on ${started.toISOString().slice(0, 10)}._`);
+      const at = text.indexOf(`${title}\n`);
+      if (at < 0) text = `${text.trimEnd()}\n\n${dated}\n`;
+      else {
+        const next = text.indexOf('\n## ', at + title.length);
+        text = `${text.slice(0, at)}${dated}${next < 0 ? '\n' : `\n${text.slice(next)}`}`;
+      }
+    }
+    await fs.writeFile(outFile, text);
+  }
   log(`wrote ${outFile} in ${fmt((Date.now() - started.getTime()) / 1000, 0)} s`);
 }
 

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { bundledSamplePath } from '../engine/image/samples.js';
+import { writeTestPicture } from '../tools/test-pictures.js';
 import { runCli } from './cli-runner.test-util.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');
@@ -46,18 +47,50 @@ function iou(a: Uint8Array, b: Uint8Array): number {
   return union === 0 ? 0 : inter / union;
 }
 
-test('make with defaults writes a 60-frame 512 px GIF from noise to the picture', async () => {
+/** Every page of an animated GIF, decoded whole (sharp composites each onto the last). */
+async function gifPages(file: string): Promise<{ pages: Buffer[]; delays: number[]; loop: number | undefined }> {
+  const { data, info } = await sharp(file, { animated: true }).raw().toBuffer({ resolveWithObject: true });
+  const bytes = info.width * (info.pageHeight ?? info.height) * info.channels;
+  const pages = Array.from({ length: info.pages ?? 1 }, (_, i) => data.subarray(i * bytes, (i + 1) * bytes));
+  const meta = await sharp(file, { animated: true }).metadata();
+  return { pages, delays: meta.delay ?? [], loop: meta.loop };
+}
+
+/** Mean absolute difference per channel value (0–255) of two decoded pages. */
+function meanAbsoluteDifference(a: Buffer, b: Buffer): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
+
+test('make with defaults writes a 512 px GIF that loops: noise → picture, a hold, and back with no jump', async () => {
   const dir = await tempDir();
   const gif = path.join(dir, 'out.gif');
-  const made = await runCli(['make', sample, '-o', gif]);
+  const made = await runCli(['make', sample, '-o', gif, '--json']);
   assert.equal(made.code, 0, made.stderr);
   assert.ok(made.stdout.includes(gif), `prints where the file is: ${made.stdout}`);
+  // 3 s there, 1 s on the picture, 3 s back, leaving out both ends on the way back.
+  assert.equal((JSON.parse(made.stdout) as { frames: number }).frames, 60 + 20 + 58);
   const meta = await sharp(gif, { animated: true }).metadata();
   assert.equal(meta.format, 'gif');
-  assert.equal(meta.pages, 60);
   assert.equal(meta.width, 512);
   assert.equal(meta.pageHeight, 512);
   assert.equal(meta.loop, 0);
+  const { pages, delays } = await gifPages(gif);
+  // gifski merges repeated frames into longer ones; the time is the timeline's to the frame.
+  assert.equal(delays.reduce((sum, d) => sum + d, 0), 138 * 50);
+  const held = delays.indexOf(Math.max(...delays));
+  // About a second: gifski shifts a frame or two of the merge onto the eased frames around it.
+  assert.ok(delays[held]! >= 900, `the picture is held a second: ${delays[held]} ms`);
+  assert.ok(held > pages.length / 3 && held < (2 * pages.length) / 3, `the hold is mid-loop: page ${held} of ${pages.length}`);
+
+  // Seamless: the step from the last page back to the first is no larger than the motion's
+  // largest step. Measured on the mark: 0.32 against 10.1 (the one-way GIF jumped 23.1).
+  const steps = pages.slice(1).map((page, i) => meanAbsoluteDifference(pages[i]!, page));
+  const wrap = meanAbsoluteDifference(pages.at(-1)!, pages[0]!);
+  const largest = Math.max(...steps);
+  assert.ok(largest > 5, `the animation moves: largest step ${largest.toFixed(2)}`);
+  assert.ok(wrap <= largest / 10, `last → first ${wrap.toFixed(2)} vs largest step ${largest.toFixed(2)}`);
 
   // Ink: anything clearly off the white background, in the picture and in the frames.
   const picture = await darkMask(sample, 64, 64, undefined, 200);
@@ -65,9 +98,9 @@ test('make with defaults writes a 60-frame 512 px GIF from noise to the picture'
   const inner = Math.round(512 / 1.1);
   const pictureArea = async (page: number): Promise<Buffer> =>
     sharp(gif, { page }).extract({ left: Math.round((512 - inner) / 2), top: Math.round((512 - inner) / 2), width: inner, height: inner }).png().toBuffer();
-  const last = await darkMask(await pictureArea(59), 64, 64, undefined, 200);
+  const last = await darkMask(await pictureArea(held), 64, 64, undefined, 200);
   const first = await darkMask(await pictureArea(0), 64, 64, undefined, 200);
-  assert.ok(iou(last, picture) > 0.85, `last frame matches the picture: IoU ${iou(last, picture)}`);
+  assert.ok(iou(last, picture) > 0.85, `the held frame matches the picture: IoU ${iou(last, picture)}`);
   assert.ok(iou(last, picture) - iou(first, picture) > 0.3, `first frame is far from the picture: IoU ${iou(first, picture)}`);
   // Noise from N(0, I) is a round blob around the centre.
   let n = 0;
@@ -100,8 +133,9 @@ test('make --train trains a flow first, keeps it beside the animation, and rende
   const result = JSON.parse(made.stdout) as { flow: string; model: string; frames: number };
   assert.equal(result.flow, 'fm');
   assert.equal(result.model, path.join(dir, 'trained.flow'));
-  assert.equal(result.frames, 5);
-  assert.equal((await sharp(gif, { animated: true }).metadata()).pages, 5);
+  // The default loop: 5 frames there, 5 on the picture, 3 back.
+  assert.equal(result.frames, 5 + 5 + 3);
+  assert.equal((await gifPages(gif)).delays.reduce((sum, d) => sum + d, 0), 13 * 200);
   const evaluated = await runCli(['eval', result.model, '--n', '500', '--json']);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   await fs.rm(dir, { recursive: true });
@@ -120,7 +154,8 @@ test('render to MP4 gives H.264 yuv420p with the frames and size asked', async (
   const stream = (JSON.parse(stdout) as { streams: Array<Record<string, unknown>> }).streams[0]!;
   assert.equal(stream['codec_name'], 'h264');
   assert.equal(stream['pix_fmt'], 'yuv420p');
-  assert.equal(Number(stream['nb_read_frames']), 20);
+  // 20 frames there, 10 on the picture, 18 back: a video loops as seamlessly as the GIF.
+  assert.equal(Number(stream['nb_read_frames']), 20 + 10 + 18);
   assert.equal(stream['width'], 256);
   assert.equal(stream['height'], 256);
   // The size was estimated from a few frames before the encode, and within a sensible factor.
@@ -131,14 +166,83 @@ test('render to MP4 gives H.264 yuv420p with the frames and size asked', async (
   await fs.rm(dir, { recursive: true });
 });
 
-test('render to a folder writes one PNG per frame, with bounce', async () => {
+test('render to a folder writes one PNG per frame, with bounce played once: back to the first frame', async () => {
   const dir = await tempDir();
   const frames = path.join(dir, 'frames') + path.sep;
-  const rendered = await runCli(['render', '--exact', sample, '-o', frames, '--fps', '5', '--seconds', '1', '--size', '64', '--particles', '2000', '--bounce']);
+  const rendered = await runCli(['render', '--exact', sample, '-o', frames, '--fps', '5', '--seconds', '1', '--size', '64', '--particles', '2000', '--bounce', '--hold-end', '0', '--loops', '1']);
   assert.equal(rendered.code, 0, rendered.stderr);
   const files = (await fs.readdir(frames)).filter((name) => name.endsWith('.png')).sort();
   assert.equal(files.length, 5 + 4);
   assert.equal(files[0], 'frame-0001.png');
+  const pixels = (name: string): Promise<Buffer> => sharp(path.join(frames, name)).raw().toBuffer();
+  assert.ok((await pixels(files[0]!)).equals(await pixels(files.at(-1)!)), 'played once, the way back ends on the first frame');
+  await fs.rm(dir, { recursive: true });
+});
+
+test('make --once: one pass that ends held on the picture and plays once', async () => {
+  const dir = await tempDir();
+  const gif = path.join(dir, 'once.gif');
+  const made = await runCli(['make', sample, '-o', gif, '--once', '--fps', '10', '--seconds', '1', '--size', '96', '--particles', '4000', '--json']);
+  assert.equal(made.code, 0, made.stderr);
+  assert.equal((JSON.parse(made.stdout) as { frames: number }).frames, 10 + 10);
+  const { pages, delays, loop } = await gifPages(gif);
+  assert.equal(loop, 1);
+  // The picture's arrival and its 1 s hold are one long page, the last (gifski merges the
+  // repeats, shifting a frame or two onto the eased frames before it).
+  assert.ok(delays.at(-1)! >= 900 && delays.at(-1)! === Math.max(...delays), `held last page: ${delays.join(',')}`);
+  assert.equal(delays.reduce((sum, d) => sum + d, 0), 20 * 100);
+  const picture = await darkMask(sample, 32, 32, undefined, 200);
+  const lastPage = await sharp(pages.at(-1)!, { raw: { width: 96, height: 96, channels: 4 } }).png().toBuffer();
+  const firstPage = await sharp(pages[0]!, { raw: { width: 96, height: 96, channels: 4 } }).png().toBuffer();
+  const inner = Math.round(96 / 1.1);
+  const crop = (png: Buffer): Promise<Buffer> => sharp(png).extract({ left: Math.round((96 - inner) / 2), top: Math.round((96 - inner) / 2), width: inner, height: inner }).png().toBuffer();
+  const last = await darkMask(await crop(lastPage), 32, 32, undefined, 200);
+  const first = await darkMask(await crop(firstPage), 32, 32, undefined, 200);
+  assert.ok(iou(last, picture) > 0.75, `it ends on the picture: IoU ${iou(last, picture)}`);
+  assert.ok(iou(first, picture) < iou(last, picture) - 0.2, `and starts on noise: IoU ${iou(first, picture)}`);
+  const conflicting = await runCli(['make', sample, '-o', gif, '--once', '--bounce']);
+  assert.equal(conflicting.code, 2);
+  assert.match(conflicting.stderr, /--once plays one way only; it cannot be combined with --bounce/);
+  await fs.rm(dir, { recursive: true });
+});
+
+test('--canvas square frames a 5:1 banner in a square, centred, the background filling the padding', async () => {
+  const dir = await tempDir();
+  const banner = await writeTestPicture(dir, 'banner');
+  const png = path.join(dir, 'square.png');
+  const framed = await runCli(['frame', '--exact', banner, '--t', '1', '-o', png, '--canvas', 'square', '--size', '200', '--particles', '20000', '--colour', 'solid']);
+  assert.equal(framed.code, 0, framed.stderr);
+  const meta = await sharp(png).metadata();
+  assert.deepEqual([meta.width, meta.height], [200, 200]);
+  const mask = await darkMask(png, 200, 200);
+  let [top, bottom, left, right] = [200, -1, 200, -1];
+  let inkRows = 0;
+  let sumX = 0;
+  let sumY = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (!mask[i]) continue;
+    const [x, y] = [i % 200, Math.floor(i / 200)];
+    [top, bottom, left, right] = [Math.min(top, y), Math.max(bottom, y), Math.min(left, x), Math.max(right, x)];
+    inkRows++;
+    sumX += x;
+    sumY += y;
+  }
+  // The banner (600 × 120, its marks 20 px in from its edges) spans 182 × 36 px of the square
+  // (its 5 % margin): rows ~82–118. Above and below is only background.
+  assert.ok(top > 70 && bottom < 130, `ink rows ${top}–${bottom}`);
+  assert.ok(Math.abs(top + bottom - 199) <= 4, `centred vertically: rows ${top}–${bottom}`);
+  assert.ok(Math.abs(left + right - 199) <= 8 && right - left > 150, `centred across: columns ${left}–${right}`);
+  assert.ok(Math.abs(sumY / inkRows - 99.5) < 4, `ink centroid row ${(sumY / inkRows).toFixed(1)}`);
+  assert.ok(sumX / inkRows > 20 && sumX / inkRows < 180);
+  const { data } = await sharp(png).extract({ left: 0, top: 0, width: 200, height: 60 }).raw().toBuffer({ resolveWithObject: true });
+  assert.ok(data.every((v) => v === 255), 'the padding above is the white background');
+
+  const exact = path.join(dir, 'exact.png');
+  assert.equal((await runCli(['frame', '--exact', banner, '--t', '1', '-o', exact, '--canvas', '300x158', '--particles', '5000'])).code, 0);
+  assert.deepEqual([(await sharp(exact).metadata()).width, (await sharp(exact).metadata()).height], [300, 158]);
+  const both = await runCli(['frame', '--exact', banner, '--t', '1', '-o', exact, '--canvas', '300x158', '--size', '256']);
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /--canvas 300x158 sets the size in pixels; leave out --size/);
   await fs.rm(dir, { recursive: true });
 });
 

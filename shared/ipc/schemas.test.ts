@@ -61,6 +61,14 @@ test('render settings: shape by the schema, ranges by resolveRenderSettings, bot
     () => validateRequest('export:estimate', { ...base, settings: { ...defaultRenderSettings, timeline: { ...defaultRenderSettings.timeline, fps: 0 } } }),
     ipcError(/fps must be/),
   );
+  const withCanvas = (canvas: unknown): unknown => validateRequest('export:estimate', { ...base, settings: { ...defaultRenderSettings, canvas } });
+  assert.deepEqual((withCanvas({ width: 1200, height: 630 }) as { settings: { canvas: unknown } }).settings.canvas, { width: 1200, height: 630 });
+  assert.equal((withCanvas('square') as { settings: { canvas: unknown } }).settings.canvas, 'square');
+  assert.throws(() => withCanvas('round'), ipcError(/settings\.canvas/));
+  const { canvas: _, ...older } = defaultRenderSettings;
+  const before = validateRequest('export:estimate', { ...base, settings: older }) as { settings: { canvas: unknown } };
+  assert.equal(before.settings.canvas, 'picture', 'settings saved before the canvas existed take the default');
+  assert.throws(() => withCanvas({ width: 1200, height: 5 }), ipcError(/canvas width and height must be whole pixels from 16/));
 });
 
 test('responses: typed arrays by instance, shapes consistent, undefined keys may be absent', () => {

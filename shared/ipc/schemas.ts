@@ -87,6 +87,8 @@ const TimelineSchema = v.object({
 export const RenderSettingsSchema: v.GenericSchema<unknown, RenderSettings> = v.pipe(
   v.object({
     size: finite,
+    // Optional: projects saved before the canvas existed open with the default.
+    canvas: v.optional(v.union([v.literal('picture'), v.literal('square'), v.object({ width: finite, height: finite })])),
     particles: finite,
     seed: finite,
     colour: v.string(),

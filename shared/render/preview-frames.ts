@@ -7,7 +7,7 @@ import type { RasterOptions } from './raster-options.js';
 import { RasterWorkspace } from './raster-workspace.js';
 import { rasterise } from './rasterise.js';
 import type { RenderSettings } from './render-settings.js';
-import { defaultView, outputSize } from './view.js';
+import { framing } from './view.js';
 
 /**
  * The preview's frames of one trajectory in one style at one size: Hermite interpolation, the
@@ -27,8 +27,8 @@ export class PreviewFrames {
     style: RenderSettings,
     longSide: number,
   ) {
-    const { width, height } = outputSize(data.bounds, longSide);
-    const geometry = { width, height, view: defaultView(data.bounds, { width, height }) };
+    // The export's canvas at the preview's size: one framing rule, so both frame alike.
+    const geometry = framing(data.bounds, style.canvas, longSide);
     this.positions = new Float32Array(2 * data.particles);
     const options = previewRasterOptionsFor(style, geometry, longSide, data.particles, data.background);
     // The export's rule (scene.ts): every colour stands out from what it is drawn on.

@@ -6,14 +6,18 @@ import { outputDensityFor } from './output-density.js';
 import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
 import type { BlendMode, RasterMode } from './raster-options.js';
 import { resolveTimeline, type Timeline } from '../timeline.js';
+import { canvasProblem, exactCanvasLongSide } from './canvas.js';
+import type { Canvas } from './view.js';
 
 /**
  * Everything an export (or a preview) needs beyond the flow itself: plain data, shared by the
  * CLI flags, the export dialog and the IPC contract, so each host fills the same form.
  */
 export interface RenderSettings {
-  /** Long side of the output in pixels; the picture's aspect is kept. */
+  /** Long side of the output in pixels; an exact canvas sets it to its own long side. */
   readonly size: number;
+  /** The output's shape; the picture is fitted inside, the background fills the rest. */
+  readonly canvas: Canvas;
   readonly particles: number;
   readonly seed: number;
   readonly colour: ParticleColourMode;
@@ -43,6 +47,7 @@ export type DensityLook = (typeof densityLooks)[number];
  */
 export const defaultRenderSettings: RenderSettings = Object.freeze({
   size: 512,
+  canvas: 'picture',
   particles: 60_000,
   seed: 0,
   colour: 'ink',
@@ -70,14 +75,18 @@ export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { 
  */
 export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSettings {
   const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RenderSettingsInput;
-  const size = defined.size ?? defaultRenderSettings.size;
+  // An exact canvas is the output's own size: its long side is the size everything else follows.
+  const exact = exactCanvasLongSide(defined.canvas);
+  const size = exact ?? defined.size ?? defaultRenderSettings.size;
   const automatic = Number.isFinite(size) ? outputDensityFor(size) : {};
-  const settings: RenderSettings = { ...defaultRenderSettings, ...automatic, ...defined, timeline: resolveTimeline(input.timeline) };
+  const settings: RenderSettings = { ...defaultRenderSettings, ...automatic, ...defined, ...(exact === undefined ? {} : { size }), timeline: resolveTimeline(input.timeline) };
   const problems: string[] = [];
   const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;
   if (!whole(settings.size, renderLimits.minSize, renderLimits.maxSize)) {
     problems.push(`size must be a whole number of pixels from ${renderLimits.minSize} to ${renderLimits.maxSize} (got ${settings.size}).`);
   }
+  const canvas = canvasProblem(settings.canvas, renderLimits.minSize, renderLimits.maxSize);
+  if (canvas !== undefined) problems.push(canvas);
   if (!whole(settings.particles, 1, renderLimits.maxParticles)) {
     problems.push(`particles must be a whole number from 1 to ${renderLimits.maxParticles} (got ${settings.particles}).`);
   }

@@ -95,3 +95,44 @@ export function modelToPixel(transform: ViewTransform, x: number, y: number): [n
 export function pixelToModel(transform: ViewTransform, px: number, py: number): [number, number] {
   return [(px - transform.offsetX) / transform.scale, (transform.offsetY - py) / transform.scale];
 }
+
+/**
+ * The output frame's shape: the picture's own ('picture'), a square, or exact pixels. Square
+ * and exact canvases fit the picture inside, centred, and the background fills the rest.
+ */
+export type Canvas = 'picture' | 'square' | { readonly width: number; readonly height: number };
+
+/** Output pixel size and view of a canvas, as the export draws it and the preview shows it. */
+export interface Framing {
+  readonly width: number;
+  readonly height: number;
+  readonly view: View;
+}
+
+/**
+ * The one framing rule, for export and preview alike: the canvas's shape at the given long
+ * side, the picture fitted inside with the default margin and centred. An export passes its
+ * size (an exact canvas's own long side, see resolveRenderSettings), so an exact canvas comes
+ * out at exactly its pixels; the preview passes its own long side. `even` rounds each side to
+ * an even number (video).
+ */
+export function framing(bounds: ModelBounds, canvas: Canvas, longSide: number, options: { even?: boolean } = {}): Framing {
+  const even = options.even === true;
+  const round = (exact: number): number => (even ? Math.max(2, 2 * Math.round(exact / 2)) : Math.max(1, Math.round(exact)));
+  let size: { width: number; height: number };
+  if (canvas === 'picture') size = outputSize(bounds, longSide, { even });
+  else if (canvas === 'square') size = { width: round(longSide), height: round(longSide) };
+  else {
+    const scale = longSide / Math.max(canvas.width, canvas.height);
+    size = { width: round(canvas.width * scale), height: round(canvas.height * scale) };
+  }
+  return { ...size, view: defaultView(bounds, size) };
+}
+
+/** Width over height of a canvas for a picture of these bounds (for laying out a preview). */
+export function canvasAspect(bounds: ModelBounds, canvas: Canvas): number {
+  if (canvas === 'square') return 1;
+  if (canvas !== 'picture') return canvas.width / canvas.height;
+  const h = bounds.yMax - bounds.yMin;
+  return h > 0 ? (bounds.xMax - bounds.xMin) / h : 1;
+}

@@ -34,6 +34,27 @@ test('GIF: every frame, the exact size, the frame delay and the loop count', asy
   assert.equal((await sharp(once.outputPath, { animated: true }).metadata()).loop, 3);
 });
 
+test('GIF: frames that repeat earlier ones (a there-and-back) are drawn once and play in order', async (t) => {
+  const dir = await tempDir(t);
+  const there = small(64, 48, 6);
+  // 0 1 2 3 4 5 4 3 2 1: the way back repeats the way there.
+  const order = [0, 1, 2, 3, 4, 5, 4, 3, 2, 1];
+  const source = watchedSource({ ...there, count: order.length, frame: (i, signal) => there.frame(order[i]!, signal) });
+  const frames = { ...source, repeatOf: (i: number) => (i > 5 ? order[i] : undefined) };
+  const result = await encodeAnimation({ format: 'gif', outputPath: path.join(dir, 'back.gif'), quality: 80, frames }, noopJobContext);
+  assert.equal(result.frames, 10);
+  assert.equal(source.rendered(), 6);
+  const { data, info } = await sharp(result.outputPath, { animated: true }).raw().toBuffer({ resolveWithObject: true });
+  assert.equal(info.pages, 10);
+  const page = (i: number): Buffer => data.subarray(i * 64 * 48 * 4, (i + 1) * 64 * 48 * 4);
+  const difference = (a: Buffer, b: Buffer): number => a.reduce((sum, v, k) => sum + Math.abs(v - b[k]!), 0) / a.length;
+  // gifski's palettes depend on the frames around, so a repeat matches closely, not bit for bit.
+  for (let i = 6; i < 10; i++) {
+    const same = difference(page(i), page(order[i]!));
+    assert.ok(same < difference(page(i), page(order[i]! + 1)) / 4, `page ${i} shows frame ${order[i]}: ${same}`);
+  }
+});
+
 test('GIF: a one-frame animation and a size above gifski’s default cap keep their size', async (t) => {
   const dir = await tempDir(t);
   const single = await encodeAnimation(

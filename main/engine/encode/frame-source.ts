@@ -13,6 +13,11 @@ export interface FrameSource {
   readonly fps: number;
   /** RGBA, row-major from the top-left, width * height * 4 bytes. */
   frame(index: number, signal: CancelSignal): Promise<Uint8ClampedArray>;
+  /**
+   * The earlier index whose frame this one repeats exactly (a hold, a bounce's way back), if
+   * known: an encoder may reuse that frame instead of asking for it again.
+   */
+  repeatOf?(index: number): number | undefined;
 }
 
 export function assertValidFrameSource(frames: FrameSource): void {

@@ -66,7 +66,7 @@ export async function encodeGif(frames: FrameSource, output: string, options: Gi
     const files = await writePngFrames(
       frames,
       folder,
-      { compressionLevel: 1, onWritten: (written) => meter.report(written) },
+      { compressionLevel: 1, reuseRepeats: true, onWritten: (written) => meter.report(written) },
       ctx.signal,
     );
     // Relative names keep the command line short (Windows caps it near 32 000 characters).

@@ -19,11 +19,17 @@ export interface PngFramesOptions {
   /** zlib level 0–9: low for intermediates an encoder reads once, higher for deliverables. */
   readonly compressionLevel: number;
   readonly onWritten?: (written: number) => void;
+  /**
+   * A frame that repeats an earlier one (FrameSource.repeatOf) is listed under that frame's
+   * name instead of being drawn and written again: for gifski, which reads a file as often as
+   * it is named, not for a folder the user keeps.
+   */
+  readonly reuseRepeats?: boolean;
 }
 
 /**
  * Writes every frame of `frames` into `dir` as numbered RGBA PNGs and returns their names in
- * order. Frames are requested one at a time, in order; compression overlaps with rendering.
+ * order (a reused name for a repeated frame, with `reuseRepeats`). Frames are requested one at a time, in order; compression overlaps with rendering.
  * On error or cancel it waits for writes in flight, so the caller can delete the folder safely.
  */
 export async function writePngFrames(
@@ -40,6 +46,13 @@ export async function writePngFrames(
     for (let i = 0; i < frames.count; i++) {
       throwIfAborted(signal);
       if (failure !== undefined) throw failure;
+      const earlier = options.reuseRepeats === true ? frames.repeatOf?.(i) : undefined;
+      if (earlier !== undefined && earlier < i) {
+        names.push(names[earlier]!);
+        written++;
+        options.onWritten?.(written);
+        continue;
+      }
       const rgba = await readFrame(frames, i, signal);
       const name = frameFileName(i, frames.count);
       names.push(name);

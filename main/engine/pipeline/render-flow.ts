@@ -37,7 +37,17 @@ export async function withScene<T>(
 
 function frameSource(scene: Scene, settings: RenderSettings): FrameSource {
   const times = frameTimes(settings.timeline);
+  // Frames at the same t are the same picture (drawing is deterministic): holds and a
+  // bounce's way back repeat frames of the way there, so encoders that can reuse them do.
+  const firstAt = new Map<number, number>();
+  times.forEach((t, i) => {
+    if (!firstAt.has(t)) firstAt.set(t, i);
+  });
   return {
+    repeatOf: (index) => {
+      const first = firstAt.get(times[index]!);
+      return first !== undefined && first < index ? first : undefined;
+    },
     count: times.length,
     width: scene.raster.width,
     height: scene.raster.height,

@@ -6,7 +6,7 @@ import { standOutColour } from '../../../shared/render/picture-background.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
-import { defaultView, outputSize } from '../../../shared/render/view.js';
+import { framing } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
@@ -47,10 +47,10 @@ export async function prepareScene(
     backdrop,
   });
   const bounds = modelBounds(density.mapping);
-  const { width, height } = outputSize(bounds, settings.size, { even: options.evenSize ?? false });
+  const { width, height, view } = framing(bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * trajectory.particles);
-  const base = rasterOptionsFor(settings, { width, height, view: defaultView(bounds, { width, height }) }, density.background);
+  const base = rasterOptionsFor(settings, { width, height, view }, density.background);
   const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
   const perParticle = drawsParticleColours(settings) ? colours : undefined;
   const coloursForFrame = particleColoursAt(settings.colour, standOutColour(density.inkColour, backdrop));

@@ -2,8 +2,9 @@ import type { ExportFormat } from '../../../shared/ipc/contract.js';
 import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
 import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
-import { renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { defaultRenderSettings, renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { timelineLimits } from '../../../shared/timeline.js';
+import type { Canvas } from '../../../shared/render/view.js';
 import { joinPath, stripExtension } from './format.js';
 
 /** 'auto': the picture's own background. */
@@ -17,10 +18,16 @@ export function backgroundName(rgba: BackgroundSetting): BackgroundName {
   return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] >= 128 ? 'white' : 'black';
 }
 
+export type CanvasChoice = 'picture' | 'square' | 'custom';
+
 /** The dialog's fields, as the user typed them (numbers may be NaN while a field is empty). */
 export interface ExportForm {
   format: ExportFormat;
   size: number;
+  canvas: CanvasChoice;
+  /** The custom canvas's pixels, kept while another choice is shown. */
+  canvasWidth: number;
+  canvasHeight: number;
   fps: number;
   seconds: number;
   particles: number;
@@ -39,7 +46,11 @@ export function formFromSettings(format: ExportFormat, s: RenderSettings): Expor
   const automatic = outputDensityFor(s.size);
   return {
     format,
-    size: s.size,
+    // A custom canvas's size is its own; the size list keeps a size of its own to go back to.
+    size: typeof s.canvas === 'object' ? defaultRenderSettings.size : s.size,
+    canvas: typeof s.canvas === 'object' ? 'custom' : s.canvas,
+    canvasWidth: typeof s.canvas === 'object' ? s.canvas.width : 1200,
+    canvasHeight: typeof s.canvas === 'object' ? s.canvas.height : 630,
     fps: s.timeline.fps,
     seconds: s.timeline.durationSeconds,
     particles: s.particles,
@@ -68,6 +79,9 @@ const whole = (x: number, min: number, max: number): boolean => Number.isInteger
 export function settingsFromForm(form: ExportForm, base: RenderSettings): { settings: RenderSettings } | { problems: FieldProblems } {
   const problems: FieldProblems = {};
   if (!whole(form.size, renderLimits.minSize, renderLimits.maxSize)) problems.size = `${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
+  if (form.canvas === 'custom' && !(whole(form.canvasWidth, renderLimits.minSize, renderLimits.maxSize) && whole(form.canvasHeight, renderLimits.minSize, renderLimits.maxSize))) {
+    problems.canvas = `Width and height from ${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
+  }
   if (!(form.fps > 0 && form.fps <= timelineLimits.maxFps)) problems.fps = `Up to ${timelineLimits.maxFps} fps.`;
   if (!(form.seconds > 0 && form.seconds <= timelineLimits.maxDurationSeconds)) problems.seconds = `Up to ${timelineLimits.maxDurationSeconds} s.`;
   if (!form.particlesAuto && !whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
@@ -80,6 +94,7 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
       ...base,
       colour: form.colour,
       size: form.size,
+      canvas: canvasOf(form),
       // Left out, they follow the size.
       particles: form.particlesAuto ? undefined : form.particles,
       pointSize: form.pointSizeAuto ? undefined : form.pointSize,
@@ -92,6 +107,10 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   } catch (error) {
     return { problems: { form: error instanceof Error ? error.message : String(error) } };
   }
+}
+
+function canvasOf(form: ExportForm): Canvas {
+  return form.canvas === 'custom' ? { width: form.canvasWidth, height: form.canvasHeight } : form.canvas;
 }
 
 export const formatExtension: Readonly<Record<ExportFormat, string>> = { gif: '.gif', mp4: '.mp4', png: '' };

@@ -1,42 +1,35 @@
-import { ease, type Easing } from '../../../shared/easing.js';
-
-/** Playback progress u for a flow time t under an easing (monotonic, so bisection is exact enough). */
-function uncease(easing: Easing, t: number): number {
-  let lo = 0;
-  let hi = 1;
-  for (let i = 0; i < 30; i++) {
-    const mid = (lo + hi) / 2;
-    if (ease(easing, mid) < t) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
-}
+import { flowTimeAt, frameTimes, type Timeline } from '../../../shared/timeline.js';
 
 /**
- * The scrubber's state. t is flow time (what the preview shows); playing advances playback
- * progress u in real time and maps it through the export's easing, so the preview moves the
- * way the exported animation will.
+ * The scrubber's state. t is flow time (what the preview shows); playing walks the export's
+ * own timeline in real time (its easing, holds and way back, through the frames' times), so
+ * the preview moves the way the exported animation will.
  */
 export class Playback {
   t = $state(1);
   playing = $state(false);
+  /** Start over at the end; off, playing stops on the timeline's last frame. */
   loop = $state(true);
-  bounce = $state(false);
   speed = $state(1);
-  private u = 1;
-  private direction = 1;
+  /** Seconds into the timeline. */
+  private position = 0;
   private frame = 0;
   private last = 0;
+  private timeline: Timeline | undefined;
+  private times: Float64Array = new Float64Array(0);
 
-  constructor(
-    private readonly timing: () => { durationSeconds: number; easing: Easing },
-  ) {}
+  constructor(private readonly timing: () => Timeline) {}
 
-  /** A user's choice of t (scrubbing, keys): playback continues from there. */
+  /** A user's choice of t (scrubbing, keys): playback continues from where the way there shows it. */
   seek(t: number): void {
     const clamped = Math.min(1, Math.max(0, Math.round(t * 1000) / 1000));
     this.t = clamped;
-    this.u = uncease(this.timing().easing, clamped);
+    const { times, fps } = this.current();
+    // The way there is monotonic and reaches the far end, so the first frame at or past t exists.
+    const reverse = this.timeline?.reverse === true;
+    const index = times.findIndex((time) => (reverse ? time <= clamped : time >= clamped));
+    const i = Math.max(0, index);
+    this.position = i / fps;
   }
 
   toggle(): void {
@@ -46,9 +39,9 @@ export class Playback {
 
   play(): void {
     if (this.playing) return;
-    // Playing from the far end without loop or bounce would stop at once: start over.
-    if (this.direction > 0 && this.t >= 1 && !this.bounce) this.seek(0);
-    if (this.direction < 0 && this.t <= 0) this.direction = 1;
+    const { times, fps } = this.current();
+    // Playing from the last frame without loop would stop at once: start over.
+    if (!this.loop && this.position >= (times.length - 1) / fps) this.position = 0;
     this.playing = true;
     this.last = performance.now();
     this.frame = requestAnimationFrame((now) => this.tick(now));
@@ -63,32 +56,31 @@ export class Playback {
     this.pause();
   }
 
+  /** The timeline's frame times, recomputed only when the settings bring a new timeline. */
+  private current(): { times: Float64Array; fps: number } {
+    const timeline = this.timing();
+    if (timeline !== this.timeline) {
+      this.timeline = timeline;
+      this.times = frameTimes(timeline);
+    }
+    return { times: this.times, fps: timeline.fps };
+  }
+
   private tick(now: number): void {
     if (!this.playing) return;
-    const { durationSeconds, easing } = this.timing();
+    const { times, fps } = this.current();
     // A long frame (a background tab, a GC) must not jump playback forward.
     const dt = Math.min(0.1, (now - this.last) / 1000);
     this.last = now;
-    let u = this.u + (this.direction * dt * this.speed) / Math.max(0.1, durationSeconds);
-    if (u >= 1) {
-      if (this.bounce) {
-        u = 2 - u;
-        this.direction = -1;
-      } else if (this.loop) u -= 1;
-      else {
-        u = 1;
-        this.playing = false;
-      }
-    } else if (u <= 0) {
-      u = -u;
-      this.direction = 1;
-      if (!this.loop) {
-        u = 0;
-        this.playing = false;
-      }
+    const total = times.length / fps;
+    let position = this.position + dt * this.speed;
+    if (position >= total && this.loop) position %= total;
+    else if (position >= (times.length - 1) / fps && !this.loop) {
+      position = (times.length - 1) / fps;
+      this.playing = false;
     }
-    this.u = Math.min(1, Math.max(0, u));
-    this.t = ease(easing, this.u);
+    this.position = position;
+    this.t = flowTimeAt(times, fps, position, this.loop);
     if (this.playing) this.frame = requestAnimationFrame((n) => this.tick(n));
   }
 }
