@@ -47,6 +47,9 @@ test('a usage error is one line, and numbers are plain decimals', async () => {
     [['sample', '--exact', sample, '--bogus', '-o', 'x.csv'], /^flowgif: Unknown option '--bogus'\. Run/],
     [['sample', '--exact', sample, '--n', '10', '--noise', 'oval', '-o', 'x.csv'], /^flowgif: --noise must be fitted or round, not 'oval'\. Run/],
     [['sample', 'm.flow', '--n', '10', '--noise', 'round', '-o', 'x.csv'], /^flowgif: --noise applies to images; a model starts from the noise it was trained with\./],
+    [['sample', '--exact', sample, '--mass', 'bright', '--n', '10', '-o', 'x.csv'], /^flowgif: --mass must be one of auto, dark, light, not 'bright'\./],
+    [['sample', '--exact', sample, '--mass', 'dark', '--invert', '--n', '10', '-o', 'x.csv'], /^flowgif: --invert means --mass light; it cannot go with --mass dark\./],
+    [['frame', '--exact', sample, '--t', '1', '--background', 'grey', '-o', 'x.png'], /^flowgif: --background must be auto, white, black, transparent or a colour like #ffffff/],
   ];
   for (const [args, pattern] of cases) {
     const run = await runCli(args);
@@ -94,13 +97,14 @@ test('FIFOs, /dev/zero, a .flow bomb and a secret text file each fail at once wi
 test('a picture reduced a lot says so on stderr in one line; --json keeps stdout to the result', async () => {
   const dir = await tempDir();
   const strip = path.join(dir, 'strip.png');
+  // All black: with --mass auto it would be all background; --mass dark gives it mass.
   await sharp({ create: { width: 65535, height: 1, channels: 3, background: '#000000' } }).png().toFile(strip);
-  const plain = await runCli(['sample', '--exact', strip, '--n', '10', '-o', path.join(dir, 'a.csv')]);
+  const plain = await runCli(['sample', '--exact', strip, '--mass', 'dark', '--n', '10', '-o', path.join(dir, 'a.csv')]);
   assert.equal(plain.code, 0, plain.stderr);
   assert.deepEqual(plain.stderr.trim().split('\n'), [
     'Note: strip.png is 65535 × 1 pixels; FlowGIF works on it reduced to 512 × 1 (128× smaller), so finer detail is lost.',
   ]);
-  const json = await runCli(['sample', '--exact', strip, '--n', '10', '-o', path.join(dir, 'b.csv'), '--json']);
+  const json = await runCli(['sample', '--exact', strip, '--mass', 'dark', '--n', '10', '-o', path.join(dir, 'b.csv'), '--json']);
   assert.equal(json.code, 0, json.stderr);
   const stdoutLines = json.stdout.trim().split('\n');
   assert.equal(stdoutLines.length, 1);

@@ -4,9 +4,11 @@ import type { CommandIo } from './command.js';
 import { noteReduction } from './reduction-note.js';
 import { flag, numberOption, stringOption, type Parsed } from './args.js';
 import { UsageError } from './usage-error.js';
+import { densityMasses, isDensityMass, type DensityMass } from '../../shared/density-mass.js';
 
 /** Options shared by every command that reads an image. */
 export const densityOptionSpecs = {
+  mass: { type: 'string' },
   invert: { type: 'boolean' },
   threshold: { type: 'string' },
   noise: { type: 'string' },
@@ -22,9 +24,17 @@ export function noiseShapeFrom(parsed: Parsed): NoiseShape | undefined {
   return noise as NoiseShape;
 }
 
-export function densityOptionsFrom(parsed: Parsed): { invert?: boolean; threshold?: number } {
+export const densityOptionsUsage = '[--mass auto|dark|light] [--invert] [--threshold T]';
+
+export function densityOptionsFrom(parsed: Parsed): { mass?: DensityMass; threshold?: number } {
   const threshold = numberOption(parsed, 'threshold', { min: 0, max: 254 });
-  return { ...(flag(parsed, 'invert') ? { invert: true } : {}), ...(threshold === undefined ? {} : { threshold }) };
+  const massText = stringOption(parsed, 'mass');
+  if (massText !== undefined && !isDensityMass(massText)) throw new UsageError(`--mass must be one of ${densityMasses.join(', ')}, not '${massText}'.`);
+  const invert = flag(parsed, 'invert');
+  // --invert is the older spelling of --mass light.
+  if (invert && massText !== undefined && massText !== 'light') throw new UsageError(`--invert means --mass light; it cannot go with --mass ${massText}.`);
+  const mass = invert ? 'light' : massText;
+  return { ...(mass === undefined ? {} : { mass }), ...(threshold === undefined ? {} : { threshold }) };
 }
 
 /** `MODEL.flow` or `--exact IMAGE`, never both; an image drawn at `outputSize` px is read at a working size that follows it. */
@@ -45,8 +55,8 @@ export function flowSourceFrom(parsed: Parsed, outputSize?: number): FlowSource 
   }
   if (parsed.positionals.length === 0) throw new UsageError('Missing MODEL.flow (or --exact IMAGE).');
   if (parsed.positionals.length > 1) throw new UsageError(`Expected one MODEL.flow, got: ${parsed.positionals.join(' ')}.`);
-  if (flag(parsed, 'invert') || stringOption(parsed, 'threshold') !== undefined) {
-    throw new UsageError('--invert and --threshold apply to images; a model keeps the settings it was trained with.');
+  if (flag(parsed, 'invert') || stringOption(parsed, 'mass') !== undefined || stringOption(parsed, 'threshold') !== undefined) {
+    throw new UsageError('--mass, --invert and --threshold apply to images; a model keeps the settings it was trained with.');
   }
   if (stringOption(parsed, 'noise') !== undefined) {
     throw new UsageError('--noise applies to images; a model starts from the noise it was trained with.');

@@ -1,5 +1,5 @@
-import { parseHexColour } from '../../shared/render/colour.js';
-import { densityLooks, resolveRenderSettings, styleForBackground, type DensityLook, type RenderSettings } from '../../shared/render/render-settings.js';
+import { resolveRenderSettings, densityLooks, type DensityLook, type RenderSettings } from '../../shared/render/render-settings.js';
+import { parseBackground } from '../../shared/render/picture-background.js';
 import { particleColourModes, type ParticleColourMode } from '../../shared/render/particle-colours.js';
 import { easings, isEasing } from '../../shared/easing.js';
 import { oncePass } from '../../shared/timeline.js';
@@ -33,7 +33,7 @@ export const renderOptionSpecs = {
 
 export const renderOptionsUsage =
   '[--fps F] [--seconds S] [--size PX] [--canvas picture|square|WxH] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
-  '              [--density-look colour|map] [--background #RRGGBB] [--point-size PX]\n' +
+  '              [--density-look colour|map] [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX]\n' +
   '              [--easing E] [--hold-start S] [--hold-end S] [--once|--bounce] [--reverse] [--loops N] [--quality Q]';
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {
@@ -48,9 +48,9 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
     throw new UsageError(`--density-look must be one of ${densityLooks.join(', ')}, not '${densityLook}'.`);
   }
   const backgroundText = stringOption(parsed, 'background');
-  const background = backgroundText === undefined ? undefined : parseHexColour(backgroundText);
+  const background = backgroundText === undefined ? undefined : parseBackground(backgroundText);
   if (backgroundText !== undefined && background === undefined) {
-    throw new UsageError(`--background must be a colour like #ffffff or #00000000, not '${backgroundText}'.`);
+    throw new UsageError(`--background must be auto, white, black, transparent or a colour like #ffffff or #00000000, not '${backgroundText}'.`);
   }
   const canvasText = stringOption(parsed, 'canvas');
   const canvas = canvasText === undefined ? undefined : parseCanvas(canvasText);
@@ -66,7 +66,6 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   const easing = stringOption(parsed, 'easing');
   if (easing !== undefined && !isEasing(easing)) throw new UsageError(`--easing must be one of ${easings.join(', ')}, not '${easing}'.`);
   return resolveRenderSettings({
-    ...(background === undefined ? {} : styleForBackground(background)),
     size: numberOption(parsed, 'size', { integer: true, min: 16, max: 4096 }),
     canvas,
     particles: numberOption(parsed, 'particles', { integer: true, min: 1, max: 2_000_000 }),

@@ -29,7 +29,7 @@ const exportStart = (outputPath: string, format: ExportFormat = 'gif'): RequestP
 const project: ProjectData = {
   version: 1,
   image: { name: 'cat.png', path: at('Pictures', 'cat.png') },
-  density: { invert: false, threshold: 0 },
+  density: { mass: 'auto', threshold: 0 },
   settings: defaultRenderSettings,
   training: { method: 'fm', seconds: 10, seed: 0 },
   modelPath: undefined,
@@ -42,7 +42,8 @@ const imageInfo = (file: string | undefined): ImageInfo => ({
   originalWidth: 4,
   originalHeight: 4,
   bounds: { xMin: -4, xMax: 4, yMin: -4, yMax: 4 },
-  density: { invert: false, threshold: 0 },
+  density: { mass: 'auto', threshold: 0 },
+  background: { rgba: [255, 255, 255, 255], transparent: false },
   densityPreview: { width: 1, height: 1, rgba: new Uint8Array(4) },
 });
 

@@ -58,7 +58,8 @@ test('image:open: a sample becomes ImageInfo with its density as a picture', asy
   assert.equal(heart.path, path.join(bundledSamplesDir(), 'heart.png'));
   assert.ok(heart.originalWidth > 0 && heart.originalHeight > 0);
   assert.equal(Math.max(heart.bounds.xMax, heart.bounds.yMax), 4);
-  assert.deepEqual(heart.density, { invert: false, threshold: 0 });
+  assert.deepEqual(heart.density, { mass: 'auto', threshold: 0 });
+  assert.deepEqual(heart.background, { rgba: [255, 255, 255, 255], transparent: false }, 'the heart sits on its own white');
   const { width, height, rgba } = heart.densityPreview;
   assert.equal(rgba.length, 4 * width * height);
   assert.ok(rgba.some((v, i) => i % 4 === 0 && v < 128), 'mass shows dark');

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlowGifError, isCancellation, isFlowGifError, serializeError } from '../../shared/errors.js';
 import type {
+  DensitySettings,
   AppInfo,
   FlowGifApi,
   FlowRef,
@@ -223,9 +224,9 @@ export class EngineService implements FlowGifApi {
     };
   }
 
-  async #openImage(source: RequestPayload<'image:open'>['source'], settings: Partial<{ invert: boolean; threshold: number }>): Promise<ImageInfo> {
+  async #openImage(source: RequestPayload<'image:open'>['source'], settings: Partial<DensitySettings>): Promise<ImageInfo> {
     const options: Partial<DensityOptions> = {
-      ...(settings.invert === undefined ? {} : { invert: settings.invert }),
+      ...(settings.mass === undefined ? {} : { mass: settings.mass }),
       ...(settings.threshold === undefined ? {} : { threshold: settings.threshold }),
     };
     let density: ImageDensity;
@@ -506,7 +507,7 @@ export class EngineService implements FlowGifApi {
     const projectPath = absolute(target, 'project path');
     const project = await readProject(projectPath);
     const flowFile = project.modelPath === undefined ? undefined : await loadFlowFile(project.modelPath);
-    const densityOptions = { invert: project.density.invert, threshold: project.density.threshold };
+    const densityOptions = { mass: project.density.mass, threshold: project.density.threshold };
     let density: ImageDensity;
     let imagePath = project.image.path;
     try {

@@ -36,12 +36,13 @@ export function imageInfo(imageId: string, density: ImageDensity, path: string |
     originalWidth: density.mapping.originalWidth,
     originalHeight: density.mapping.originalHeight,
     bounds: modelBounds(density.mapping),
-    density: { invert: density.options.invert, threshold: density.options.threshold },
+    density: { mass: density.options.mass, threshold: density.options.threshold },
+    background: density.background,
     densityPreview: densityPreview(density),
   };
 }
 
-/** Levels flattened K × particles × 2, and each particle's colour where it lands in the picture. */
+/** Levels flattened K × particles × 2, each particle's ink where it lands, and the picture's mean ink and background. */
 export function trajectoryData(trajectory: Trajectory, density: ImageDensity): TrajectoryData {
   const size = 2 * trajectory.particles;
   const levels = trajectory.times.length;
@@ -58,6 +59,8 @@ export function trajectoryData(trajectory: Trajectory, density: ImageDensity): T
     positions,
     velocities,
     imageColours: new Uint8Array(colours.buffer, colours.byteOffset, colours.byteLength),
+    inkColour: density.inkColour,
+    background: density.background,
     bounds: modelBounds(density.mapping),
   };
 }

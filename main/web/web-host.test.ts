@@ -301,7 +301,7 @@ test('another local process sending the expected Origin can neither open a pictu
   const project: ProjectData = {
     version: 1,
     image: { name: 'heart.png', path: picture },
-    density: { threshold: 0, invert: false },
+    density: { threshold: 0, mass: 'auto' },
     settings: resolveRenderSettings({ size: 48 }),
     training: { method: 'fm', seconds: 2, seed: 1 },
     modelPath: undefined,

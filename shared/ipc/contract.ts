@@ -7,6 +7,9 @@
 import type { SerializedError } from '../errors.js';
 import type { Progress } from '../job.js';
 import type { NoiseShape } from '../noise.js';
+import type { DensityMass } from '../density-mass.js';
+import type { Rgba } from '../render/colour.js';
+import type { PictureBackground } from '../render/picture-background.js';
 import type { RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 
@@ -46,7 +49,7 @@ export type ImageSource =
   | { readonly kind: 'bytes'; readonly name: string; readonly bytes: Uint8Array };
 
 export interface DensitySettings {
-  readonly invert: boolean;
+  readonly mass: DensityMass;
   readonly threshold: number;
 }
 
@@ -59,6 +62,8 @@ export interface ImageInfo {
   readonly originalHeight: number;
   readonly bounds: ModelBounds;
   readonly density: DensitySettings;
+  /** What the picture sits on: an output background of 'auto' is this. */
+  readonly background: PictureBackground;
   /** The target density as a picture (mass dark on white), working resolution, RGBA. */
   readonly densityPreview: { readonly width: number; readonly height: number; readonly rgba: Uint8Array };
 }
@@ -77,8 +82,12 @@ export interface TrajectoryData {
   readonly positions: Float32Array;
   /** Same layout: dx/dt at those positions. */
   readonly velocities: Float32Array;
-  /** RGBA per particle: the picture's colour where the particle lands. */
+  /** RGBA per particle: the picture's ink colour where the particle lands (colour-lookup.ts). */
   readonly imageColours: Uint8Array;
+  /** The picture's mean ink: the cloud's one colour in the 'ink' mode. */
+  readonly inkColour: Rgba;
+  /** The density's background, for an 'auto' output background. */
+  readonly background: PictureBackground;
   readonly bounds: ModelBounds;
 }
 

@@ -24,13 +24,15 @@ function trajectory(particles: number, levels: number): TrajectoryData {
     positions: new Float32Array(levels * particles * 2),
     velocities: new Float32Array(levels * particles * 2),
     imageColours: new Uint8Array(particles * 4),
+    inkColour: [20, 20, 30, 255],
+    background: { rgba: [255, 255, 255, 255], transparent: false },
     bounds,
   };
 }
 
 test('valid requests pass and come out as clean copies (unknown keys dropped)', () => {
-  const payload = validateRequest('image:open', { source: { kind: 'sample', name: 'heart.png', extra: 1 }, density: { invert: true } });
-  assert.deepEqual(payload, { source: { kind: 'sample', name: 'heart.png' }, density: { invert: true } });
+  const payload = validateRequest('image:open', { source: { kind: 'sample', name: 'heart.png', extra: 1 }, density: { mass: 'light' } });
+  assert.deepEqual(payload, { source: { kind: 'sample', name: 'heart.png' }, density: { mass: 'light' } });
   const bytes = new Uint8Array([1, 2, 3]);
   const upload = validateRequest('image:open', { source: { kind: 'bytes', name: 'a.png', bytes } });
   assert.equal((upload.source as { bytes: Uint8Array }).bytes, bytes);
@@ -76,7 +78,8 @@ test('responses: typed arrays by instance, shapes consistent, undefined keys may
     originalWidth: 10,
     originalHeight: 8,
     bounds,
-    density: { invert: false, threshold: 0 },
+    density: { mass: 'auto', threshold: 0 },
+    background: { rgba: [0, 0, 0, 255], transparent: false },
     densityPreview: { width: 2, height: 2, rgba: new Uint8Array(16) },
   };
   // `path` is absent: what a JSON transport makes of `path: undefined`.
@@ -110,4 +113,18 @@ test('job messages: each type and kind, and the done value checked against its k
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'samples', points: [1, 2], step: 1 }), ipcError(/points/));
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'progress', progress: { stage: 'dance', done: 0, total: 1 } }), ipcError(/progress\.stage/));
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'exploded' }), ipcError(/type/));
+});
+
+test('a project saved before mass existed loads: invert becomes light, no invert dark (both weighed by luma)', () => {
+  const project = {
+    version: 1,
+    image: { name: 'heart.png' },
+    density: { invert: true, threshold: 3 },
+    settings: { ...defaultRenderSettings, background: [255, 255, 255, 255] },
+    training: { method: 'fm', seconds: 2, seed: 1 },
+  };
+  const saved = (density: unknown): unknown => validateRequest('project:save', { path: '/tmp/p.flowgif', project: { ...project, density } });
+  assert.deepEqual((saved({ invert: true, threshold: 3 }) as { project: { density: unknown } }).project.density, { mass: 'light', threshold: 3 });
+  assert.deepEqual((saved({ invert: false, threshold: 0 }) as { project: { density: unknown } }).project.density, { mass: 'dark', threshold: 0 });
+  assert.deepEqual((saved({ mass: 'auto', threshold: 0 }) as { project: { density: unknown } }).project.density, { mass: 'auto', threshold: 0 });
 });

@@ -7,9 +7,11 @@ import * as v from 'valibot';
 import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
 import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
+import { densityMasses } from '../density-mass.js';
 import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
+  DensitySettings,
   JobMessage,
   ProjectData,
   RequestChannel,
@@ -93,7 +95,7 @@ export const RenderSettingsSchema: v.GenericSchema<unknown, RenderSettings> = v.
     colour: v.string(),
     solidColour: Rgba,
     mode: v.string(),
-    background: Rgba,
+    background: v.union([Rgba, v.literal('auto')]),
     pointSize: finite,
     blend: v.string(),
     opacity: finite,
@@ -113,7 +115,15 @@ export const RenderSettingsSchema: v.GenericSchema<unknown, RenderSettings> = v.
   }),
 );
 
-const DensitySettingsSchema = v.object({ invert: v.boolean(), threshold: v.pipe(finite, v.minValue(0), v.maxValue(254)) });
+const densityMass = v.picklist(densityMasses);
+const densityThreshold = v.pipe(finite, v.minValue(0), v.maxValue(254));
+const DensitySettingsSchema = v.object({ mass: densityMass, threshold: densityThreshold });
+/** Projects saved before 'mass' hold `invert`; their density was weighed by luma. */
+const SavedDensitySettingsSchema: v.GenericSchema<unknown, DensitySettings> = v.pipe(
+  v.object({ mass: v.optional(densityMass), invert: v.optional(v.boolean()), threshold: densityThreshold }),
+  v.transform(({ mass, invert, threshold }) => ({ mass: mass ?? (invert === true ? 'light' : 'dark'), threshold })),
+);
+const PictureBackgroundSchema = v.object({ rgba: Rgba, transparent: v.boolean() });
 
 const ImageSourceSchema = v.variant('kind', [
   v.object({ kind: v.literal('path'), path }),
@@ -139,6 +149,7 @@ const ImageInfoSchema = v.pipe(
     originalHeight: wholeAtLeast(1),
     bounds: BoundsSchema,
     density: DensitySettingsSchema,
+    background: PictureBackgroundSchema,
     densityPreview: v.object({ width: wholeAtLeast(1), height: wholeAtLeast(1), rgba: v.instance(Uint8Array) }),
   }),
   v.check((info) => info.densityPreview.rgba.length === 4 * info.densityPreview.width * info.densityPreview.height, 'densityPreview.rgba must hold width × height × 4 bytes'),
@@ -151,6 +162,8 @@ export const TrajectoryDataSchema: v.GenericSchema<unknown, TrajectoryData> = v.
     positions: v.instance(Float32Array),
     velocities: v.instance(Float32Array),
     imageColours: v.instance(Uint8Array),
+    inkColour: Rgba,
+    background: PictureBackgroundSchema,
     bounds: BoundsSchema,
   }),
   v.check((t) => {
@@ -182,7 +195,7 @@ const ExportDoneSchema = v.object({
 const ProjectDataSchema: v.GenericSchema<unknown, ProjectData> = v.object({
   version: v.literal(1),
   image: v.object({ name: v.string(), path: orUndefined(v.string()) }),
-  density: DensitySettingsSchema,
+  density: SavedDensitySettingsSchema,
   settings: RenderSettingsSchema,
   training: v.object({ method: trainMethod, seconds: v.pipe(finite, v.minValue(0)), seed, noise: v.optional(v.picklist(NOISE_SHAPES)) }),
   modelPath: orUndefined(v.string()),

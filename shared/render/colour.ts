@@ -60,3 +60,22 @@ export function writeStraight(out: Uint8ClampedArray, o: number, r: number, g: n
     out[o + 3] = 0;
   }
 }
+
+/**
+ * How clearly one colour stands out from another, 0..255: the larger of the luma difference
+ * and the chroma difference (YCbCr). Greys differ by luma alone, so a grey's distance from white
+ * is exactly today's luma weight 255 − L; a colour of the same luma as its card still counts.
+ */
+export function colourDistance(r: number, g: number, b: number, r0: number, g0: number, b0: number): number {
+  const dr = r - r0;
+  const dg = g - g0;
+  const db = b - b0;
+  const dy = 0.299 * dr + 0.587 * dg + 0.114 * db;
+  const dcb = -0.168736 * dr - 0.331264 * dg + 0.5 * db;
+  const dcr = 0.5 * dr - 0.418688 * dg - 0.081312 * db;
+  return Math.max(Math.abs(dy), Math.sqrt(dcb * dcb + dcr * dcr));
+}
+
+export function luma(c: Rgba): number {
+  return 0.299 * c[0] + 0.587 * c[1] + 0.114 * c[2];
+}

@@ -1,4 +1,6 @@
+import type { Rgba } from './colour.js';
 import { coverageMatchedPointSize } from './output-density.js';
+import { backdropOf, outputBackground, standOutColour, type PictureBackground } from './picture-background.js';
 import type { RasterOptions } from './raster-options.js';
 import type { RasterWorkspace } from './raster-workspace.js';
 import { rasterise } from './rasterise.js';
@@ -23,19 +25,29 @@ export function drawsParticleColours(settings: RenderSettings): boolean {
   return settings.mode === 'points' || settings.densityLook === 'colour';
 }
 
-/** The options for frames of `settings` at the export's own size. */
-export function rasterOptionsFor(settings: RenderSettings, geometry: FrameGeometry): RasterOptions {
+/**
+ * What frames of `settings` are drawn on (an 'auto' background is the picture's own), and the
+ * colour their particles must stand out from (picture-background.ts backdropOf).
+ */
+export function frameBackground(settings: RenderSettings, picture: PictureBackground | undefined): { background: Rgba; backdrop: Rgba } {
+  const background = outputBackground(settings.background, picture);
+  return { background, backdrop: backdropOf(background, picture) };
+}
+
+/** The options for frames of `settings` at the export's own size, of a picture on `picture`. */
+export function rasterOptionsFor(settings: RenderSettings, geometry: FrameGeometry, picture?: PictureBackground): RasterOptions {
   const mapLook = settings.mode === 'density' && settings.densityLook === 'map';
+  const { background, backdrop } = frameBackground(settings, picture);
   return {
     ...geometry,
-    background: settings.background,
+    background,
     pointSize: settings.pointSize,
     blend: settings.blend,
     opacity: settings.opacity,
     mode: settings.mode,
     colourMap: settings.colourMap,
     densitySmoothing: settings.densitySmoothing,
-    ...(settings.colour === 'solid' && !mapLook ? { colour: settings.solidColour } : {}),
+    ...(settings.colour === 'solid' && !mapLook ? { colour: standOutColour(settings.solidColour, backdrop) } : {}),
   };
 }
 
@@ -44,8 +56,14 @@ export function rasterOptionsFor(settings: RenderSettings, geometry: FrameGeomet
  * dots sized for the export's coverage (fewer particles on a smaller canvas get larger dots,
  * within the kernel's range), smoothing in proportion to the size.
  */
-export function previewRasterOptionsFor(settings: RenderSettings, geometry: FrameGeometry, longSide: number, particles: number): RasterOptions {
-  const base = rasterOptionsFor(settings, geometry);
+export function previewRasterOptionsFor(
+  settings: RenderSettings,
+  geometry: FrameGeometry,
+  longSide: number,
+  particles: number,
+  picture?: PictureBackground,
+): RasterOptions {
+  const base = rasterOptionsFor(settings, geometry, picture);
   const pointSize = Math.min(MAX_POINT_SIZE, Math.max(0.6, coverageMatchedPointSize(settings, longSide, particles)));
   return { ...base, pointSize, densitySmoothing: (settings.densitySmoothing * longSide) / settings.size };
 }

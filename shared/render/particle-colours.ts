@@ -1,5 +1,6 @@
 import { FlowGifError } from '../errors.js';
 import { hslToRgbInto, type Rgba } from './colour.js';
+import { standOut, standOutColour } from './picture-background.js';
 
 /**
  * 'ink' (the default): a cloud of one colour, the picture's mean, each particle taking its own
@@ -20,6 +21,11 @@ export interface ParticleColourSources {
   readonly saturation?: number;
   /** For 'angle', 0..1; default 0.6. */
   readonly lightness?: number;
+  /**
+   * What the particles are drawn on (picture-background.ts backdropOf). When given, the
+   * picture's and the solid colours are moved just far enough from it to be seen (standOut).
+   */
+  readonly backdrop?: Rgba;
 }
 
 /**
@@ -37,10 +43,11 @@ export function particleColours(mode: ParticleColourMode, n: number, sources: Pa
       if (image === undefined) throw invalid(`Colour mode '${mode}' needs the picture's colour for each particle.`);
       if (image.length < 4 * n) throw invalid(`Got ${Math.floor(image.length / 4)} image colours for ${n} particles.`);
       out.set(image.subarray(0, 4 * n));
-      return out;
+      return sources.backdrop === undefined ? out : standOut(out, sources.backdrop);
     }
     case 'solid': {
-      const [r, g, b, a] = sources.solid ?? [255, 255, 255, 255];
+      const solid = sources.solid ?? [255, 255, 255, 255];
+      const [r, g, b, a] = sources.backdrop === undefined ? solid : standOutColour(solid, sources.backdrop);
       for (let i = 0; i < 4 * n; i += 4) {
         out[i] = r;
         out[i + 1] = g;
@@ -83,10 +90,11 @@ export function inkFormWeight(t: number): number {
 
 /**
  * The colours to draw at flow time t, given each particle's own (particleColours). Only 'ink'
- * changes with t: from one colour, the mean of all particles' (so the noise holds no picture),
- * to each particle's own. The export and the preview both draw through this.
+ * changes with t: from one colour, `cloud` (the picture's mean ink; the mean of the particles'
+ * own when not given), so the noise holds no picture, to each particle's own. The export and
+ * the preview both draw through this.
  */
-export function particleColoursAt(mode: ParticleColourMode): (own: Uint8ClampedArray, t: number) => Uint8ClampedArray {
+export function particleColoursAt(mode: ParticleColourMode, cloud?: Rgba): (own: Uint8ClampedArray, t: number) => Uint8ClampedArray {
   if (mode !== 'ink') return (own) => own;
   let source: Uint8ClampedArray | undefined;
   let mean: [number, number, number, number] = [0, 0, 0, 0];
@@ -94,7 +102,7 @@ export function particleColoursAt(mode: ParticleColourMode): (own: Uint8ClampedA
   return (own, t) => {
     if (source !== own) {
       source = own;
-      mean = meanColour(own);
+      mean = cloud === undefined ? meanColour(own) : [cloud[0], cloud[1], cloud[2], cloud[3]];
       out = new Uint8ClampedArray(own.length);
     }
     const w = inkFormWeight(t);

@@ -1,5 +1,6 @@
 import type { TrajectoryData } from '../ipc/contract.js';
-import { drawsParticleColours, forDrawnShare, previewRasterOptionsFor, withEndDensityReference } from './frame-raster.js';
+import { drawsParticleColours, forDrawnShare, frameBackground, previewRasterOptionsFor, withEndDensityReference } from './frame-raster.js';
+import { standOutColour } from './picture-background.js';
 import { hermitePositionsAt } from './hermite.js';
 import { particleColours, particleColoursAt } from './particle-colours.js';
 import type { RasterOptions } from './raster-options.js';
@@ -29,11 +30,13 @@ export class PreviewFrames {
     // The export's canvas at the preview's size: one framing rule, so both frame alike.
     const geometry = framing(data.bounds, style.canvas, longSide);
     this.positions = new Float32Array(2 * data.particles);
-    const options = previewRasterOptionsFor(style, geometry, longSide, data.particles);
+    const options = previewRasterOptionsFor(style, geometry, longSide, data.particles, data.background);
+    // The export's rule (scene.ts): every colour stands out from what it is drawn on.
+    const { backdrop } = frameBackground(style, data.background);
     this.options = withEndDensityReference(options, hermitePositionsAt(data, 1, this.positions), this.workspace);
-    this.coloursAt = particleColoursAt(style.colour);
+    this.coloursAt = particleColoursAt(style.colour, standOutColour(data.inkColour, backdrop));
     this.colours = drawsParticleColours(style)
-      ? particleColours(style.colour, data.particles, { start: data.positions.subarray(0, 2 * data.particles), imageColours: data.imageColours })
+      ? particleColours(style.colour, data.particles, { start: data.positions.subarray(0, 2 * data.particles), imageColours: data.imageColours, backdrop })
       : undefined;
   }
 

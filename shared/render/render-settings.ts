@@ -1,6 +1,7 @@
 import { FlowGifError } from '../errors.js';
 import { isColourMapName, type ColourMapName } from './colour-maps.js';
 import { isRgba, type Rgba } from './colour.js';
+import type { BackgroundSetting } from './picture-background.js';
 import { outputDensityFor } from './output-density.js';
 import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
 import type { BlendMode, RasterMode } from './raster-options.js';
@@ -23,7 +24,8 @@ export interface RenderSettings {
   /** For colour 'solid'. */
   readonly solidColour: Rgba;
   readonly mode: RasterMode;
-  readonly background: Rgba;
+  /** 'auto': the picture's own background, as its density found it (see picture-background.ts). */
+  readonly background: BackgroundSetting;
   readonly pointSize: number;
   readonly blend: BlendMode;
   readonly opacity: number;
@@ -40,8 +42,8 @@ export const densityLooks = ['colour', 'map'] as const;
 export type DensityLook = (typeof densityLooks)[number];
 
 /**
- * Dark particles in the picture's own colours on white: the last frame looks like the picture,
- * the first like ink-spattered noise.
+ * Particles in the picture's own ink on the picture's own background: the last frame looks
+ * like the picture, the first like a cloud of its ink.
  */
 export const defaultRenderSettings: RenderSettings = Object.freeze({
   size: 512,
@@ -51,7 +53,7 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   colour: 'ink',
   solidColour: Object.freeze([20, 20, 30, 255]) as Rgba,
   mode: 'points',
-  background: Object.freeze([255, 255, 255, 255]) as Rgba,
+  background: 'auto',
   pointSize: 1.6,
   blend: 'alpha',
   opacity: 0.85,
@@ -61,16 +63,6 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   timeline: resolveTimeline(),
   quality: 90,
 });
-
-/**
- * Defaults that suit a background: ink painted over light ones, glowing light particles
- * (hue by starting angle, since the picture's own dark colours would vanish) on dark ones.
- */
-export function styleForBackground(background: Rgba): Partial<RenderSettings> {
-  const luma = 0.299 * background[0] + 0.587 * background[1] + 0.114 * background[2];
-  if (background[3] < 128 || luma >= 128) return {};
-  return { blend: 'additive', colour: 'angle', colourMap: 'magma', solidColour: [255, 255, 255, 255], opacity: 0.6 };
-}
 
 export const renderLimits = Object.freeze({ minSize: 16, maxSize: 4096, maxParticles: 2_000_000 });
 
@@ -101,7 +93,7 @@ export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSe
   if (!whole(settings.seed, 0, 2 ** 32 - 1)) problems.push(`seed must be a whole number ≥ 0 (got ${settings.seed}).`);
   if (!particleColourModes.includes(settings.colour)) problems.push(`colour must be one of ${particleColourModes.join(', ')} (got ${String(settings.colour)}).`);
   if (!isRgba(settings.solidColour)) problems.push('solidColour must be [r, g, b, a] with channels 0..255.');
-  if (!isRgba(settings.background)) problems.push('background must be [r, g, b, a] with channels 0..255.');
+  if (settings.background !== 'auto' && !isRgba(settings.background)) problems.push("background must be 'auto' or [r, g, b, a] with channels 0..255.");
   if (settings.mode !== 'points' && settings.mode !== 'density') problems.push(`mode must be points or density (got ${String(settings.mode)}).`);
   if (!densityLooks.includes(settings.densityLook)) problems.push(`densityLook must be one of ${densityLooks.join(', ')} (got ${String(settings.densityLook)}).`);
   if (!isColourMapName(settings.colourMap)) problems.push(`colourMap ${String(settings.colourMap)} is not a known colour map.`);

@@ -1,12 +1,12 @@
 import { evaluateFlow } from '../../engine/pipeline/evaluate-flow.js';
 import { numberOption, parse } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure how well a flow draws its image (TV score, held-out NLL)',
-  usage: `eval (MODEL.flow | --exact IMAGE) [--n N] [--seed K] [--noise fitted|round] [--json]`,
+  usage: `eval (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) [--n N] [--seed K] [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

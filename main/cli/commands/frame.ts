@@ -2,14 +2,14 @@ import path from 'node:path';
 import { checkFrameDestination, renderFrameToFile } from '../../engine/pipeline/render-flow.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
 
 export const frameCommand: Command = {
   name: 'frame',
   summary: 'render one frame of a flow at flow time t as a PNG',
-  usage: `frame (MODEL.flow | --exact IMAGE) --t T -o frame.png [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `frame (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --t T -o frame.png\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

@@ -4,7 +4,7 @@ import { checkRenderDestination, formatForPath, renderToFile } from '../../engin
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsFrom, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { describe, noteEstimate, resultJson } from './render.js';
@@ -12,7 +12,7 @@ import { describe, noteEstimate, resultJson } from './render.js';
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] [--invert] [--threshold T] [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       output: { type: 'string', short: 'o' },

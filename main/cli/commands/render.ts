@@ -3,13 +3,13 @@ import { checkRenderDestination, formatForPath, renderToFile, type RenderResult 
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
-import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as a GIF, an MP4 or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE) -o OUT.(gif|mp4|DIR/) [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o OUT.(gif|mp4|DIR/)\n              ${renderOptionsUsage} [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

@@ -4,14 +4,14 @@ import { modelToImage } from '../../engine/image/mapping.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../../engine/project/write-atomic.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 
 const csvRule: ReplaceRule = { what: 'a CSV file', extensions: ['.csv'] };
 
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw points from a flow at time t and write them as CSV in image space',
-  usage: `sample (MODEL.flow | --exact IMAGE) --n N [--t T] [--seed K] -o OUT.csv [--noise fitted|round] [--json]`,
+  usage: `sample (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] -o OUT.csv [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       exact: { type: 'string' },

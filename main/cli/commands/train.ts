@@ -2,7 +2,7 @@ import path from 'node:path';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, parse, onePositional, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsFrom, noiseShapeFrom } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom } from '../flow-source-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { UsageError } from '../usage-error.js';
 
@@ -10,7 +10,7 @@ export const trainCommand: Command = {
   name: 'train',
   summary: 'train a flow on an image and save it as a .flow model',
   usage: `train IMAGE -o MODEL.flow [--method fm|ffjord] [--seconds S | --steps N] [--seed K]
-                 [--invert] [--threshold T] [--noise fitted|round] [--json]`,
+                 ${densityOptionsUsage} [--noise fitted|round] [--json]`,
   async run(args, io) {
     const parsed = parse(args, {
       output: { type: 'string', short: 'o' },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { createRandom } from '../../../shared/random.js';
 import { pointsForIndices, sampleDensityWithIndices } from './alias-sampler.js';
-import { coloursAt, coloursOfIndices, workingPixelIndexAt } from './colour-lookup.js';
+import { coloursAt, inkLookup, workingPixelIndexAt } from './colour-lookup.js';
 import type { ImageDensity } from './density.js';
 import { loadDensity } from './load-density.js';
 import { pixelCentreToModel } from './mapping.js';
@@ -40,12 +40,28 @@ describe('colour lookup', () => {
     assert.equal(workingPixelIndexAt(mapping, Number.NaN, Number.NaN), 0);
   });
 
-  it('gives each point the RGBA of its pixel', () => {
+  it("gives each point the posterior ink at its pixel, and a pixel's own ink where it alone has mass nearby", () => {
     const indices = new Uint32Array([0, 5, 17 * ring.width + 100, ring.width * ring.height - 1]);
     const centres = pointsForIndices({ ...ring, jitterStd: 0 }, indices, createRandom(1));
-    assert.deepEqual(coloursAt(ring, centres), coloursOfIndices(ring, indices));
-    const k = indices[2]!;
-    assert.deepEqual([...coloursOfIndices(ring, indices).subarray(8, 12)], [...ring.colours.subarray(4 * k, 4 * k + 4)]);
+    const lookup = inkLookup(ring);
+    const colours = coloursAt(ring, centres);
+    indices.forEach((k, i) => {
+      const ink = new Uint8ClampedArray(4);
+      lookup.inkInto(k, ink, 0);
+      assert.deepEqual([...colours.subarray(4 * i, 4 * i + 4)], [...ink]);
+    });
+    // A pixel in the middle of the ring's red arc (radius 114, at −60°) keeps that red.
+    const k = 61 * ring.width + 217;
+    const red = new Uint8ClampedArray(4);
+    lookup.inkInto(k, red, 0);
+    assert.ok(ring.probabilities[k]! > 0);
+    [0, 1, 2].forEach((c) => assert.ok(Math.abs(red[c]! - ring.colours[4 * k + c]!) <= 3, `${[...red]} vs ${[...ring.colours.subarray(4 * k, 4 * k + 3)]}`));
+  });
+
+  it('a point far from any mass takes the nearest ink: the centre of the ring takes a colour of the ring', () => {
+    const ink = coloursAt(ring, new Float64Array([0, 0]));
+    assert.equal(ink[3], 255);
+    assert.ok(!(ink[0]! > 250 && ink[1]! > 250 && ink[2]! > 250), `not white: ${[...ink]}`);
   });
 
   it('particles sampled from the coloured ring land on its colours, not on the white', () => {

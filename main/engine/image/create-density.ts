@@ -1,5 +1,10 @@
 import type { DensityOptions, ImageDensity, ImageSource } from './density.js';
 import { createMapping } from './mapping.js';
+import { meanInk } from './mass.js';
+import type { PictureBackground } from '../../../shared/render/picture-background.js';
+
+/** Files and shapes that predate background detection were all measured on white. */
+const WHITE_PAPER: PictureBackground = Object.freeze({ rgba: Object.freeze([255, 255, 255, 255]), transparent: false }) as PictureBackground;
 
 export interface DensityFields {
   readonly source: ImageSource;
@@ -11,6 +16,8 @@ export interface DensityFields {
   readonly height: number;
   readonly probabilities: Float64Array;
   readonly colours: Uint8ClampedArray;
+  /** Default: opaque white. */
+  readonly background?: PictureBackground;
 }
 
 /**
@@ -28,6 +35,8 @@ export function createDensity(fields: DensityFields): ImageDensity {
     height: fields.height,
     probabilities: fields.probabilities,
     colours: fields.colours,
+    background: fields.background ?? WHITE_PAPER,
+    inkColour: [...meanInk(fields.colours, fields.probabilities).map(Math.round), 255] as unknown as ImageDensity['inkColour'],
     jitterStd: mapping.modelPerPixel / 2,
   };
 }

@@ -1,3 +1,7 @@
+import type { DensityMass } from '../../../shared/density-mass.js';
+import type { Rgba } from '../../../shared/render/colour.js';
+import type { PictureBackground } from '../../../shared/render/picture-background.js';
+
 /**
  * The picture as a probability density in model space. Produced by load-density.ts; consumed
  * by samplers, the exact flow, trainers and the quality metric.
@@ -8,15 +12,15 @@
  * the data sampler and the exact flow describe the very same distribution.
  */
 export interface DensityOptions {
-  /** Bright pixels carry mass instead of dark ones. */
-  readonly invert: boolean;
+  /** What carries mass: 'auto' measures it from the picture's own background. */
+  readonly mass: DensityMass;
   /** Weights (0..255 scale) at or below this become 0; removes paper noise. */
   readonly threshold: number;
   /** Longest side of the working grid in pixels; larger images are downscaled. */
   readonly maxSide: number;
 }
 
-export const defaultDensityOptions: DensityOptions = { invert: false, threshold: 0, maxSide: 512 };
+export const defaultDensityOptions: DensityOptions = { mass: 'auto', threshold: 0, maxSide: 512 };
 
 /** Everything needed to go between model space and the original image's pixels. */
 export interface ImageMapping {
@@ -44,8 +48,16 @@ export interface ImageDensity {
   readonly height: number;
   /** Probability of each working pixel (sums to 1). */
   readonly probabilities: Float64Array;
-  /** RGBA of each working pixel, composited over white. */
+  /**
+   * Opaque RGBA ink of each working pixel: its colour with coverage undone (the RGB before
+   * alpha compositing, or an anti-aliased edge pushed away from the background). Meaningful
+   * where the pixel has mass; particles take it through colour-lookup.ts.
+   */
   readonly colours: Uint8ClampedArray;
+  /** What the picture sits on: the output's background when it is 'auto'. */
+  readonly background: PictureBackground;
+  /** The mass-weighted mean ink: the one colour of the cloud before the picture forms. */
+  readonly inkColour: Rgba;
   /** Std of each mixture component in model units (half a working pixel). */
   readonly jitterStd: number;
 }

@@ -40,10 +40,10 @@ async function expectError(promise: Promise<unknown>, code: ErrorCode, file: str
   return caught;
 }
 
-/** Raw weight of a working pixel recomputed from its kept colour: 255 − luma. */
-function weightOf(density: ImageDensity, i: number): number {
-  const c = density.colours;
-  return 255 - (0.299 * c[4 * i]! + 0.587 * c[4 * i + 1]! + 0.114 * c[4 * i + 2]!);
+/** 'dark' weights recomputed from the decoded pixels: 255 − luma, per pixel. */
+async function darkWeights(path: string): Promise<Float64Array> {
+  const rgb = await sharp(path).removeAlpha().raw().toBuffer();
+  return Float64Array.from({ length: rgb.length / 3 }, (_, i) => 255 - (0.299 * rgb[3 * i]! + 0.587 * rgb[3 * i + 1]! + 0.114 * rgb[3 * i + 2]!));
 }
 
 function sum(values: Float64Array): number {
@@ -81,15 +81,16 @@ describe('loadDensity on the bundled samples', () => {
       assert.ok(Math.abs(sum(density.probabilities) - 1) < 1e-9);
       assert.ok(density.probabilities.every((p) => p >= 0 && Number.isFinite(p)));
       assert.equal(density.jitterStd, density.mapping.modelPerPixel / 2);
-      assert.deepEqual(density.options, { invert: false, threshold: 0, maxSide: 512 });
+      assert.deepEqual(density.options, { mass: 'auto', threshold: 0, maxSide: 512 });
     });
   }
 
-  it('weights are 255 − luma of the composited colour, normalised', async () => {
-    const density = await loadDensity(star);
-    const scale = 1 / sum(density.probabilities.map((_, i) => Math.max(0, weightOf(density, i))));
+  it("'dark' weights are 255 − luma, normalised", async () => {
+    const density = await loadDensity(star, { mass: 'dark' });
+    const weights = await darkWeights(star);
+    const scale = 1 / sum(weights.map((w) => Math.max(0, w)));
     for (let i = 0; i < density.probabilities.length; i++) {
-      assert.ok(Math.abs(density.probabilities[i]! - Math.max(0, weightOf(density, i)) * scale) < 1e-12);
+      assert.ok(Math.abs(density.probabilities[i]! - Math.max(0, weights[i]!) * scale) < 1e-12);
     }
   });
 
@@ -149,16 +150,17 @@ describe('loadDensity on the bundled samples', () => {
     assert.ok(inverted.probabilities[corner]! > inverted.probabilities[middle]!);
     assert.ok(inverted.probabilities[middle]! > 0, 'dark red still has some brightness');
     assert.ok(Math.abs(sum(inverted.probabilities) - 1) < 1e-9);
-    assert.equal(inverted.options.invert, true);
+    assert.equal(inverted.options.mass, 'light');
   });
 
   it('threshold zeroes weights at or below it and keeps the rest as they were', async () => {
-    const all = await loadDensity(star);
-    const cut = await loadDensity(star, { threshold: 100 });
+    const all = await loadDensity(star, { mass: 'dark' });
+    const cut = await loadDensity(star, { mass: 'dark', threshold: 100 });
+    const weights = await darkWeights(star);
     let keptBefore = 0;
     let keptAfter = 0;
     for (let i = 0; i < cut.probabilities.length; i++) {
-      const w = weightOf(cut, i);
+      const w = weights[i]!;
       if (cut.probabilities[i]! > 0) {
         keptAfter++;
         assert.ok(w > 100, `kept weight ${w}`);
@@ -172,14 +174,12 @@ describe('loadDensity on the bundled samples', () => {
     assert.ok(Math.abs(cut.probabilities[a]! / cut.probabilities[b]! - all.probabilities[a]! / all.probabilities[b]!) < 1e-9);
   });
 
-  it('composites alpha over white: transparent pixels are white and carry no mass; colours are kept', async () => {
+  it('keeps alpha: transparent pixels carry no mass, the background is transparent, colours are kept', async () => {
     const density = await loadDensity(ring);
     assert.equal(density.width, 320);
+    assert.equal(density.background.transparent, true);
     const at = (col: number, row: number): number => row * density.width + col;
-    for (const i of [at(0, 0), at(319, 319), at(160, 160), at(160, 100)]) {
-      assert.equal(density.probabilities[i], 0);
-      assert.deepEqual([...density.colours.subarray(4 * i, 4 * i + 4)], [255, 255, 255, 255]);
-    }
+    for (const i of [at(0, 0), at(319, 319), at(160, 160), at(160, 100)]) assert.equal(density.probabilities[i], 0);
     // Middle of each arc, radius 114: the SVG's colours survive decoding.
     const expected = ['#d62828', '#f77f00', '#c9a227', '#2a9d8f', '#264653', '#6a4c93'];
     expected.forEach((hex, k) => {
@@ -263,7 +263,7 @@ describe('loadDensity on bad input', () => {
     const white = join(dir, 'white.png');
     await sharp({ create: { width: 64, height: 48, channels: 3, background: '#ffffff' } }).png().toFile(white);
     const error = await expectError(loadDensity(white), 'IMAGE_NO_MASS', white);
-    assert.match(error.hint ?? '', /--invert/);
+    assert.match(error.hint ?? '', /--mass light/);
     assert.match(error.hint ?? '', /--threshold/);
 
     const clear = join(dir, 'clear.png');
@@ -318,7 +318,7 @@ describe('loadDensity on bad input', () => {
   it('a 65 535 × 1 strip records that it was reduced: original and working size', async () => {
     const path = join(dir, 'strip.png');
     await sharp({ create: { width: 65535, height: 1, channels: 3, background: '#000000' } }).png().toFile(path);
-    const density = await loadDensity(path);
+    const density = await loadDensity(path, { mass: 'dark' });
     assert.deepEqual([density.mapping.originalWidth, density.mapping.originalHeight, density.width, density.height], [65535, 1, 512, 1]);
     assert.ok(Math.abs(reductionFactor(density.mapping) - 65535 / 512) < 1e-9);
   });

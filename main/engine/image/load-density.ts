@@ -4,6 +4,8 @@ import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { defaultDensityOptions, type DensityOptions, type ImageDensity } from './density.js';
 import { createDensity } from './create-density.js';
+import { weighPixels } from './mass.js';
+import { densityMasses, isDensityMass } from '../../../shared/density-mass.js';
 import { MAX_IMAGE_FILE_BYTES, readRegularFile } from '../project/read-regular-file.js';
 
 /**
@@ -17,12 +19,16 @@ export const MIN_MAX_SIDE = 8;
 /** The grid is held in JS as Float64 probabilities and RGBA; 4096² keeps that under ~200 MB. */
 export const MAX_MAX_SIDE = 4096;
 
-const NO_MASS_HINT = 'Dark pixels carry the mass: try --invert for a light shape on a dark background, or a lower --threshold.';
+const NO_MASS_HINT =
+  "Mass is what differs from the picture's background: choose it yourself with --mass dark (dark shapes) or --mass light (light shapes), or try a lower --threshold.";
+
+/** What callers may pass: `invert: true` is the older spelling of `mass: 'light'`. */
+export type DensityOptionsInput = Partial<DensityOptions> & { readonly invert?: boolean };
 
 /** Reads a picture file and turns it into the density the flow learns. */
 export async function loadDensity(
   path: string,
-  options: Partial<DensityOptions> = {},
+  options: DensityOptionsInput = {},
   ctx: JobContext = noopJobContext,
 ): Promise<ImageDensity> {
   // Validate first: a bad option should not wait for a large file to be read.
@@ -37,24 +43,30 @@ export async function loadDensity(
 export async function densityFromBytes(
   bytes: Uint8Array,
   name: string,
-  options: Partial<DensityOptions> = {},
+  options: DensityOptionsInput = {},
   ctx: JobContext = noopJobContext,
 ): Promise<ImageDensity> {
   return densityFromInput(bytes, name, resolveDensityOptions(options), ctx);
 }
 
-export function resolveDensityOptions(options: Partial<DensityOptions>): DensityOptions {
+export function resolveDensityOptions(options: DensityOptionsInput): DensityOptions {
+  if (options.invert !== undefined && typeof options.invert !== 'boolean') {
+    throw new FlowGifError('INVALID_ARGUMENT', `invert must be true or false, not ${String(options.invert)}.`);
+  }
+  if (options.mass !== undefined && !isDensityMass(options.mass)) {
+    throw new FlowGifError('INVALID_ARGUMENT', `mass must be one of ${densityMasses.join(', ')}, not ${String(options.mass)}.`);
+  }
+  if (options.invert === true && options.mass !== undefined && options.mass !== 'light') {
+    throw new FlowGifError('INVALID_ARGUMENT', `invert means mass 'light'; it cannot go with mass '${options.mass}'.`);
+  }
   const resolved: DensityOptions = {
-    invert: options.invert ?? defaultDensityOptions.invert,
+    mass: options.mass ?? (options.invert === true ? 'light' : defaultDensityOptions.mass),
     threshold: options.threshold ?? defaultDensityOptions.threshold,
     maxSide: options.maxSide ?? defaultDensityOptions.maxSide,
   };
-  if (typeof resolved.invert !== 'boolean') {
-    throw new FlowGifError('INVALID_ARGUMENT', `invert must be true or false, not ${String(resolved.invert)}.`);
-  }
   if (!Number.isFinite(resolved.threshold) || resolved.threshold < 0 || resolved.threshold > 254) {
     throw new FlowGifError('INVALID_ARGUMENT', `threshold must be between 0 and 254, not ${String(resolved.threshold)}.`, {
-      hint: 'Weights run from 0 (white) to 255 (black); a threshold of 254 keeps only pure black.',
+      hint: 'Weights run from 0 (the background) to 255 (as far from it as a colour gets); a threshold of 254 keeps only the farthest.',
     });
   }
   if (!Number.isInteger(resolved.maxSide) || resolved.maxSide < MIN_MAX_SIDE || resolved.maxSide > MAX_MAX_SIDE) {
@@ -112,7 +124,7 @@ async function densityFromInput(
   const width = Math.max(1, Math.round(originalWidth * scale));
   const height = Math.max(1, Math.round(originalHeight * scale));
 
-  let rgb: Buffer;
+  let rgba: Buffer;
   try {
     // failOn 'warning' (sharp's advice for untrusted input): a scrambled JPEG only warns
     // "bad Huffman code" and would otherwise decode to glitches that become the density.
@@ -122,30 +134,31 @@ async function densityFromInput(
       // A triangle filter has no negative lobes: no ringing halos of mass around sharp edges.
       pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'linear' });
     }
-    const result = await pipeline
-      .flatten({ background: { r: 255, g: 255, b: 255 } })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw({ depth: 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    if (result.info.width !== width || result.info.height !== height || result.info.channels !== 3) {
+    // Alpha kept, not flattened over white: transparency is the background of a logo, and the
+    // RGB before compositing is its ink.
+    const result = await pipeline.toColourspace('srgb').ensureAlpha().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (result.info.width !== width || result.info.height !== height || result.info.channels !== 4) {
       throw new Error(`unexpected decode ${result.info.width}×${result.info.height}×${result.info.channels}`);
     }
-    rgb = result.data;
+    rgba = result.data;
   } catch (error) {
     throw decodeError(error, name);
   }
   ctx.signal.throwIfAborted();
   ctx.progress({ stage: 'load', done: 2, total: 3, message: 'Building density' });
 
-  const { probabilities, colours, rawMass, keptMass } = weigh(rgb, width * height, options);
+  const { probabilities, colours, rawMass, keptMass, detected, background } = weighPixels(rgba, width, height, options);
   if (keptMass === 0) {
     const why =
       rawMass > 0
         ? `threshold ${options.threshold} removes every pixel of ${name}`
-        : options.invert
-          ? `${name} has no bright pixels (it is entirely black)`
-          : `${name} has no dark pixels (it is entirely white or transparent)`;
+        : options.mass === 'light'
+          ? `${name} has no bright pixels (it is entirely black or transparent)`
+          : options.mass === 'dark' || (detected.kind === 'opaque' && !detected.clear)
+            ? `${name} has no dark pixels (it is entirely white or transparent)`
+            : detected.kind === 'transparent'
+              ? `${name} is entirely transparent`
+              : `${name} is all one colour, its background`;
     throw new FlowGifError('IMAGE_NO_MASS', `Nothing to draw: ${why}.`, { file: name, hint: NO_MASS_HINT });
   }
 
@@ -159,44 +172,8 @@ async function densityFromInput(
     height,
     probabilities,
     colours,
+    background,
   });
-}
-
-/**
- * Weights in thousandths of a grey level, as exact integers: in floating point
- * 0.299·255 + 0.587·255 + 0.114·255 is not exactly 255, and white would keep a sliver of mass.
- */
-function weigh(
-  rgb: Buffer,
-  pixels: number,
-  options: DensityOptions,
-): { probabilities: Float64Array; colours: Uint8ClampedArray; rawMass: number; keptMass: number } {
-  const probabilities = new Float64Array(pixels);
-  const colours = new Uint8ClampedArray(4 * pixels);
-  const cut = Math.round(options.threshold * 1000);
-  let rawMass = 0;
-  let keptMass = 0;
-  for (let i = 0, j = 0, k = 0; i < pixels; i++, j += 3, k += 4) {
-    const r = rgb[j]!;
-    const g = rgb[j + 1]!;
-    const b = rgb[j + 2]!;
-    const luma = 299 * r + 587 * g + 114 * b;
-    const weight = options.invert ? luma : 255000 - luma;
-    rawMass += weight;
-    if (weight > cut) {
-      probabilities[i] = weight;
-      keptMass += weight;
-    }
-    colours[k] = r;
-    colours[k + 1] = g;
-    colours[k + 2] = b;
-    // Already composited over white, so opaque; RGBA so the grid drops straight into ImageData.
-    colours[k + 3] = 255;
-  }
-  if (keptMass > 0) {
-    for (let i = 0; i < pixels; i++) probabilities[i]! /= keptMass;
-  }
-  return { probabilities, colours, rawMass, keptMass };
 }
 
 function tooLarge(name: string, width: number, height: number): FlowGifError {

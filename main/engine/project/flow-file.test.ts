@@ -21,7 +21,7 @@ function smallDensity(): ImageDensity {
   const colours = new Uint8ClampedArray(width * height * 4).map((_, i) => (i * 37) % 256);
   return createDensity({
     source: { path: '/somewhere/logo.png', sha256: 'ab'.repeat(32), format: 'png' },
-    options: { invert: false, threshold: 3, maxSide: 512 },
+    options: { mass: 'dark', threshold: 3, maxSide: 512 },
     originalWidth: 60,
     originalHeight: 40,
     width,

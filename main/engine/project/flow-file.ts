@@ -5,7 +5,8 @@ import * as v from 'valibot';
 import { FlowGifError } from '../../../shared/errors.js';
 import { NOISE_SHAPES } from '../../../shared/noise.js';
 import { ROUND_NOISE } from '../flow/noise-source.js';
-import type { ImageDensity } from '../image/density.js';
+import { densityMasses } from '../../../shared/density-mass.js';
+import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { createDensity } from '../image/create-density.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { MAX_FLOW_FILE_BYTES, readRegularFile } from './read-regular-file.js';
@@ -38,6 +39,8 @@ const MAX_WEIGHT_BYTES = 64 * 1024 * 1024;
 const MAX_WORKING_SIDE = 4096;
 const MAX_ORIGINAL_PIXELS = 16384 * 16384;
 
+const channel = v.pipe(v.number(), v.minValue(0), v.maxValue(255));
+
 const TensorEntry = v.object({
   name: v.string(),
   shape: v.array(v.pipe(v.number(), v.integer(), v.minValue(0))),
@@ -62,7 +65,15 @@ const Header = v.object({
     name: v.string(),
     sha256: v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/)),
     format: v.string(),
-    options: v.object({ invert: v.boolean(), threshold: v.number(), maxSide: v.number() }),
+    // Files before 'mass' said only `invert`, and were weighed by luma: dark, or light if inverted.
+    options: v.pipe(
+      v.object({ mass: v.optional(v.picklist(densityMasses)), invert: v.optional(v.boolean()), threshold: v.number(), maxSide: v.number() }),
+      v.transform(({ mass, invert, threshold, maxSide }): DensityOptions => ({ mass: mass ?? (invert === true ? 'light' : 'dark'), threshold, maxSide })),
+    ),
+    /** Absent in older files: they were all measured on white. */
+    background: v.optional(
+      v.object({ rgba: v.pipe(v.tuple([channel, channel, channel, channel]), v.readonly()), transparent: v.boolean() }),
+    ),
     mapping: v.object({
       originalWidth: v.pipe(v.number(), v.integer(), v.minValue(1)),
       originalHeight: v.pipe(v.number(), v.integer(), v.minValue(1)),
@@ -123,6 +134,7 @@ export function encodeFlowFile(model: TrainedModel, density: ImageDensity, creat
       sha256: density.source.sha256,
       format: density.source.format,
       options: { ...density.options },
+      background: { rgba: density.background.rgba, transparent: density.background.transparent },
       mapping: { ...density.mapping },
       jitterStd: density.jitterStd,
     },
@@ -250,6 +262,7 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
     height: mapping.workingHeight,
     probabilities,
     colours,
+    ...(header.image.background === undefined ? {} : { background: header.image.background }),
   });
   const model: TrainedModel = {
     method: header.method,

@@ -12,7 +12,7 @@ function density(width: number, height: number, masses: Array<[number, number, n
   for (const [c, r, m] of masses) probabilities[r * width + c] = m / total;
   return createDensity({
     source: { path: 'synthetic', sha256: '0'.repeat(64), format: 'raw' },
-    options: { invert: false, threshold: 0, maxSide: 512 },
+    options: { mass: 'dark', threshold: 0, maxSide: 512 },
     originalWidth: width,
     originalHeight: height,
     width,

@@ -1,7 +1,8 @@
 import type { JobContext } from '../../../shared/job.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
-import { drawsParticleColours, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
+import { drawsParticleColours, frameBackground, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
+import { standOutColour } from '../../../shared/render/picture-background.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
@@ -37,19 +38,22 @@ export async function prepareScene(
   ctx: JobContext,
 ): Promise<Scene> {
   const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
+  // Every colour stands out from what it is drawn on: no particle vanishes into the paper.
+  const { backdrop } = frameBackground(settings, density.background);
   const colours = particleColours(settings.colour, trajectory.particles, {
     start: trajectory.start,
     ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
     solid: settings.solidColour,
+    backdrop,
   });
   const bounds = modelBounds(density.mapping);
   const { width, height, view } = framing(bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * trajectory.particles);
-  const base = rasterOptionsFor(settings, { width, height, view });
+  const base = rasterOptionsFor(settings, { width, height, view }, density.background);
   const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
   const perParticle = drawsParticleColours(settings) ? colours : undefined;
-  const coloursForFrame = particleColoursAt(settings.colour);
+  const coloursForFrame = particleColoursAt(settings.colour, standOutColour(density.inkColour, backdrop));
   const frame = new Uint8ClampedArray(width * height * 4);
   return {
     trajectory,

@@ -29,12 +29,14 @@ function ringDensity(): ImageDensity {
   const mapping = createMapping(side, side, side, side);
   return {
     source: { path: 'ring', sha256: '0'.repeat(64), format: 'synthetic' },
-    options: { invert: false, threshold: 0, maxSide: side },
+    options: { mass: 'dark', threshold: 0, maxSide: side },
     mapping,
     width: side,
     height: side,
     probabilities: weights.map((w) => w / total),
     colours: new Uint8ClampedArray(side * side * 4).fill(255),
+    background: { rgba: [255, 255, 255, 255], transparent: false },
+    inkColour: [255, 255, 255, 255],
     jitterStd: mapping.modelPerPixel / 2,
   };
 }

@@ -54,7 +54,7 @@ export class AppState {
   image = $state.raw<ImageInfo | undefined>(undefined);
   imageBusy = $state(false);
   imageError = $state.raw<Described | undefined>(undefined);
-  density = $state<DensitySettings>({ invert: false, threshold: 0 });
+  density = $state<DensitySettings>({ mass: 'auto', threshold: 0 });
   private source: ImageSource | undefined;
 
   trajectory = $state.raw<TrajectoryData | undefined>(undefined);
@@ -157,7 +157,7 @@ export class AppState {
     if (picked?.path !== undefined) await this.openImage({ kind: 'path', path: picked.path }, this.density);
   }
 
-  /** Same picture, new invert/threshold: a new density, so a model trained on the old one no longer applies. */
+  /** Same picture, new mass/threshold: a new density, so a model trained on the old one no longer applies. */
   async setDensity(density: Partial<DensitySettings>): Promise<void> {
     this.density = { ...this.density, ...density };
     if (this.source !== undefined) await this.openImage(this.source, this.density);

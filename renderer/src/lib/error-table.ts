@@ -16,7 +16,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   IMAGE_CORRUPT: { title: 'The image could not be read', action: 'The file may be damaged; try re-saving it as PNG.', place: 'input' },
   IMAGE_UNSUPPORTED: { title: 'Unsupported image format', action: 'Use PNG, JPEG, WebP, GIF or TIFF.', place: 'input' },
   IMAGE_TOO_LARGE: { title: 'The image is too large', action: 'Scale it down below 16 000 px a side and try again.', place: 'input' },
-  IMAGE_NO_MASS: { title: 'Nothing to draw', action: 'Dark pixels carry the mass: turn on Invert for a light shape on dark, or lower the threshold.', place: 'input' },
+  IMAGE_NO_MASS: { title: 'Nothing to draw', action: "The shape is what stands out from the picture's background: choose the dark or the light parts under Shape, or lower the threshold.", place: 'input' },
   MODEL_NOT_FOUND: { title: 'Model not found', action: 'The trained model is gone; train again or reopen the project.', place: 'host' },
   MODEL_CORRUPT: { title: 'The model file is damaged', action: 'Train again to replace it.', place: 'host' },
   MODEL_FOREIGN: { title: 'Not a FlowGIF model', action: 'Open a .flow file written by FlowGIF.', place: 'host' },

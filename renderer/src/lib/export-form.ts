@@ -1,21 +1,19 @@
 import type { ExportFormat } from '../../../shared/ipc/contract.js';
-import type { Rgba } from '../../../shared/render/colour.js';
 import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
-import { defaultRenderSettings, renderLimits, resolveRenderSettings, styleForBackground, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
+import { defaultRenderSettings, renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { timelineLimits } from '../../../shared/timeline.js';
 import type { Canvas } from '../../../shared/render/view.js';
 import { joinPath, stripExtension } from './format.js';
 
-export type BackgroundName = 'white' | 'black' | 'transparent';
+/** 'auto': the picture's own background. */
+export type BackgroundName = 'auto' | keyof typeof namedBackgrounds;
 
-export const backgrounds: Readonly<Record<BackgroundName, Rgba>> = {
-  white: [255, 255, 255, 255],
-  black: [12, 12, 16, 255],
-  transparent: [0, 0, 0, 0],
-};
+export const backgrounds: Readonly<Record<BackgroundName, BackgroundSetting>> = { auto: 'auto', ...namedBackgrounds };
 
-export function backgroundName(rgba: Rgba): BackgroundName {
+export function backgroundName(rgba: BackgroundSetting): BackgroundName {
+  if (rgba === 'auto') return 'auto';
   if (rgba[3] < 128) return 'transparent';
   return 0.299 * rgba[0] + 0.587 * rgba[1] + 0.114 * rgba[2] >= 128 ? 'white' : 'black';
 }
@@ -89,22 +87,19 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   if (!form.particlesAuto && !whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
   if (!form.pointSizeAuto && !(form.pointSize >= 0.5 && form.pointSize <= 16)) problems.pointSize = '0.5 to 16 px.';
   if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
-  if (form.format === 'mp4' && form.background === 'transparent') problems.background = 'MP4 has no transparency; pick white or black.';
+  if (form.format === 'mp4' && form.background === 'transparent') problems.background = "MP4 has no transparency; pick the picture's own, white or black.";
   if (Object.keys(problems).length > 0) return { problems };
-  const backgroundRgba = backgrounds[form.background];
-  const look = backgroundName(base.background) === form.background ? {} : { ...lightLook, ...styleForBackground(backgroundRgba) };
   try {
     const settings = resolveRenderSettings({
       ...base,
-      // A new background brings its own look, colour mode included (the dialog shows it).
       colour: form.colour,
-      ...look,
       size: form.size,
       canvas: canvasOf(form),
       // Left out, they follow the size.
       particles: form.particlesAuto ? undefined : form.particles,
       pointSize: form.pointSizeAuto ? undefined : form.pointSize,
-      background: backgroundRgba,
+      // A colour the user saved in a project keeps its exact shade while the name is unchanged.
+      background: backgroundName(base.background) === form.background ? base.background : backgrounds[form.background],
       quality: form.quality,
       timeline: { ...base.timeline, fps: form.fps, durationSeconds: form.seconds, loops: form.loop ? 0 : 1, bounce: form.bounce },
     });
@@ -117,15 +112,6 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
 function canvasOf(form: ExportForm): Canvas {
   return form.canvas === 'custom' ? { width: form.canvasWidth, height: form.canvasHeight } : form.canvas;
 }
-
-// Switching back to a light background restores the defaults' ink look that a dark one replaced.
-const lightLook: Partial<RenderSettings> = {
-  blend: defaultRenderSettings.blend,
-  colour: defaultRenderSettings.colour,
-  colourMap: defaultRenderSettings.colourMap,
-  solidColour: defaultRenderSettings.solidColour,
-  opacity: defaultRenderSettings.opacity,
-};
 
 export const formatExtension: Readonly<Record<ExportFormat, string>> = { gif: '.gif', mp4: '.mp4', png: '' };
 
