@@ -4,7 +4,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { writeTestPicture, type TestPictureName } from '../tools/test-pictures.js';
+import { writeTestPicture, type TestPictureName } from '../tools/fixture-pictures.js';
 import { runCli } from './cli-runner.test-util.js';
 
 /**

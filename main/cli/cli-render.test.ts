@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { bundledSamplePath } from '../engine/image/samples.js';
-import { writeTestPicture } from '../tools/test-pictures.js';
+import { writeTestPicture } from '../tools/fixture-pictures.js';
 import { runCli } from './cli-runner.test-util.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');

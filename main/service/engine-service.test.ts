@@ -8,7 +8,7 @@ import { resolveRenderSettings } from '../../shared/render/render-settings.js';
 import { bundledSamplesDir } from '../engine/image/samples.js';
 import { loadBackend } from '../engine/train/backend.js';
 import { EngineService } from './engine-service.js';
-import { makeTestPicture } from '../tools/test-pictures.js';
+import { makeTestPicture } from '../tools/fixture-pictures.js';
 import { JobWatcher, ok } from './job-watcher.test-util.js';
 
 let root: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
 import { colourDistance } from '../../../shared/render/colour.js';
-import { makeTestPicture } from '../../tools/test-pictures.js';
+import { makeTestPicture } from '../../tools/fixture-pictures.js';
 import type { ImageDensity } from './density.js';
 import { densityFromBytes } from './load-density.js';
 

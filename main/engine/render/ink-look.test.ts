@@ -6,7 +6,7 @@ import { pixelToModel, viewTransform } from '../../../shared/render/view.js';
 import { workingPixelIndexAt } from '../image/colour-lookup.js';
 import { modelBounds } from '../image/mapping.js';
 import { resolveRenderSettings, type RenderSettingsInput } from '../../../shared/render/render-settings.js';
-import { makeTestPicture, type TestPictureName } from '../../tools/test-pictures.js';
+import { makeTestPicture, type TestPictureName } from '../../tools/fixture-pictures.js';
 import { prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { ImageDensity } from '../image/density.js';
 import { densityFromBytes, loadDensity, type DensityOptionsInput } from '../image/load-density.js';

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { createExactFlow } from '../flow/exact-flow.js';
 import { noiseSourceFor } from '../flow/noise-source.js';
 import { sampleFlow } from '../flow/sample-flow.js';
-import { writeTestPicture } from '../../tools/test-pictures.js';
+import { writeTestPicture } from '../../tools/fixture-pictures.js';
 
 const tiny: FlowMatchingOptions = { width: 32, depth: 2, fourierFeatures: 16, timeFrequencies: 2, batchSize: 256 };
 const heart = (): ReturnType<typeof loadDensity> => loadDensity(bundledSamplePath('heart.png'), { maxSide: 64 });

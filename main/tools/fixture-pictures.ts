@@ -3,7 +3,7 @@
  * (dark on white, white on black, faint grey), a photo, a wide banner, a transparent logo. Tests
  * and benchmarks make them here, so they need no files from outside the repository:
  *
- *   npx tsc -b && node dist/main/tools/test-pictures.js [outDir]
+ *   npx tsc -b && node dist/main/tools/fixture-pictures.js [outDir]
  *
  * Text is drawn from strokes defined below, not fonts: fonts differ from machine to machine.
  */
@@ -182,7 +182,7 @@ export async function writeTestPicture(folder: string, name: TestPictureName): P
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  const outDir = resolve(process.argv[2] ?? 'test-pictures');
+  const outDir = resolve(process.argv[2] ?? 'fixture-pictures');
   await mkdir(outDir, { recursive: true });
   for (const name of testPictureNames) console.log(await writeTestPicture(outDir, name));
 }
