@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     '',
     `Measured by \`npm run bench${quick ? ' -- --quick' : ''}\` (\`node dist/main/bench/run-all.js\`) on ${started.toISOString().slice(0, 10)}:`,
     `${os.cpus().length} × ${cpu}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, no GPU.`,
-    `Reference picture: \`${rel(image)}\`. All figures in one run, so ratios compare like with like.`,
+    `Reference picture: \`${rel(image)}\`. Each section's figures come from one run, so ratios compare like with like; a section dated in its footnote was measured again alone (\`--only\`).`,
     'Speed is measured here, never asserted in tests.',
   ].join('\n');
   if (only === undefined) {
