@@ -74,6 +74,20 @@ test('the source noise is recorded; a file written before it was recorded loads 
   }
 });
 
+test('a file written before mass and background were recorded loads as it was weighed: by luma on white', () => {
+  const parts = splitFlowFile(encodeFlowFile(smallModel(), smallDensity()));
+  const image = parts.header['image'] as Record<string, unknown>;
+  const { background: _background, ...olderImage } = image;
+  const { mass: _mass, ...olderOptions } = image['options'] as Record<string, unknown>;
+  for (const [invert, mass] of [[false, 'dark'], [true, 'light']] as const) {
+    const header = { ...parts.header, image: { ...olderImage, options: { ...olderOptions, invert } } };
+    const older = decodeFlowFile(joinFlowFile({ ...parts, header }), 'older.flow');
+    assert.equal(older.density.options.mass, mass, `invert: ${invert} was ${mass} mass`);
+    assert.deepEqual(Array.from(older.density.background.rgba), [255, 255, 255, 255], 'earlier pictures were composited over white');
+    assert.equal(older.density.background.transparent, false);
+  }
+});
+
 test('foreign, truncated, tampered and future files are refused with the reason', () => {
   const bytes = encodeFlowFile(smallModel(), smallDensity());
   assert.throws(() => decodeFlowFile(new TextEncoder().encode('x,y\n1,2\n'), 'a.flow'), { code: 'MODEL_FOREIGN', message: /a\.flow is not a FlowGIF model/ });
