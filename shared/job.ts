@@ -1,10 +1,8 @@
-import type { SerializedError } from './errors.js';
-
 /**
  * The closed set of stages a long job reports; hosts label them, engines only name them.
  * 'queued': the job waits for its turn behind other heavy jobs (done = total once it starts).
  */
-export const stages = ['queued', 'load', 'prepare', 'train', 'sample', 'evaluate', 'integrate', 'render', 'encode', 'write'] as const;
+export const stages = ['queued', 'load', 'prepare', 'train', 'sample', 'evaluate', 'integrate', 'encode', 'write'] as const;
 export type Stage = (typeof stages)[number];
 
 export interface Progress {
@@ -35,12 +33,6 @@ export interface JobContext {
   readonly signal: CancelSignal;
   readonly progress: (progress: Progress) => void;
 }
-
-export type JobEvent<T> =
-  | { readonly type: 'progress'; readonly progress: Progress }
-  | { readonly type: 'done'; readonly value: T }
-  | { readonly type: 'failed'; readonly error: SerializedError }
-  | { readonly type: 'cancelled' };
 
 const neverAborted: CancelSignal = {
   aborted: false,

@@ -17,7 +17,6 @@ const stageLabels: Record<Progress['stage'], string> = {
   sample: 'Sampling',
   evaluate: 'Evaluating',
   integrate: 'Integrating',
-  render: 'Rendering',
   encode: 'Encoding',
   write: 'Writing',
 };

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowGifError } from '../errors.js';
 import { defaultRenderSettings } from '../render/render-settings.js';
+import { stages } from '../job.js';
 import type { JobMessage, TrajectoryData } from './contract.js';
 import { decodeMessage, encodeMessage } from './codec.js';
 import { validateJobMessage, validateRequest, validateResponse, validateResult } from './schemas.js';
@@ -113,6 +114,13 @@ test('job messages: each type and kind, and the done value checked against its k
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'samples', points: [1, 2], step: 1 }), ipcError(/points/));
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'progress', progress: { stage: 'dance', done: 0, total: 1 } }), ipcError(/progress\.stage/));
   assert.throws(() => validateJobMessage({ jobId: 'j', kind: 'train', type: 'exploded' }), ipcError(/type/));
+});
+
+test('progress validates exactly the stages of shared/job.ts: each one passes, a removed one does not', () => {
+  const progressIn = (stage: string): unknown => ({ jobId: 'j', kind: 'export', type: 'progress', progress: { stage, done: 0, total: 1 } });
+  for (const stage of stages) assert.equal((validateJobMessage(progressIn(stage)) as { progress: { stage: string } }).progress.stage, stage);
+  // 'render' was in the list but never emitted; a schema with its own copy of the list would still take it.
+  assert.throws(() => validateJobMessage(progressIn('render')), ipcError(/progress\.stage/));
 });
 
 test('a project saved before mass existed loads: invert becomes light, no invert dark (both weighed by luma)', () => {
