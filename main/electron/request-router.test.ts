@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { AppInfo, RequestChannel, RequestPayload, ResponseValue, Result } from '../../shared/ipc/contract.js';
 import { defaultRenderSettings } from '../../shared/render/render-settings.js';
 import { APP_ORIGIN } from './app-url.js';
-import type { HostHandlers } from './host-channels.js';
+import { hostChannels, type HostChannel, type HostHandlers } from './host-channels.js';
 import { PathGrants } from './path-grants.js';
 import { acceptChosenFiles, routeRequest, type RequestRouting } from './request-router.js';
 
@@ -73,6 +73,24 @@ describe('routeRequest', () => {
     const target = path.join(exportsDir, 'cat.gif');
     assert.equal((await routeRequest(routing, 'export:start', ours, exportTo(target))).ok, true);
     assert.deepEqual(reached.map(([channel]) => channel), ['app:info', 'export:start']);
+  });
+
+  it('answers exactly the host channels in the shell and forwards every other channel', async () => {
+    const { routing, reached } = shell(path.join(exportsDir, 'cat.gif'));
+    const payloads: Readonly<Record<HostChannel, unknown>> = {
+      'dialog:open-image': {},
+      'dialog:open-project': {},
+      'dialog:save-path': { defaultName: 'cat.gif', format: 'gif' },
+      'shell:show-in-folder': { path: path.join(exportsDir, 'cat.gif') },
+    };
+    for (const channel of hostChannels) {
+      const result = await routeRequest(routing, channel, ours, payloads[channel]);
+      assert.equal(result.ok, true, channel);
+    }
+    // Only the default-folder lookup show-in-folder needs reached the engine, never a host channel.
+    assert.deepEqual(reached.filter(([channel]) => channel !== 'app:info'), []);
+    await routeRequest(routing, 'job:cancel', ours, { jobId: 'j1' });
+    assert.deepEqual(reached.at(-1), ['job:cancel', { jobId: 'j1' }]);
   });
 
   it('grants files the preload reports as dropped, only from our window', async () => {
