@@ -1,19 +1,13 @@
 import fs from 'node:fs/promises';
 import type { SampleInfo } from '../../shared/ipc/contract.js';
-import { bundledSampleFiles } from '../engine/image/samples.js';
+import { bundledSampleFiles, bundledSamples } from '../engine/image/samples.js';
 
-const titles: Readonly<Record<string, string>> = {
-  'flowgif-mark.png': 'FlowGIF mark',
-  'heart.png': 'Heart',
-  'spiral.webp': 'Spiral',
-  'star.jpg': 'Star',
-  'ring-alpha.png': 'Ring (transparent)',
-};
+const titles: ReadonlyMap<string, string> = new Map(bundledSamples.map((sample) => [sample.file, sample.title]));
 
 const IMAGE_FILE = /\.(png|jpe?g|webp|gif|avif|tiff?|svg)$/i;
 
 function titleOf(file: string): string {
-  const known = titles[file];
+  const known = titles.get(file);
   if (known !== undefined) return known;
   const words = file.replace(IMAGE_FILE, '').replace(/[-_]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);

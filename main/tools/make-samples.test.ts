@@ -5,19 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import sharp from 'sharp';
-import { bundledSampleFiles, bundledSamplePath } from '../engine/image/samples.js';
+import { bundledSamplePath } from '../engine/image/samples.js';
 import { makeSamples, sampleSpecs } from './make-samples.js';
 
 it('the committed samples are exactly what the generator makes, small and of the declared size', async () => {
-  assert.deepEqual(
-    sampleSpecs.map((s) => s.file),
-    [...bundledSampleFiles],
-  );
   const dir = await mkdtemp(join(tmpdir(), 'flowgif-samples-'));
   try {
     const written = await makeSamples(dir);
     for (const spec of sampleSpecs) {
-      const committed = await readFile(bundledSamplePath(spec.file as (typeof bundledSampleFiles)[number]));
+      const committed = await readFile(bundledSamplePath(spec.file));
       const fresh = await readFile(join(dir, spec.file));
       const hash = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
       assert.equal(hash(fresh), hash(committed), `${spec.file} differs from the generator's output: rerun make-samples`);

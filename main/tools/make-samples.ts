@@ -11,9 +11,10 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import sharp, { type Sharp } from 'sharp';
+import { bundledSampleFiles, type BundledSample } from '../engine/image/samples.js';
 
 export interface SampleSpec {
-  readonly file: string;
+  readonly file: BundledSample;
   readonly width: number;
   readonly height: number;
   readonly svg: string;
@@ -104,13 +105,16 @@ function ring(): string {
   return svgDocument(320, 320, segments.join(''), null);
 }
 
-export const sampleSpecs: readonly SampleSpec[] = [
-  { file: 'flowgif-mark.png', width: 384, height: 384, svg: flowgifMark(), encode: (s) => s.flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }) },
-  { file: 'heart.png', width: 384, height: 384, svg: heart(), encode: (s) => s.flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }) },
-  { file: 'spiral.webp', width: 384, height: 384, svg: spiral(), encode: (s) => s.flatten({ background: '#ffffff' }).webp({ lossless: true }) },
-  { file: 'star.jpg', width: 480, height: 320, svg: stars(), encode: (s) => s.flatten({ background: '#ffffff' }).jpeg({ quality: 90, mozjpeg: true }) },
-  { file: 'ring-alpha.png', width: 320, height: 320, svg: ring(), encode: (s) => s.png({ compressionLevel: 9 }) },
-];
+/** One recipe per bundled sample: the compiler refuses a sample in the list without one. */
+const recipes: Readonly<Record<BundledSample, Omit<SampleSpec, 'file'>>> = {
+  'flowgif-mark.png': { width: 384, height: 384, svg: flowgifMark(), encode: (s) => s.flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }) },
+  'heart.png': { width: 384, height: 384, svg: heart(), encode: (s) => s.flatten({ background: '#ffffff' }).png({ compressionLevel: 9 }) },
+  'spiral.webp': { width: 384, height: 384, svg: spiral(), encode: (s) => s.flatten({ background: '#ffffff' }).webp({ lossless: true }) },
+  'star.jpg': { width: 480, height: 320, svg: stars(), encode: (s) => s.flatten({ background: '#ffffff' }).jpeg({ quality: 90, mozjpeg: true }) },
+  'ring-alpha.png': { width: 320, height: 320, svg: ring(), encode: (s) => s.png({ compressionLevel: 9 }) },
+};
+
+export const sampleSpecs: readonly SampleSpec[] = bundledSampleFiles.map((file) => ({ file, ...recipes[file] }));
 
 export async function makeSamples(outDir: string): Promise<{ file: string; sizeBytes: number }[]> {
   await mkdir(outDir, { recursive: true });
