@@ -1,14 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { app, dialog, shell, type BrowserWindow, type FileFilter, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { newFileExtension } from '../../shared/export-formats.js';
 import type { RequestPayload } from '../../shared/ipc/contract.js';
 import type { HostHandlers } from './host-channels.js';
 
 const imageExtensions = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'tif', 'tiff', 'svg'];
 
 const saveFilters: Readonly<Record<RequestPayload<'dialog:save-path'>['format'], { filter?: FileFilter; extension?: string }>> = {
-  gif: { filter: { name: 'GIF animation', extensions: ['gif'] }, extension: '.gif' },
-  mp4: { filter: { name: 'MP4 video', extensions: ['mp4'] }, extension: '.mp4' },
+  gif: { filter: { name: 'GIF animation', extensions: ['gif'] }, extension: newFileExtension('gif') },
+  mp4: { filter: { name: 'MP4 video', extensions: ['mp4'] }, extension: newFileExtension('mp4') },
   // PNG frames go into a folder: the name typed is the folder the engine creates.
   png: {},
   project: { filter: { name: 'FlowGIF project', extensions: ['flowgif'] }, extension: '.flowgif' },

@@ -8,6 +8,7 @@ import type { SerializedError } from '../errors.js';
 import type { Progress } from '../job.js';
 import type { NoiseShape } from '../noise.js';
 import type { DensityMass } from '../density-mass.js';
+import type { ExportFormat } from '../export-formats.js';
 import type { Rgba } from '../render/colour.js';
 import type { PictureBackground } from '../render/picture-background.js';
 import type { RenderSettings } from '../render/render-settings.js';
@@ -111,7 +112,7 @@ export interface TrainDone {
   readonly backend: string;
 }
 
-export type ExportFormat = 'gif' | 'mp4' | 'png';
+export type { ExportFormat };
 
 export interface ExportRequest {
   readonly flow: FlowRef;

@@ -5,6 +5,7 @@
  */
 import * as v from 'valibot';
 import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
+import { exportFormats } from '../export-formats.js';
 import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
 import { densityMasses } from '../density-mass.js';
@@ -173,7 +174,7 @@ export const TrajectoryDataSchema: v.GenericSchema<unknown, TrajectoryData> = v.
 );
 
 const trainMethod = v.picklist(['fm', 'ffjord']);
-const exportFormat = v.picklist(['gif', 'mp4', 'png']);
+const exportFormat = v.picklist(exportFormats);
 
 const TrainDoneSchema = v.object({
   modelId: id,
@@ -226,7 +227,7 @@ const payloadSchemas: Schemas<0> = {
   'project:open': v.object({ path }),
   'dialog:open-image': empty,
   'dialog:open-project': empty,
-  'dialog:save-path': v.object({ defaultName: v.string(), format: v.picklist(['gif', 'mp4', 'png', 'project']) }),
+  'dialog:save-path': v.object({ defaultName: v.string(), format: v.picklist([...exportFormats, 'project']) }),
   'shell:show-in-folder': v.object({ path }),
 };
 

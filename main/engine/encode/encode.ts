@@ -2,6 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
+import { formatExtensions, type ExportFormat } from '../../../shared/export-formats.js';
 import { withProgress, type CancelSignal, type JobContext } from '../../../shared/job.js';
 import { makeOwnedTempDir } from '../project/owned-temp.js';
 import { assertWritableFolder, withAtomicTarget, type ReplaceRule } from '../project/write-atomic.js';
@@ -12,7 +13,7 @@ import { encodeGif, maxGifFps } from './gif-encoder.js';
 import { encodeMp4 } from './mp4-encoder.js';
 import { checkSequenceFolder, encodePngSequence, folderBytes } from './png-sequence.js';
 
-export type OutputFormat = 'gif' | 'mp4' | 'png';
+export type OutputFormat = ExportFormat;
 
 export interface EncodeRequest {
   readonly format: OutputFormat;
@@ -57,7 +58,7 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
     label: 'GIF',
     noun: 'a GIF',
     writes: 'file',
-    extensions: ['.gif'],
+    extensions: formatExtensions.gif,
     loops: true,
     maxFps: maxGifFps,
     prepare: async (request, signal) => {
@@ -70,7 +71,7 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
     label: 'MP4 (H.264)',
     noun: 'an MP4',
     writes: 'file',
-    extensions: ['.mp4', '.m4v', '.mov'],
+    extensions: formatExtensions.mp4,
     loops: false,
     maxFps: 240,
     prepare: async (request, signal) => {
@@ -83,7 +84,7 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
     label: 'PNG sequence',
     noun: 'a PNG sequence',
     writes: 'folder',
-    extensions: [],
+    extensions: formatExtensions.png,
     loops: false,
     maxFps: Number.POSITIVE_INFINITY,
     prepare: async () => (frames, output, ctx) => encodePngSequence(frames, output, ctx),

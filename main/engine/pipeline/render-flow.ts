@@ -1,6 +1,7 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { FlowGifError } from '../../../shared/errors.js';
+import { formatOfExtension } from '../../../shared/export-formats.js';
 import type { CancelSignal, JobContext } from '../../../shared/job.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameTimes } from '../../../shared/timeline.js';
@@ -14,10 +15,10 @@ import type { OpenedFlow } from './flow-source.js';
 /** gif and mp4 by extension; a trailing slash or no extension means a folder of PNG frames. */
 export function formatForPath(outputPath: string): OutputFormat {
   if (outputPath.endsWith('/') || outputPath.endsWith(path.sep)) return 'png';
-  const extension = path.extname(outputPath).toLowerCase();
-  if (extension === '.gif') return 'gif';
-  if (extension === '.mp4' || extension === '.m4v' || extension === '.mov') return 'mp4';
+  const extension = path.extname(outputPath);
   if (extension === '') return 'png';
+  const format = formatOfExtension(extension);
+  if (format !== undefined) return format;
   throw new FlowGifError('INVALID_ARGUMENT', `Cannot tell the format of ${outputPath} from its extension.`, {
     file: outputPath,
     hint: 'Use .gif, .mp4, or a folder path ending in / for PNG frames.',

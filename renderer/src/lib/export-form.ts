@@ -1,4 +1,4 @@
-import type { ExportFormat } from '../../../shared/ipc/contract.js';
+import { exportFormats, formatExtensions, newFileExtension, type ExportFormat } from '../../../shared/export-formats.js';
 import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
 import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
@@ -113,15 +113,16 @@ function canvasOf(form: ExportForm): Canvas {
   return form.canvas === 'custom' ? { width: form.canvasWidth, height: form.canvasHeight } : form.canvas;
 }
 
-export const formatExtension: Readonly<Record<ExportFormat, string>> = { gif: '.gif', mp4: '.mp4', png: '' };
-
 export function defaultOutputPath(folder: string, imageName: string, format: ExportFormat): string {
   const stem = stripExtension(imageName) || 'flowgif';
-  return joinPath(folder, format === 'png' ? `${stem}-frames` : `${stem}${formatExtension[format]}`);
+  return joinPath(folder, format === 'png' ? `${stem}-frames` : `${stem}${newFileExtension(format)}`);
 }
+
+/** An ending that only says the format: the frames folder's suffix or any format's extension. */
+const formatEnding = new RegExp(`(-frames|${exportFormats.flatMap((format) => formatExtensions[format].map((extension) => `\\${extension}`)).join('|')})$`, 'i');
 
 /** Keep the user's folder and name, change only what the format implies. */
 export function withFormat(path: string, format: ExportFormat): string {
-  const stem = path.replace(/(-frames|\.gif|\.mp4)$/i, '');
-  return format === 'png' ? `${stem}-frames` : `${stem}${formatExtension[format]}`;
+  const stem = path.replace(formatEnding, '');
+  return format === 'png' ? `${stem}-frames` : `${stem}${newFileExtension(format)}`;
 }
