@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
-import { checkRenderDestination, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
+import { checkRenderDestination, destinationPath, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
@@ -34,7 +34,7 @@ export const makeCommand: Command = {
     let modelPath: string | undefined;
     if (trainSeconds !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
-      modelPath = `${outputPath.replace(/[\\/]+$/, '').replace(/\.[^./\\]+$/, '')}.flow`;
+      modelPath = `${destinationPath(outputPath, format).replace(/\.[^./\\]+$/, '')}.flow`;
       const trained = await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
       noteReduction(io, trained.density);
     }
