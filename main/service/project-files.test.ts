@@ -42,7 +42,7 @@ test('a FIFO, /dev/zero or an oversized file is not read as a project', async ()
   await assert.rejects(readProject('/dev/zero'), { code: 'INVALID_ARGUMENT', message: /\/dev\/zero is a device/ });
   const big = path.join(dir, 'big.flowgif');
   await fs.writeFile(big, `"${'x'.repeat(2 * 1024 * 1024)}"`);
-  await assert.rejects(readProject(big), { code: 'INVALID_ARGUMENT', message: /big\.flowgif is too large: a FlowGIF project file is limited to 1 MB/ });
+  await assert.rejects(readProject(big), { code: 'INVALID_ARGUMENT', message: /big\.flowgif is too large: a FlowGIF project file is limited to 1\.0 MB/ });
   await assert.rejects(readProject(path.join(dir, 'gone.flowgif')), { code: 'NOT_FOUND', message: /gone\.flowgif does not exist/ });
   await fs.rm(dir, { recursive: true });
 });

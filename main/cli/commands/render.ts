@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { formatBytes } from '../../../shared/format-bytes.js';
 import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
@@ -62,10 +63,4 @@ export function resultJson(result: RenderResult): Record<string, unknown> {
     particles: result.particles,
     size_bytes: result.sizeBytes,
   };
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
-  if (bytes >= 1e3) return `${(bytes / 1e3).toFixed(0)} kB`;
-  return `${bytes} bytes`;
 }

@@ -20,7 +20,7 @@ test('a regular file up to the cap is read whole', async () => {
   assert.equal(bytes.length, 1000);
   assert.ok(bytes.every((b) => b === 7));
   await fs.writeFile(file, Buffer.alloc(1001, 7));
-  await assert.rejects(readRegularFile(file, options), { code: 'IMAGE_TOO_LARGE', message: /a\.png is too large: an image file is limited to 1 KB/ });
+  await assert.rejects(readRegularFile(file, options), { code: 'IMAGE_TOO_LARGE', message: /a\.png is too large: an image file is limited to 1000 B/ });
   await fs.rm(dir, { recursive: true });
 });
 

@@ -1,6 +1,7 @@
 import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import { FlowGifError, type ErrorCode } from '../../../shared/errors.js';
+import { formatBytes } from '../../../shared/format-bytes.js';
 
 /**
  * Caps per kind of input, read before anything is decoded. Images: a 16 384² PNG of real
@@ -101,8 +102,4 @@ function describeKind(stats: import('node:fs').Stats): string {
   if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
   if (stats.isSocket()) return 'a socket';
   return 'a special file';
-}
-
-function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${Math.round(bytes / 1024)} KB`;
 }

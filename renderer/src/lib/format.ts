@@ -1,18 +1,5 @@
 import type { Progress } from '../../../shared/job.js';
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  if (bytes < 1024) return `${Math.round(bytes)} B`;
-  const units = ['KB', 'MB', 'GB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 ? value.toFixed(1) : Math.round(value)} ${units[unit]}`;
-}
-
 /**
  * "Queued · 1 job ahead" while a job waits for its turn in the engine, undefined once it runs.
  * The engine reports stage 'queued' with metrics.ahead, and the same stage done when it starts.
