@@ -42,22 +42,17 @@ export function imageInfo(imageId: string, density: ImageDensity, path: string |
   };
 }
 
-/** Levels flattened K × particles × 2, each particle's ink where it lands, and the picture's mean ink and background. */
+/**
+ * The trajectory's own level buffers (already the wire layout, K × particles × 2: no copy), each
+ * particle's ink where it lands, and the picture's mean ink and background.
+ */
 export function trajectoryData(trajectory: Trajectory, density: ImageDensity): TrajectoryData {
-  const size = 2 * trajectory.particles;
-  const levels = trajectory.times.length;
-  const positions = new Float32Array(levels * size);
-  const velocities = new Float32Array(levels * size);
-  for (let k = 0; k < levels; k++) {
-    positions.set(trajectory.positions[k]!, k * size);
-    velocities.set(trajectory.velocities[k]!, k * size);
-  }
   const colours = coloursAt(density, Float64Array.from(trajectory.end));
   return {
     particles: trajectory.particles,
-    times: Float64Array.from(trajectory.times),
-    positions,
-    velocities,
+    times: trajectory.times,
+    positions: trajectory.positions,
+    velocities: trajectory.velocities,
     imageColours: new Uint8Array(colours.buffer, colours.byteOffset, colours.byteLength),
     inkColour: density.inkColour,
     background: density.background,

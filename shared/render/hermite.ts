@@ -1,7 +1,6 @@
 /**
- * Cubic Hermite interpolation of stored particle levels: the maths of the engine's
- * positionsAt (main/engine/render/trajectory.ts), pure so the browser preview and the engine
- * can share it. Each level stores positions p and velocities v = dx/dt; between levels k and
+ * Cubic Hermite interpolation of stored particle levels: the one evaluator behind the engine's
+ * positionsAt (main/engine/render/trajectory.ts) and the browser preview, pure so both share it. Each level stores positions p and velocities v = dx/dt; between levels k and
  * k + 1, x(t) = a0·p_k + a1·p_{k+1} + b0·v_k + b1·v_{k+1}.
  */
 export interface HermiteSegment {
@@ -45,7 +44,7 @@ export function hermiteSegment(times: ArrayLike<number>, t: number): HermiteSegm
   };
 }
 
-/** Stored levels in one flat buffer each: K × particles × 2, level after level (the IPC TrajectoryData layout). */
+/** Stored levels in one flat buffer each: K × particles × 2, level after level (the engine's Trajectory and the IPC TrajectoryData alike). */
 export interface FlatLevels {
   readonly particles: number;
   readonly times: ArrayLike<number>;

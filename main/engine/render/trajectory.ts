@@ -5,25 +5,27 @@ import { sampleNoise } from '../flow/noise-source.js';
 import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
-import { hermiteSegment } from '../../../shared/render/hermite.js';
+import { hermitePositionsAt, type FlatLevels } from '../../../shared/render/hermite.js';
 
 /**
  * Particle paths from the field's source noise (t = 0) to the picture (t = 1), solved once and stored at
  * K time levels with positions and velocities, so any frame is a cubic Hermite interpolation:
  * the timeline scrubber and every export frame read this, never the solver.
  */
-export interface Trajectory {
-  readonly particles: number;
+export interface Trajectory extends FlatLevels {
   readonly seed: number;
   /** The K stored flow times, increasing from 0 to 1. */
   readonly times: Float64Array;
-  /** Per level, interleaved model-space positions [x0, y0, x1, y1, …]. */
-  readonly positions: readonly Float32Array[];
-  /** Per level, dx/dt at those positions (model units per unit of flow time). */
-  readonly velocities: readonly Float32Array[];
-  /** The noise each particle starts from (positions[0]): colour modes key on it. */
+  /**
+   * Interleaved model-space positions [x0, y0, x1, y1, …], level after level (K × particles × 2):
+   * the IPC TrajectoryData layout, so the preview receives these very buffers.
+   */
+  readonly positions: Float32Array;
+  /** dx/dt at those positions (model units per unit of flow time), laid out alike. */
+  readonly velocities: Float32Array;
+  /** The noise each particle starts from (level 0, a view): colour modes key on it. */
   readonly start: Float32Array;
-  /** Where each particle lands (positions[K − 1]). */
+  /** Where each particle lands (level K − 1, a view). */
   readonly end: Float32Array;
   /** Memory held by the stored levels. */
   readonly bytes: number;
@@ -120,15 +122,19 @@ export async function computeTrajectory(
     return v;
   };
 
-  const positions: Float32Array[] = [];
-  const velocities: Float32Array[] = [];
+  const size = 2 * particles;
+  const positions = new Float32Array(times.length * size);
+  const velocities = new Float32Array(times.length * size);
+  const store = async (k: number, state: Float64Array): Promise<void> => {
+    positions.set(state, k * size);
+    velocities.set(await velocity(times[k]!, state), k * size);
+  };
   const total = adaptive ? 1000 : intervals * stepsPerInterval;
   let done = 0;
   ctx.progress({ stage: 'integrate', done: 0, total });
   let y = sampleNoise(field.source, particles, createRandom(seed));
   for (let k = 0; k < intervals; k++) {
-    positions.push(Float32Array.from(y));
-    velocities.push(Float32Array.from(await velocity(times[k]!, y)));
+    await store(k, y);
     const states = await integrateAsync(
       velocity,
       y,
@@ -147,8 +153,7 @@ export async function computeTrajectory(
     );
     y = states[states.length - 1]!;
   }
-  positions.push(Float32Array.from(y));
-  velocities.push(Float32Array.from(await velocity(1, y)));
+  await store(intervals, y);
   if (done < total) ctx.progress({ stage: 'integrate', done: total, total });
 
   return {
@@ -157,8 +162,8 @@ export async function computeTrajectory(
     times,
     positions,
     velocities,
-    start: positions[0]!,
-    end: positions[intervals]!,
+    start: positions.subarray(0, size),
+    end: positions.subarray(intervals * size),
     bytes: trajectoryBytes(particles, times.length),
     nfe,
   };
@@ -169,23 +174,12 @@ export async function computeTrajectory(
  * positions and velocities of the two levels around t. Writes into `out` when given.
  */
 export function positionsAt(trajectory: Trajectory, t: number, out?: Float32Array): Float32Array {
-  const { positions, velocities } = trajectory;
   const size = 2 * trajectory.particles;
   const target = out ?? new Float32Array(size);
   if (target.length !== size) throw new RangeError(`out holds ${target.length} values, expected ${size}`);
   if (Number.isNaN(t)) throw invalid('positionsAt: t is NaN.');
-  // The same weights the browser preview uses, so scrubbing and export agree to the bit.
-  const { level, a0, a1, b0, b1, exact } = hermiteSegment(trajectory.times, t);
-  if (exact !== undefined) {
-    target.set(positions[level + exact]!);
-    return target;
-  }
-  const p0 = positions[level]!;
-  const p1 = positions[level + 1]!;
-  const v0 = velocities[level]!;
-  const v1 = velocities[level + 1]!;
-  for (let i = 0; i < size; i++) target[i] = a0 * p0[i]! + a1 * p1[i]! + b0 * v0[i]! + b1 * v1[i]!;
-  return target;
+  // The preview's own evaluator, so scrubbing and export agree to the bit.
+  return hermitePositionsAt(trajectory, t, target);
 }
 
 function resolveTimes(times: number | Float64Array | undefined): Float64Array {
