@@ -1,5 +1,6 @@
 // @ts-check
 import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
 
 /**
  * The layering table of STYLE.md, enforced: each folder names what it may import.
@@ -16,9 +17,70 @@ const noNodeNoDom = {
   ],
 };
 
+/** What every engine file must not import, whatever its stage. */
+const engineBase = [
+  { group: ['electron', 'electron/*'], message: 'The engine runs in plain Node: no electron.' },
+  { group: ['**/cli/**', '**/web/**', '**/electron/**', '**/renderer/**'], message: 'The engine must not import a host or the renderer.' },
+];
+
+/**
+ * The engine's stages, earliest first: no stage imports a later one (STYLE.md). The order is the
+ * one the imports of the non-test code follow today:
+ *   ode       solves ODEs, imports no other stage
+ *   image     picture → density (uses project/'s file helpers, below)
+ *   flow      ode, image
+ *   quality   image, flow, ode (scores a field against its picture)
+ *   train     flow, image, ode
+ *   onnx      flow, train (a trained model as an ONNX graph)
+ *   render    flow, image, ode, onnx, train
+ *   encode    frames → GIF/MP4/PNG files (project/'s file helpers only)
+ *   project   the .flow file: flow, image, train
+ *   pipeline  composes them all
+ * project/ holds two levels: the .flow format sits late, while its file helpers (atomic writes,
+ * owned temp folders, bounded reads) know no stage and serve image/, render/ and encode/. Those
+ * helpers are the one exception every later stage may import. Tests and test utilities may reach
+ * later stages (flow's tests score with quality/), so the order binds the shipped code only.
+ */
+const engineStages = ['ode', 'image', 'flow', 'quality', 'train', 'onnx', 'render', 'encode', 'project', 'pipeline'];
+const projectFileHelpers = ['read-regular-file', 'owned-temp', 'write-atomic'];
+const engineTests = ['main/engine/**/*.test.ts', 'main/engine/**/*.bench.ts', 'main/engine/**/*.test-util.ts'];
+
+function engineStageRules() {
+  const restrict = (/** @type {object[]} */ patterns) => ({ rules: { 'no-restricted-imports': ['error', { patterns: [...engineBase, ...patterns] }] } });
+  const laterThan = (/** @type {number} */ index, /** @type {string} */ who) => {
+    const later = engineStages.slice(index + 1);
+    if (later.length === 0) return [];
+    const group = later.map((stage) => `../${stage}/*`);
+    if (later.includes('project')) group.push(...projectFileHelpers.map((name) => `!../project/${name}.js`));
+    return [{ group, message: `${who} must not import a later stage (${later.join(', ')}): the engine's stages run ${engineStages.join(' → ')}.` }];
+  };
+  const helperFiles = projectFileHelpers.map((name) => `main/engine/project/${name}.ts`);
+  return [
+    { files: ['main/engine/**/*.ts'], ...restrict([]) },
+    ...engineStages.map((stage, index) => ({
+      files: [`main/engine/${stage}/**/*.ts`],
+      ignores: [...engineTests, ...(stage === 'project' ? helperFiles : [])],
+      ...restrict(stage === 'ode'
+        ? [{ group: engineStages.slice(1).map((s) => `../${s}/*`), message: 'ode/ knows nothing of flows: it solves ODEs.' }]
+        : laterThan(index, `${stage}/`)),
+    })),
+    {
+      files: helperFiles,
+      ignores: engineTests,
+      ...restrict([{ group: engineStages.map((s) => `../${s}/*`), message: "project/'s file helpers sit below every stage: they import none." }]),
+    },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'out/**', 'artifacts/**', 'renderer/dist/**'] },
   ...tseslint.configs.recommended,
+  ...svelte.configs['flat/recommended'],
+  {
+    // Components and rune modules: the Svelte parser, with TypeScript inside <script lang="ts">.
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -45,28 +107,7 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: noNodeNoDom.patterns.slice(1) }],
     },
   },
-  {
-    files: ['main/engine/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'The engine runs in plain Node: no electron.' },
-          { group: ['**/cli/**', '**/web/**', '**/electron/**', '**/renderer/**'], message: 'The engine must not import a host or the renderer.' },
-        ],
-      }],
-    },
-  },
-  {
-    files: ['main/engine/ode/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['electron', 'electron/*'], message: 'The engine runs in plain Node: no electron.' },
-          { group: ['../flow/*', '../train/*', '../image/*', '../render/*', '../encode/*', '../quality/*', '../project/*'], message: 'ode/ knows nothing of flows: it solves ODEs.' },
-        ],
-      }],
-    },
-  },
+  ...engineStageRules(),
   {
     // The engine service runs under every host (utility process, forked worker, tests).
     files: ['main/service/**/*.ts'],
@@ -145,7 +186,7 @@ export default tseslint.config(
   },
   {
     // The renderer is a browser page: DOM and shared/ only. Its build config runs in Node.
-    files: ['renderer/**/*.ts'],
+    files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
     ignores: ['renderer/vite.config.ts'],
     rules: {
       'no-restricted-imports': ['error', {

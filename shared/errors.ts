@@ -21,6 +21,11 @@ export const errorCodes = [
   'ENCODER_FAILED',
   'INVALID_ARGUMENT',
   'TRAINING_DIVERGED',
+  /**
+   * An ODE solver gave up (its step limit, a step size that underflowed): the field blew up or
+   * is too stiff. Not the caller's setting, so no control is to blame; each host says what to do.
+   */
+  'SOLVER_FAILED',
   /** Work that must not run twice at once (two exports to one path): expected, not a bug. */
   'ENGINE_BUSY',
   'HOST_UNSUPPORTED',
@@ -66,13 +71,13 @@ export function isFlowGifError(error: unknown): error is FlowGifError {
   return error instanceof FlowGifError;
 }
 
-/** AbortSignal.throwIfAborted throws a DOMException named AbortError; both count as cancelling. */
+/** AbortSignal.throwIfAborted throws a DOMException named AbortError: that is cancelling. */
 export function isCancellation(error: unknown): boolean {
   return (
     typeof error === 'object' &&
     error !== null &&
     'name' in error &&
-    ((error as { name: unknown }).name === 'AbortError' || (error as { name: unknown }).name === 'CancelledError')
+    (error as { name: unknown }).name === 'AbortError'
   );
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { isCancellation, isFlowGifError } from '../../shared/errors.js';
+import { isCancellation, isFlowGifError, type ErrorCode } from '../../shared/errors.js';
 import { sweepTempFoldersAtStartup } from '../engine/project/owned-temp.js';
 import type { Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
@@ -94,6 +94,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** What a CLI user can do about an engine error that carries no hint of its own. */
+const cliHints: Partial<Record<ErrorCode, string>> = {
+  SOLVER_FAILED: 'The model may have blown up: train it again (flowgif train), or draw the picture with --exact IMAGE.',
+};
+
 function report(error: unknown, command: Command, json: boolean): number {
   const emit = (code: string, message: string, exit: number): number => {
     if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
@@ -106,7 +111,8 @@ function report(error: unknown, command: Command, json: boolean): number {
   }
   if (isCancellation(error)) return emit('CANCELLED', 'cancelled.', EXIT_CANCELLED);
   if (isFlowGifError(error)) {
-    return emit(error.code, error.hint === undefined ? error.message : `${error.message} ${error.hint}`, EXIT_FAILURE);
+    const hint = error.hint ?? cliHints[error.code];
+    return emit(error.code, hint === undefined ? error.message : `${error.message} ${hint}`, EXIT_FAILURE);
   }
   // Anything else is a bug: say so plainly, keep the stack available for the report.
   const message = error instanceof Error ? error.message : String(error);

@@ -109,17 +109,17 @@ const neverAborted: CancelSignal = noopJobContext.signal;
 type Handlers = { readonly [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
 
 /**
- * Every request of the contract answered by the engine pipeline: the one object the worker
- * process, the web host and tests talk to. Requests return Results and never throw; long work
- * returns a job id and speaks JobMessages to the subscribers.
- */
-/**
  * Previews solve with one rk4 step per stored level (16 in all) instead of the export's two:
  * half the time to the first picture, and 99 % of particles still land within half a pixel at
  * 512 px (measured in main/engine/render/trajectory.ts). Exports keep the finer default.
  */
 const PREVIEW_SOLVER_STEPS = 16;
 
+/**
+ * Every request of the contract answered by the engine pipeline: the one object the worker
+ * process, the web host and tests talk to. Requests return Results and never throw; long work
+ * returns a job id and speaks JobMessages to the subscribers.
+ */
 export class EngineService implements FlowGifApi {
   readonly #options: EngineServiceOptions;
   readonly #listeners = new Set<(message: JobMessage) => void>();
@@ -346,16 +346,15 @@ export class EngineService implements FlowGifApi {
     if (flow.kind === 'exact') {
       const { image } = flow;
       const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, flow.noise, outputSize, ctx);
-      const source = { kind: 'exact', imagePath: image.path ?? image.name, noise: flow.noise } as const;
-      if (finer !== undefined) return use({ source, field: finer.field, density: finer.density, model: undefined });
+      if (finer !== undefined) return use({ field: finer.field, density: finer.density, model: undefined });
       const field = await this.#exactFlow(image, flow.noise, ctx);
-      return use({ source, field, density: image.density, model: undefined });
+      return use({ field, density: image.density, model: undefined });
     }
     const { stored } = flow;
     // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
     const { field } = await createInferenceField(stored.model, { tempDir: this.#options.tempDir });
     try {
-      return await use({ source: { kind: 'model', path: stored.file }, field, density: stored.density, model: stored.model });
+      return await use({ field, density: stored.density, model: stored.model });
     } finally {
       field.dispose();
     }

@@ -260,11 +260,16 @@ test('invalid input fails with INVALID_ARGUMENT and says what is valid', () => {
   assert.throws(() => integrate(f, y0, [0, 1, 0.5], { method: 'dopri5' }, float64Ops), invalid(/strictly/));
   assert.throws(() => integrate(f, Float64Array.of(NaN), [0, 1], { method: 'dopri5' }, float64Ops), invalid(/NaN/));
   assert.throws(() => integrate(f, y0, [0, 1], { method: 'dopri5', atol: 0, rtol: 0 }, float64Ops), invalid(/atol/));
-  assert.throws(
-    () => integrate(f, y0, [0, 1], { method: 'dopri5', atol: 1e-13, rtol: 1e-13, maxSteps: 5 }, float64Ops),
-    invalid(/maxSteps \(5\)/),
-  );
+  assert.throws(() => integrate(f, y0, [0, 1], { method: 'dopri5', maxSteps: 0 }, float64Ops), invalid(/maxSteps/));
   assert.deepEqual(integrate(f, y0, [0.5], { method: 'dopri5' }, float64Ops), [y0]);
+});
+
+test('a solver that reaches maxSteps fails with SOLVER_FAILED, not as an invalid setting', () => {
+  // Valid settings that the problem cannot meet: the UI must not point at a control.
+  assert.throws(
+    () => integrate(problems[0]!.f, Float64Array.of(1), [0, 1], { method: 'dopri5', atol: 1e-13, rtol: 1e-13, maxSteps: 5 }, float64Ops),
+    (e: unknown) => e instanceof FlowGifError && e.code === 'SOLVER_FAILED' && /dopri5 solver reached maxSteps \(5\) at t=/.test(e.message),
+  );
 });
 
 test('a right-hand side that turns non-finite ends in a clear error, not a hang', () => {
@@ -275,7 +280,7 @@ test('a right-hand side that turns non-finite ends in a clear error, not a hang'
   };
   assert.throws(
     () => integrate(f, Float64Array.of(1), [0, 1], { method: 'dopri5' }, float64Ops),
-    (e: unknown) => e instanceof FlowGifError && /underflowed/.test(e.message),
+    (e: unknown) => e instanceof FlowGifError && e.code === 'SOLVER_FAILED' && /underflowed/.test(e.message),
   );
   assert.ok(evaluations < 10_000);
 });

@@ -98,9 +98,8 @@ export function* march<Y>(
     signal?.throwIfAborted();
     if (attempts >= plan.maxSteps) {
       throw new FlowGifError(
-        'INVALID_ARGUMENT',
+        'SOLVER_FAILED',
         `The ${tableau.name} solver reached maxSteps (${plan.maxSteps}) at t=${t} while integrating from t=${from} to t=${to}.`,
-        { hint: 'Loosen atol/rtol, raise maxSteps, or check the right-hand side for blow-up or stiffness.' },
       );
     }
     attempts += 1;
@@ -108,9 +107,8 @@ export function* march<Y>(
     const h = t1 - t;
     if (h === 0) {
       throw new FlowGifError(
-        'INVALID_ARGUMENT',
+        'SOLVER_FAILED',
         `The ${tableau.name} step size underflowed at t=${t}: the solution is probably not finite or the problem is too stiff.`,
-        { hint: 'Check the right-hand side for NaN or blow-up; use a fixed-step method if it is stiff.' },
       );
     }
     const step = yield* rkStep(tableau, ops, t, y, f, t1, tolerance);

@@ -28,7 +28,6 @@ export type FlowSource =
     };
 
 export interface OpenedFlow {
-  readonly source: FlowSource;
   /** The exact flow (sync), or a trained model on onnxruntime (async; TensorFlow.js where ORT cannot load). */
   readonly field: VelocityField | AsyncVelocityField;
   readonly density: ImageDensity;
@@ -48,12 +47,12 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
     const { model, density } = await loadFlowFile(source.path, ctx.signal as AbortSignal);
     ctx.signal.throwIfAborted();
     const { field } = await createInferenceField(model);
-    return { source, field, density, model };
+    return { field, density, model };
   }
   const maxSide = source.densityOptions?.maxSide ?? (source.outputSize === undefined ? undefined : workingSideFor(source.outputSize));
   const density = await loadDensity(source.imagePath, { ...source.densityOptions, ...(maxSide === undefined ? {} : { maxSide }) }, ctx);
   const field = createExactFlow(density, { source: noiseSourceFor(source.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) }, ctx);
-  return { source, field, density, model: undefined };
+  return { field, density, model: undefined };
 }
 
 /** Where an open picture's bytes can be read again. */

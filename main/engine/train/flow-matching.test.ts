@@ -109,8 +109,12 @@ for (const distill of [false, true]) {
     const samples = integrate(rhs, gaussianPoints(4000, createRandom(4)), [0, 1], { method: 'midpoint', steps: 16 }, float64Ops)[1]!;
     field.dispose();
     const report = evaluateSamples(density, samples, { seed: 5 });
-    // Measured 0.10 plain and 0.03 distilled; 1 is the blob.
-    assert.ok(report.score < 0.3, `score ${report.score.toFixed(3)} (tv ${report.tv.toFixed(3)}, blob ${report.tvBlob.toFixed(3)})`);
+    // 1 is the blob. Seed 3 measures 0.100 plain and 0.025 distilled (the run is deterministic);
+    // seeds 5, 11 and 29 gave 0.14–0.20 plain and −0.01–0.04 distilled. The bounds sit just above
+    // that spread, so a change that only reshuffles the random draws passes and a 2.5× (plain)
+    // or 2× (distilled) loss of quality fails.
+    const bound = distill ? 0.06 : 0.25;
+    assert.ok(report.score < bound, `score ${report.score.toFixed(3)} (tv ${report.tv.toFixed(3)}, blob ${report.tvBlob.toFixed(3)})`);
   });
 }
 

@@ -12,16 +12,11 @@ export type ModelFieldFactory = (model: TrainedModel) => Promise<VelocityField>;
  * Where each method's loader lives. FFJORD plugs in by exporting
  * `createFfjordField(model: TrainedModel): Promise<VelocityField>` from `./ffjord-field.ts`;
  * it is imported lazily, so neither trainer's code loads unless its models are opened.
- * `registerModelField` overrides an entry (tests, ONNX-backed fields).
  */
-const factories = new Map<FlowMethod, ModelFieldFactory>([
+const factories: ReadonlyMap<FlowMethod, ModelFieldFactory> = new Map<FlowMethod, ModelFieldFactory>([
   ['fm', createFmField],
   ['ffjord', (model) => importFactory('./ffjord-field.js', 'createFfjordField').then((create) => create(model))],
 ]);
-
-export function registerModelField(method: FlowMethod, factory: ModelFieldFactory): void {
-  factories.set(method, factory);
-}
 
 export async function createModelField(model: TrainedModel): Promise<VelocityField> {
   const factory = factories.get(model.method);

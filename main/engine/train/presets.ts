@@ -34,5 +34,3 @@ export const fastPreset: FlowMatchingPreset = {
   distill: true,
   timeSampling: 'uniform',
 };
-
-export const flowMatchingPresets: Readonly<Record<string, FlowMatchingPreset>> = { fast: fastPreset };

@@ -28,6 +28,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   ENCODER_FAILED: { title: 'Encoding failed', action: 'Try a smaller size or another format; Copy details helps a bug report.', place: 'host' },
   INVALID_ARGUMENT: { title: 'Invalid setting', action: 'Correct the highlighted value.', place: 'input' },
   TRAINING_DIVERGED: { title: 'Training diverged', action: 'Try again with another seed, or the Fast preset.', place: 'host' },
+  SOLVER_FAILED: { title: 'The flow could not be followed', action: 'The trained model may have blown up: train it again, or show the exact flow.', place: 'host' },
   ENGINE_BUSY: { title: 'Already running', action: 'Wait for the running job to finish, or cancel it first.', place: 'host' },
   HOST_UNSUPPORTED: { title: 'Not available here', action: 'This needs the desktop app.', place: 'host' },
   IPC_INVALID: { title: 'Internal message error', action: 'Restart FlowGIF; Copy details helps a bug report.', place: 'host' },
@@ -69,5 +70,5 @@ export function toSerialized(error: unknown): SerializedError {
 }
 
 export function isCancelled(error: SerializedError): boolean {
-  return error.name === 'AbortError' || error.name === 'CancelledError';
+  return error.name === 'AbortError';
 }
