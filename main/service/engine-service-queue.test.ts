@@ -1,14 +1,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { ExportDone, ExportRequest, ImageInfo, JobMessage, TrainDone } from '../../shared/ipc/contract.js';
 import { resolveRenderSettings } from '../../shared/render/render-settings.js';
-import { bundledSamplesDir } from '../engine/image/samples.js';
 import { EngineService } from './engine-service.js';
-import { JobWatcher, ok } from './job-watcher.test-util.js';
+import { type JobWatcher, ok } from './job-watcher.test-util.js';
+import { startTestService, stopTestService, type TestService } from './test-service.test-util.js';
 
 /**
  * Heavy jobs under load, with real trainings and exports: they take turns, a waiting job says
@@ -19,7 +18,6 @@ let root: string;
 let service: EngineService;
 let watcher: JobWatcher;
 let heart: ImageInfo;
-const bugs: unknown[] = [];
 
 /** Seconds of the trainings compared: long enough for a hundred-odd steps on a loaded 2-core machine. */
 const TRAIN_SECONDS = 3;
@@ -27,25 +25,14 @@ const TRAIN_SECONDS = 3;
 const slowSettings = resolveRenderSettings({ size: 256, particles: 400_000, timeline: { durationSeconds: 3, fps: 10 } });
 const quickSettings = resolveRenderSettings({ size: 48, particles: 300, timeline: { durationSeconds: 0.5, fps: 10 } });
 
+let running: TestService;
+
 before(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-service-queue-'));
-  service = new EngineService({
-    host: 'web',
-    dataDir: path.join(root, 'data'),
-    samplesDir: bundledSamplesDir(),
-    tempDir: path.join(root, 'temp'),
-    defaultExportFolder: path.join(root, 'Pictures', 'FlowGIF'),
-    logBug: (error) => bugs.push(error),
-  });
-  watcher = new JobWatcher(service);
-  heart = await ok(service, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
+  running = await startTestService('flowgif-service-queue-');
+  ({ root, service, watcher, heart } = running);
 });
 
-after(async () => {
-  await service.dispose();
-  await fs.rm(root, { recursive: true, force: true });
-  assert.deepEqual(bugs, [], 'no unexpected errors were logged');
-});
+after(() => stopTestService(running));
 
 function exportOf(image: ImageInfo, name: string, settings = slowSettings): ExportRequest {
   return { flow: { kind: 'exact', imageId: image.imageId }, format: 'gif', outputPath: path.join(root, name), settings };

@@ -1,7 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { ExportDone, ImageInfo, ProjectData, TrainDone, TrajectoryData } from '../../shared/ipc/contract.js';
 import { resolveRenderSettings } from '../../shared/render/render-settings.js';
@@ -9,38 +8,38 @@ import { bundledSamplesDir } from '../engine/image/samples.js';
 import { loadBackend } from '../engine/train/backend.js';
 import { EngineService } from './engine-service.js';
 import { makeTestPicture } from '../tools/fixture-pictures.js';
-import { JobWatcher, ok } from './job-watcher.test-util.js';
+import { type JobWatcher, ok } from './job-watcher.test-util.js';
+import { startTestService, stopTestService, type TestService } from './test-service.test-util.js';
 
 let root: string;
 let service: EngineService;
 let watcher: JobWatcher;
 let heart: ImageInfo;
 let trained: TrainDone;
-const bugs: unknown[] = [];
 
 /** Tiny renders: a few hundred particles, 48 px, 0.5 s each way (18 frames with the default hold and way back). */
 const smallSettings = resolveRenderSettings({ size: 48, particles: 300, timeline: { durationSeconds: 0.5, fps: 10 } });
 
+let running: TestService;
+
 before(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-service-'));
-  service = new EngineService({
-    host: 'web',
-    dataDir: path.join(root, 'data'),
-    samplesDir: bundledSamplesDir(),
-    tempDir: path.join(root, 'temp'),
-    defaultExportFolder: path.join(root, 'Pictures', 'FlowGIF'),
-    snapshotSeconds: 0.5,
-    logBug: (error) => bugs.push(error),
-  });
-  watcher = new JobWatcher(service);
-  heart = await ok(service, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
+  running = await startTestService('flowgif-service-', { snapshotSeconds: 0.5 });
+  ({ root, service, watcher, heart } = running);
 });
 
-after(async () => {
-  await service.dispose();
-  await fs.rm(root, { recursive: true, force: true });
-  assert.deepEqual(bugs, [], 'no unexpected errors were logged');
-});
+after(() => stopTestService(running));
+
+/** The opened heart as a project, before its model is saved beside it. */
+function heartProject(): ProjectData {
+  return {
+    version: 1,
+    image: { name: heart.name, path: heart.path },
+    density: heart.density,
+    settings: smallSettings,
+    training: { method: 'fm', seconds: 2, seed: 1 },
+    modelPath: undefined,
+  };
+}
 
 test('app:info: host, backend, bundled samples, no recent projects yet', async () => {
   const info = await ok(service, 'app:info', {});
@@ -198,14 +197,7 @@ test('cancelling a training: a cancelled message, not failed; no job, tensor or 
 test('project save → open: the same project, the model beside it, the recent list updated', async () => {
   const projectPath = path.join(root, 'projects', 'heart');
   await fs.mkdir(path.dirname(projectPath));
-  const project: ProjectData = {
-    version: 1,
-    image: { name: heart.name, path: heart.path },
-    density: heart.density,
-    settings: smallSettings,
-    training: { method: 'fm', seconds: 2, seed: 1 },
-    modelPath: undefined,
-  };
+  const project = heartProject();
   const saved = await ok(service, 'project:save', { path: projectPath, project, modelId: trained.modelId });
   assert.equal(saved.path, `${projectPath}.flowgif`);
   const onDisk = JSON.parse(await fs.readFile(saved.path, 'utf8')) as ProjectData;
@@ -296,14 +288,7 @@ test('an existing file is refused without consent, naming it, and replaced with 
 });
 
 test('saving a project over existing files is refused without consent, naming them, and replaces them with it', async () => {
-  const project: ProjectData = {
-    version: 1,
-    image: { name: heart.name, path: heart.path },
-    density: heart.density,
-    settings: smallSettings,
-    training: { method: 'fm', seconds: 2, seed: 1 },
-    modelPath: undefined,
-  };
+  const project = heartProject();
   const dir = path.join(root, 'replace-projects');
   await fs.mkdir(dir);
   const projectPath = path.join(dir, 'mine.flowgif');
