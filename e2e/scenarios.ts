@@ -1,7 +1,7 @@
 import assert, { AssertionError } from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { gridDifference, readCanvas } from './page-pixels.js';
 import { alertsOnScreen, waitForAttribute, waitForState } from './page-checks.js';
@@ -52,6 +52,28 @@ async function sampleButton(page: Page, name: string) {
   const button = page.getByTestId(`sample-${name}`);
   await button.waitFor({ state: 'visible', timeout: ENGINE_START_MS });
   return button;
+}
+
+/** Clicks the sample and waits for its preview: the start of every fresh journey after the first. */
+async function openSampleAndWait(page: Page): Promise<void> {
+  const button = await sampleButton(page, SAMPLE);
+  await button.click();
+  await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: `the preview of ${SAMPLE}` });
+}
+
+async function openExportDialog(page: Page): Promise<Locator> {
+  await page.getByTestId('export-open').click();
+  const dialog = page.getByRole('dialog', { name: 'Export animation' });
+  await dialog.waitFor({ state: 'visible', timeout: 5000 });
+  return dialog;
+}
+
+/** A small GIF at the tests' size and frame rate, `seconds` from noise to the picture. */
+async function fillGifBasics(page: Page, dialog: Locator, seconds: number): Promise<void> {
+  await page.getByTestId('export-format').selectOption('gif');
+  await dialog.getByLabel('Size (long side)').selectOption(String(EXPORT_SIZE));
+  await page.getByTestId('export-fps').fill(String(EXPORT_FPS));
+  await page.getByTestId('export-seconds').fill(String(seconds));
 }
 
 const openSample: Scenario = {
@@ -176,13 +198,8 @@ const exportGif: Scenario = {
   fresh: false,
   timeoutMs: 120_000,
   async run({ page, exportDir, shot, note }) {
-    await page.getByTestId('export-open').click();
-    const dialog = page.getByRole('dialog', { name: 'Export animation' });
-    await dialog.waitFor({ state: 'visible', timeout: 5000 });
-    await page.getByTestId('export-format').selectOption('gif');
-    await dialog.getByLabel('Size (long side)').selectOption(String(EXPORT_SIZE));
-    await page.getByTestId('export-fps').fill(String(EXPORT_FPS));
-    await page.getByTestId('export-seconds').fill(String(EXPORT_SECONDS));
+    const dialog = await openExportDialog(page);
+    await fillGifBasics(page, dialog, EXPORT_SECONDS);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     const file = path.join(exportDir, 'journey.gif');
     await page.getByTestId('export-path').fill(file);
@@ -262,7 +279,6 @@ const uploadImage: Scenario = {
   },
 };
 
-/** Frames in a GIF on disk. */
 /** Frames the GIF plays, at the export's rate: gifski merges repeats into longer pages. */
 async function gifFrames(file: string): Promise<number> {
   const { delay = [] } = await sharp(file, { animated: true }).metadata();
@@ -274,16 +290,9 @@ const replaceExport: Scenario = {
   fresh: true,
   timeoutMs: 120_000,
   async run({ page, exportDir, shot, note }) {
-    const button = await sampleButton(page, SAMPLE);
-    await button.click();
-    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: `the preview of ${SAMPLE}` });
-    await page.getByTestId('export-open').click();
-    const dialog = page.getByRole('dialog', { name: 'Export animation' });
-    await dialog.waitFor({ state: 'visible', timeout: 5000 });
-    await page.getByTestId('export-format').selectOption('gif');
-    await dialog.getByLabel('Size (long side)').selectOption(String(EXPORT_SIZE));
-    await page.getByTestId('export-fps').fill(String(EXPORT_FPS));
-    await page.getByTestId('export-seconds').fill('1');
+    await openSampleAndWait(page);
+    const dialog = await openExportDialog(page);
+    await fillGifBasics(page, dialog, 1);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     // A folder of its own: the journey's export checks that its folder holds only its file.
     const folder = path.join(exportDir, 'replace');
@@ -326,17 +335,13 @@ const queuedExport: Scenario = {
   fresh: true,
   timeoutMs: 120_000,
   async run({ page, exportDir, shot, note }) {
-    const button = await sampleButton(page, SAMPLE);
-    await button.click();
-    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: `the preview of ${SAMPLE}` });
+    await openSampleAndWait(page);
     const panel = page.getByRole('region', { name: 'Training' });
     await panel.getByLabel('Time budget (seconds)').fill('600');
     await page.getByTestId('train-start').click();
     await waitForState(page, 'train-progress', 'running', { timeoutMs: 30_000, failOn: ['failed'], what: 'training after Train' });
 
-    await page.getByTestId('export-open').click();
-    const dialog = page.getByRole('dialog', { name: 'Export animation' });
-    await dialog.waitFor({ state: 'visible', timeout: 5000 });
+    const dialog = await openExportDialog(page);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     const folder = path.join(exportDir, 'queued');
     await fs.mkdir(folder, { recursive: true });
