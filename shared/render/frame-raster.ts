@@ -1,4 +1,5 @@
 import type { Rgba } from './colour.js';
+import { particleColours, particleColoursAt } from './particle-colours.js';
 import { coverageMatchedPointSize } from './output-density.js';
 import { backdropOf, outputBackground, standOutColour, type PictureBackground } from './picture-background.js';
 import type { RasterOptions } from './raster-options.js';
@@ -32,6 +33,30 @@ export function drawsParticleColours(settings: RenderSettings): boolean {
 export function frameBackground(settings: RenderSettings, picture: PictureBackground | undefined): { background: Rgba; backdrop: Rgba } {
   const background = outputBackground(settings.background, picture);
   return { background, backdrop: backdropOf(background, picture) };
+}
+
+/**
+ * Each frame's particle colours at flow time t, or undefined when frames draw one colour or the
+ * colour map. Every colour stands out from what it is drawn on, so no particle vanishes into the
+ * paper; 'ink' starts from the picture's mean ink. `imageColours` (where each particle lands) is
+ * asked for only when the mode uses it.
+ */
+export function frameColours(
+  settings: RenderSettings,
+  picture: { readonly background: PictureBackground; readonly inkColour: Rgba } | undefined,
+  particles: number,
+  sources: { readonly start: Float32Array; readonly imageColours: () => Uint8Array | Uint8ClampedArray },
+): ((t: number) => Uint8ClampedArray) | undefined {
+  if (!drawsParticleColours(settings)) return undefined;
+  const { backdrop } = frameBackground(settings, picture?.background);
+  const own = particleColours(settings.colour, particles, {
+    start: sources.start,
+    ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: sources.imageColours() } : {}),
+    solid: settings.solidColour,
+    backdrop,
+  });
+  const at = particleColoursAt(settings.colour, picture === undefined ? undefined : standOutColour(picture.inkColour, backdrop));
+  return (t) => at(own, t);
 }
 
 /** The options for frames of `settings` at the export's own size, of a picture on `picture`. */

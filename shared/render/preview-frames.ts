@@ -1,8 +1,6 @@
 import type { TrajectoryData } from '../ipc/contract.js';
-import { drawsParticleColours, forDrawnShare, frameBackground, previewRasterOptionsFor, withEndDensityReference } from './frame-raster.js';
-import { standOutColour } from './picture-background.js';
+import { forDrawnShare, frameColours, previewRasterOptionsFor, withEndDensityReference } from './frame-raster.js';
 import { hermitePositionsAt } from './hermite.js';
-import { particleColours, particleColoursAt } from './particle-colours.js';
 import type { RasterOptions } from './raster-options.js';
 import { RasterWorkspace } from './raster-workspace.js';
 import { rasterise } from './rasterise.js';
@@ -18,8 +16,8 @@ import { framing } from './view.js';
 export class PreviewFrames {
   readonly options: RasterOptions;
   private readonly positions: Float32Array;
-  private readonly colours: Uint8ClampedArray | undefined;
-  private readonly coloursAt: (own: Uint8ClampedArray, t: number) => Uint8ClampedArray;
+  /** Undefined when frames draw one colour or the colour map. */
+  private readonly coloursAt: ((t: number) => Uint8ClampedArray) | undefined;
   private readonly workspace = new RasterWorkspace();
 
   constructor(
@@ -31,20 +29,18 @@ export class PreviewFrames {
     const geometry = framing(data.bounds, style.canvas, longSide);
     this.positions = new Float32Array(2 * data.particles);
     const options = previewRasterOptionsFor(style, geometry, longSide, data.particles, data.background);
-    // The export's rule (scene.ts): every colour stands out from what it is drawn on.
-    const { backdrop } = frameBackground(style, data.background);
     this.options = withEndDensityReference(options, hermitePositionsAt(data, 1, this.positions), this.workspace);
-    this.coloursAt = particleColoursAt(style.colour, standOutColour(data.inkColour, backdrop));
-    this.colours = drawsParticleColours(style)
-      ? particleColours(style.colour, data.particles, { start: data.positions.subarray(0, 2 * data.particles), imageColours: data.imageColours, backdrop })
-      : undefined;
+    // The export's rule (scene.ts), so preview and export colour each frame alike.
+    this.coloursAt = frameColours(style, data, data.particles, {
+      start: data.positions.subarray(0, 2 * data.particles),
+      imageColours: () => data.imageColours,
+    });
   }
 
   /** The frame at flow time t from the first `count` particles (all by default), into `target`. */
   draw(t: number, target: Uint8ClampedArray, count: number = this.data.particles): Uint8ClampedArray {
     const n = Math.min(count, this.data.particles);
     hermitePositionsAt(this.data, t, this.positions, n);
-    const colours = this.colours === undefined ? undefined : this.coloursAt(this.colours, t);
-    return rasterise(this.positions.subarray(0, 2 * n), colours, forDrawnShare(this.options, n, this.data.particles), target, this.workspace);
+    return rasterise(this.positions.subarray(0, 2 * n), this.coloursAt?.(t), forDrawnShare(this.options, n, this.data.particles), target, this.workspace);
   }
 }

@@ -1,10 +1,8 @@
 import type { JobContext } from '../../../shared/job.js';
 import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
-import { drawsParticleColours, frameBackground, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
-import { standOutColour } from '../../../shared/render/picture-background.js';
+import { frameColours, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
-import { particleColours, particleColoursAt } from '../../../shared/render/particle-colours.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { framing } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
@@ -14,12 +12,11 @@ import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.j
 import { computeTrajectory, positionsAt, type Trajectory } from './trajectory.js';
 
 /**
- * A flow made drawable: particle paths solved once, each particle's colour, and the framing.
+ * A flow made drawable: particle paths solved once, each frame's colours (frame-raster.ts), and the framing.
  * Every frame of an export, a single `frame`, and the preview read one scene.
  */
 export interface Scene {
   readonly trajectory: Trajectory;
-  readonly colours: Uint8ClampedArray;
   readonly raster: RasterOptions;
   /** Draws the particles at flow time t; reuses the scene's buffers, so copy before keeping. */
   drawAt(t: number, target?: Uint8ClampedArray): Uint8ClampedArray;
@@ -38,13 +35,9 @@ export async function prepareScene(
   ctx: JobContext,
 ): Promise<Scene> {
   const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
-  // Every colour stands out from what it is drawn on: no particle vanishes into the paper.
-  const { backdrop } = frameBackground(settings, density.background);
-  const colours = particleColours(settings.colour, trajectory.particles, {
+  const frameColoursAt = frameColours(settings, density, trajectory.particles, {
     start: trajectory.start,
-    ...(settings.colour === 'image' || settings.colour === 'ink' ? { imageColours: coloursAt(density, Float64Array.from(trajectory.end)) } : {}),
-    solid: settings.solidColour,
-    backdrop,
+    imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
   });
   const bounds = modelBounds(density.mapping);
   const { width, height, view } = framing(bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
@@ -52,16 +45,12 @@ export async function prepareScene(
   const positions = new Float32Array(2 * trajectory.particles);
   const base = rasterOptionsFor(settings, { width, height, view }, density.background);
   const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
-  const perParticle = drawsParticleColours(settings) ? colours : undefined;
-  const coloursForFrame = particleColoursAt(settings.colour, standOutColour(density.inkColour, backdrop));
   const frame = new Uint8ClampedArray(width * height * 4);
   return {
     trajectory,
-    colours,
     raster,
     drawAt(t, target) {
-      const drawn = perParticle === undefined ? undefined : coloursForFrame(perParticle, t);
-      return rasterise(positionsAt(trajectory, t, positions), drawn, raster, target ?? frame, workspace);
+      return rasterise(positionsAt(trajectory, t, positions), frameColoursAt?.(t), raster, target ?? frame, workspace);
     },
   };
 }
