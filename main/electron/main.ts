@@ -1,7 +1,7 @@
 /**
  * The Electron shell: one window serving the built UI on app://, a sandboxed preload exposing
  * window.flowgif, and the engine in a utilityProcess. Everything here is wiring; the decisions
- * live in small modules beside it (app-url, sender-check, menu-template, job-table).
+ * live in small modules beside it (app-url, sender-check, menu-template, request-router).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -56,9 +56,6 @@ function start(): void {
     dataDir: app.getPath('userData'),
     version: app.getVersion(),
     logFile: path.join(app.getPath('logs'), 'engine.log'),
-    onJobMessage: (message) => {
-      if (mainWindow !== undefined && !mainWindow.isDestroyed()) mainWindow.webContents.send(JOB_EVENT_CHANNEL, message);
-    },
   });
   const guardWindow = installQuitGuard(service);
 
@@ -67,7 +64,12 @@ function start(): void {
     const window = createMainWindow({ preload: preloadFile, icon: fs.existsSync(iconFile) ? iconFile : undefined });
     const id = window.webContents.id;
     trusted.add(id);
+    // Only the jobs this window started: a 13 MB trajectory is no other window's business.
+    const stopJobEvents = service.onDidOwnJobEvent(id, (message) => {
+      if (!window.isDestroyed()) window.webContents.send(JOB_EVENT_CHANNEL, message);
+    });
     window.on('closed', () => {
+      stopJobEvents();
       trusted.delete(id);
       if (mainWindow === window) mainWindow = undefined;
     });
@@ -90,7 +92,7 @@ function start(): void {
   registerIpcHandlers({
     trustedWebContentsIds: () => trusted,
     host: createHostHandlers(() => mainWindow, (file) => grants.confirmReplacing(file)),
-    forward: (channel, payload) => service.request(channel, payload),
+    forward: (channel, payload, owner) => service.request(channel, payload, owner),
     grants,
     amend: (channel, value) => {
       if (channel !== 'app:info') return value;

@@ -3,16 +3,38 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { JOB_EVENT_CHANNEL, requestChannels, type JobMessage } from '../../shared/ipc/contract.js';
+import { JOB_EVENT_CHANNEL, requestChannels, type JobMessage, type RequestChannel, type RequestPayload } from '../../shared/ipc/contract.js';
+import { defaultRenderSettings } from '../../shared/render/render-settings.js';
 import { MENU_COMMAND_CHANNEL, menuCommands, type MenuCommand } from '../../shared/ipc/menu.js';
 import { createFlowGifApi, readChosenFiles, watchChosenFiles, type ChosenFilesEvent, type ChosenFilesSource, type Invoke, type Subscribe } from './preload-api.js';
 
-function fakeIpc() {
+/** One valid request of each channel: the preload checks payloads before they cross. */
+const validPayloads: { readonly [C in RequestChannel]: RequestPayload<C> } = {
+  'app:info': {},
+  'image:open': { source: { kind: 'sample', name: 'heart.png' } },
+  'preview:start': { flow: { kind: 'exact', imageId: 'i1' }, particles: 100, seed: 0 },
+  'train:start': { imageId: 'i1', method: 'fm', seconds: 5, seed: 0 },
+  'job:cancel': { jobId: 'j1' },
+  'export:estimate': { flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', settings: defaultRenderSettings },
+  'export:start': { flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', outputPath: '/home/me/a.gif', settings: defaultRenderSettings },
+  'project:save': {
+    path: '/home/me/a.flowgif',
+    project: { version: 1, image: { name: 'a.png', path: undefined }, density: { mass: 'auto', threshold: 0 }, settings: defaultRenderSettings, training: { method: 'fm', seconds: 5, seed: 0 }, modelPath: undefined },
+  },
+  'project:open': { path: '/home/me/a.flowgif' },
+  'dialog:open-image': {},
+  'dialog:open-project': {},
+  'dialog:save-path': { defaultName: 'a.gif', format: 'gif' },
+  'shell:show-in-folder': { path: '/home/me/a.gif' },
+};
+
+/** ipcRenderer as the preload sees it; `answer` is what main answers each invoke with. */
+function fakeIpc(answer: (channel: string) => unknown = (channel) => ({ ok: false, error: { name: 'Echo', message: `echoed ${channel}` } })) {
   const invoked: Array<[string, unknown]> = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const invoke: Invoke = async (channel, payload) => {
     invoked.push([channel, payload]);
-    return { ok: true, value: { echoed: channel } };
+    return answer(channel);
   };
   const subscribe: Subscribe = (channel, listener) => {
     const set = listeners.get(channel) ?? new Set();
@@ -32,12 +54,12 @@ describe('createFlowGifApi', () => {
     assert.ok(Object.isFrozen(api));
   });
 
-  it('forwards exactly the contract request channels', async () => {
+  it('forwards exactly the contract request channels, with valid payloads only', async () => {
     const ipc = fakeIpc();
     const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
     for (const channel of requestChannels) {
-      const result = await api.invoke(channel, {} as never);
-      assert.deepEqual(result, { ok: true, value: { echoed: channel } });
+      const result = await api.invoke(channel, validPayloads[channel] as never);
+      assert.deepEqual(result, { ok: false, error: { name: 'Echo', message: `echoed ${channel}` } });
     }
     assert.deepEqual(
       ipc.invoked.map(([channel]) => channel),
@@ -48,7 +70,17 @@ describe('createFlowGifApi', () => {
       assert.equal(result.ok, false, String(channel));
       if (!result.ok) assert.equal(result.error.code, 'IPC_INVALID');
     }
-    assert.equal(ipc.invoked.length, requestChannels.length, 'refused channels never reach ipcRenderer');
+    const bad = await api.invoke('train:start', { imageId: 'i1', method: 'fm', seconds: 'long' as never, seed: 0 });
+    assert.ok(!bad.ok && bad.error.code === 'IPC_INVALID');
+    assert.equal(ipc.invoked.length, requestChannels.length, 'refused channels and payloads never reach ipcRenderer');
+  });
+
+  it("checks each answer against its channel's schema", async () => {
+    const ipc = fakeIpc((channel) => (channel === 'job:cancel' ? { ok: true, value: { cancelled: false } } : { ok: true, value: { echoed: channel } }));
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
+    assert.deepEqual(await api.invoke('job:cancel', { jobId: 'j1' }), { ok: true, value: { cancelled: false } });
+    const wrong = await api.invoke('app:info', {});
+    assert.ok(!wrong.ok && wrong.error.code === 'IPC_INVALID' && /app:info response/.test(wrong.error.message));
   });
 
   it('turns a rejected invoke into a Result instead of throwing', async () => {
@@ -60,24 +92,30 @@ describe('createFlowGifApi', () => {
     const result = await api.invoke('app:info', {});
     assert.equal(result.ok, false);
     if (!result.ok) assert.match(result.error.message, /No handler/);
+    if (!result.ok) assert.equal(result.error.code, 'IPC_INVALID');
   });
 
-  it('delivers job events and menu commands as payloads only, and unsubscribes', () => {
+  it('delivers valid job events and menu commands as payloads only, and unsubscribes', () => {
     const ipc = fakeIpc();
-    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '');
+    const errors: unknown[] = [];
+    const api = createFlowGifApi(ipc.invoke, ipc.subscribe, () => '', (error) => errors.push(error));
     const jobs: JobMessage[] = [];
     const commands: MenuCommand[] = [];
     const offJobs = api.onDidJobEvent((message) => jobs.push(message));
     const offMenu = api.onDidMenuCommand((command) => commands.push(command));
     const message: JobMessage = { jobId: 'j1', kind: 'export', type: 'cancelled' };
     ipc.emit(JOB_EVENT_CHANNEL, message);
+    ipc.emit(JOB_EVENT_CHANNEL, { jobId: 'j1', kind: 'export', type: 'exploded' });
     for (const command of menuCommands) ipc.emit(MENU_COMMAND_CHANNEL, command);
     ipc.emit(MENU_COMMAND_CHANNEL, 'rm -rf');
     assert.deepEqual(jobs, [message]);
+    assert.equal(errors.length, 1, 'the invalid job event is reported, not delivered');
     assert.deepEqual(commands, [...menuCommands]);
     offJobs();
     offMenu();
-    assert.equal(ipc.listeners.get(JOB_EVENT_CHANNEL)?.size, 0);
+    ipc.emit(JOB_EVENT_CHANNEL, message);
+    assert.deepEqual(jobs, [message], 'unsubscribed');
+    assert.equal(ipc.listeners.get(JOB_EVENT_CHANNEL)?.size, 1, 'one ipcRenderer listener for every job listener, for the page\'s life');
     assert.equal(ipc.listeners.get(MENU_COMMAND_CHANNEL)?.size, 0);
     assert.deepEqual([...ipc.listeners.keys()].sort(), [JOB_EVENT_CHANNEL, MENU_COMMAND_CHANNEL].sort());
   });

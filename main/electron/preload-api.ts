@@ -1,6 +1,8 @@
-import { JOB_EVENT_CHANNEL, requestChannels, type FlowGifApi, type JobMessage, type RequestChannel, type Result } from '../../shared/ipc/contract.js';
+import { FlowGifError } from '../../shared/errors.js';
+import { JOB_EVENT_CHANNEL, type FlowGifApi, type JobMessage } from '../../shared/ipc/contract.js';
 import type { FlowGifElectronApi } from '../../shared/ipc/electron-api.js';
 import { isMenuCommand, MENU_COMMAND_CHANNEL, type MenuCommand } from '../../shared/ipc/menu.js';
+import { RpcClient } from '../../shared/ipc/rpc-client.js';
 
 /** ipcRenderer.invoke, reduced to what the API needs, so the generator is testable without Electron. */
 export type Invoke = (channel: string, payload: unknown) => Promise<unknown>;
@@ -10,26 +12,34 @@ export type Subscribe = (channel: string, listener: (payload: unknown) => void) 
 export type PathForFile = (file: object) => string;
 
 /**
- * window.flowgif, generated from the contract's channel list: the renderer can invoke exactly
- * requestChannels and listen to exactly job:event and menu:command. Nothing else of ipcRenderer
- * (send, arbitrary channels, the event object whose `sender` is ipcRenderer itself) leaks through.
+ * window.flowgif, generated from the contract: the renderer can invoke exactly requestChannels
+ * and listen to exactly job:event and menu:command. Nothing else of ipcRenderer (send,
+ * arbitrary channels, the event object whose `sender` is ipcRenderer itself) leaks through.
+ *
+ * Requests and job events go through rpc-client.ts, the core the other transports use: Electron
+ * pairs each invoke with its answer itself, so `post` hands the answer straight back to the
+ * core, which checks it against its channel's schema; job events reach the page's listeners
+ * through the core's emitter (one ipcRenderer listener for all of them) once checked too.
  */
-export function createFlowGifApi(invoke: Invoke, subscribe: Subscribe, pathForFile: PathForFile): FlowGifElectronApi {
-  const allowed: ReadonlySet<string> = new Set<string>(requestChannels);
-  const api: FlowGifElectronApi = {
-    invoke: (async (channel: RequestChannel, payload: unknown): Promise<Result<unknown>> => {
-      if (typeof channel !== 'string' || !allowed.has(channel)) {
-        return refused(`"${String(channel)}" is not a FlowGIF request channel.`);
-      }
+export function createFlowGifApi(invoke: Invoke, subscribe: Subscribe, pathForFile: PathForFile, onError: (error: unknown) => void = (error) => console.error('FlowGIF preload:', error)): FlowGifElectronApi {
+  const client: RpcClient = new RpcClient({
+    post: async (request) => {
+      let result: unknown;
       try {
-        return (await invoke(channel, payload)) as Result<unknown>;
+        result = await invoke(request.channel, request.payload);
       } catch (error) {
         // Only reachable when the main process has no handler or the payload cannot be cloned.
-        return refused(error instanceof Error ? error.message : String(error));
+        throw new FlowGifError('IPC_INVALID', error instanceof Error ? error.message : String(error));
       }
-    }) as FlowGifApi['invoke'],
-    onDidJobEvent: (listener: (message: JobMessage) => void) =>
-      subscribe(JOB_EVENT_CHANNEL, (payload) => listener(payload as JobMessage)),
+      client.receive({ type: 'response', id: request.id, result });
+    },
+    onError,
+  });
+  // For the page's whole life: the core learns every job's start and end from these.
+  subscribe(JOB_EVENT_CHANNEL, (payload) => client.receive({ type: 'job', message: payload }));
+  const api: FlowGifElectronApi = {
+    invoke: ((channel, payload) => client.invoke(channel, payload)) as FlowGifApi['invoke'],
+    onDidJobEvent: (listener: (message: JobMessage) => void) => client.onDidJobEvent(listener),
     onDidMenuCommand: (listener: (command: MenuCommand) => void) =>
       subscribe(MENU_COMMAND_CHANNEL, (payload) => {
         if (isMenuCommand(payload)) listener(payload);
@@ -45,10 +55,6 @@ export function createFlowGifApi(invoke: Invoke, subscribe: Subscribe, pathForFi
     },
   };
   return Object.freeze(api);
-}
-
-function refused(message: string): Result<never> {
-  return { ok: false, error: { name: 'FlowGifError', code: 'IPC_INVALID', message } };
 }
 
 /** Preload → shell: absolute paths of files the user just dropped or picked in the page. */

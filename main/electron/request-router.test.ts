@@ -24,6 +24,7 @@ const info: AppInfo = {
 /** A shell whose dialogs answer `picked`, over an engine that records what reaches it. */
 function shell(picked: string) {
   const reached: Array<[RequestChannel, unknown]> = [];
+  const owners: number[] = [];
   const host: HostHandlers = {
     'dialog:open-image': async () => ({ path: picked }),
     'dialog:open-project': async () => ({ path: picked }),
@@ -34,13 +35,14 @@ function shell(picked: string) {
     trustedWebContentsIds: () => new Set([7]),
     host,
     grants: new PathGrants(),
-    forward: async <C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> => {
+    forward: async <C extends RequestChannel>(channel: C, payload: RequestPayload<C>, owner: number): Promise<Result<ResponseValue<C>>> => {
       reached.push([channel, payload]);
+      owners.push(owner);
       const value = channel === 'app:info' ? info : channel === 'export:start' ? { jobId: 'j1' } : {};
       return { ok: true, value: value as ResponseValue<C> };
     },
   };
-  return { routing, reached };
+  return { routing, reached, owners };
 }
 
 const exportTo = (outputPath: string) => ({ flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', outputPath, settings: defaultRenderSettings });
@@ -60,12 +62,13 @@ describe('routeRequest', () => {
 
   it('forwards an export to the path its save dialog returned', async () => {
     const chosen = path.resolve('/home/ada/Desktop/cat.gif');
-    const { routing, reached } = shell(chosen);
+    const { routing, reached, owners } = shell(chosen);
     const picked = await routeRequest(routing, 'dialog:save-path', ours, { defaultName: 'cat.gif', format: 'gif' });
     assert.deepEqual(picked, { ok: true, value: { path: chosen } });
     const started = await routeRequest(routing, 'export:start', ours, exportTo(chosen));
     assert.deepEqual(started, { ok: true, value: { jobId: 'j1' } });
     assert.deepEqual(reached.at(-1), ['export:start', exportTo(chosen)]);
+    assert.equal(owners.at(-1), ours.webContentsId, "named as the sender's: its events go to that window alone");
   });
 
   it('forwards an export into the default folder the engine reported', async () => {

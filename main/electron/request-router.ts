@@ -10,7 +10,8 @@ export interface RequestRouting {
   /** webContents ids of our own windows. */
   readonly trustedWebContentsIds: () => ReadonlySet<number>;
   readonly host: HostHandlers;
-  readonly forward: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>) => Promise<Result<ResponseValue<C>>>;
+  /** To the engine; `owner` (the sender's webContents id) alone hears the events of a job it starts. */
+  readonly forward: <C extends RequestChannel>(channel: C, payload: RequestPayload<C>, owner: number) => Promise<Result<ResponseValue<C>>>;
   /** Host-specific facts the engine cannot know (it serves the web host too). */
   readonly amend?: <C extends RequestChannel>(channel: C, value: ResponseValue<C>) => ResponseValue<C>;
   /** The paths the user chose; requests naming any other are refused here. */
@@ -32,7 +33,7 @@ export async function routeRequest<C extends RequestChannel>(routing: RequestRou
     const request = grants.withConsent(channel, validateRequest(channel, payload) as RequestPayload<C>);
     if (grants.needsDefaultFolder(channel)) {
       // The default export folder is the engine's to say; ask once if the UI has not yet.
-      const info = await routing.forward('app:info', {});
+      const info = await routing.forward('app:info', {}, sender.webContentsId);
       if (info.ok) grants.learn('app:info', {}, info.value);
     }
     grants.check(channel, request);
@@ -42,7 +43,7 @@ export async function routeRequest<C extends RequestChannel>(routing: RequestRou
       grants.learn(channel, request, value);
       return { ok: true, value };
     }
-    const result = await routing.forward(channel, request);
+    const result = await routing.forward(channel, request, sender.webContentsId);
     if (!result.ok) return result;
     grants.learn(channel, request, result.value);
     return { ok: true, value: routing.amend === undefined ? result.value : routing.amend(channel, result.value) };

@@ -1,9 +1,10 @@
 import fs from 'node:fs';
 import { utilityProcess, type UtilityProcess } from 'electron';
 import { serializeError, type SerializedError } from '../../shared/errors.js';
-import type { JobMessage, RequestChannel, RequestPayload, ResponseValue, Result } from '../../shared/ipc/contract.js';
-import { readServerMessage, type WireRequest } from '../../shared/ipc/wire.js';
-import { JobTable, type ActiveJob } from './job-table.js';
+import type { JobKind, JobMessage, RequestChannel, RequestPayload, ResponseValue, Result } from '../../shared/ipc/contract.js';
+import type { Disposer } from '../../shared/ipc/emitter.js';
+import type { ActiveJob } from '../../shared/ipc/job-table.js';
+import { RpcClient } from '../../shared/ipc/rpc-client.js';
 
 export interface ServiceHostOptions {
   /** dist/main/service/worker-entry.js (inside app.asar when packaged). */
@@ -16,50 +17,43 @@ export interface ServiceHostOptions {
   readonly dataDir: string;
   readonly version: string;
   readonly logFile: string;
-  /** Every job event, already validated. */
-  readonly onJobMessage: (message: JobMessage) => void;
 }
 
-interface Pending {
-  readonly channel: RequestChannel;
-  readonly resolve: (result: Result<unknown>) => void;
-}
+/** Who sent a request: the webContents id of the window. */
+export type RequestOwner = number;
 
 /**
  * The engine runs in a utilityProcess so training and ONNX inference never block the window's
- * process. Requests are answered as Results in any order (matched by id); a crash answers every
- * pending request and fails every running job, and the next request starts a fresh engine.
+ * process. Requests and answers are rpc-client.ts's: answered as Results in any order, each
+ * job's events told only to the window whose request started it; a crash answers every pending
+ * request and fails every running job, and the next request starts a fresh engine.
  */
 export class ServiceHost {
   readonly #options: ServiceHostOptions;
-  readonly #pending = new Map<number, Pending>();
-  readonly #jobs = new JobTable();
+  readonly #client = new RpcClient<RequestOwner>({
+    post: (request) => this.#ensureChild().postMessage(request),
+    onError: (error) => this.#log?.write(`invalid message from the engine, or a job listener threw: ${String(error)}\n`),
+  });
   #child: UtilityProcess | undefined;
-  #nextId = 1;
+  #log: fs.WriteStream | undefined;
   #stopping = false;
 
   constructor(options: ServiceHostOptions) {
     this.#options = options;
   }
 
-  activeJobs(kind?: ActiveJob['kind']): ActiveJob[] {
-    return this.#jobs.active(kind);
+  activeJobs(kind?: JobKind): ActiveJob[] {
+    return this.#client.activeJobs(kind);
   }
 
-  request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
-    if (this.#stopping) return Promise.resolve(failure(new Error('FlowGIF is quitting.')));
-    const child = this.#ensureChild();
-    const id = this.#nextId++;
-    return new Promise((resolve) => {
-      this.#pending.set(id, { channel, resolve: resolve as (result: Result<unknown>) => void });
-      const message: WireRequest = { type: 'request', id, channel, payload };
-      try {
-        child.postMessage(message);
-      } catch (error) {
-        this.#pending.delete(id);
-        resolve(failure(error));
-      }
-    });
+  /** `owner`: the window asking; the events of a job it starts go to it alone (onDidOwnJobEvent). */
+  request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>, owner?: RequestOwner): Promise<Result<ResponseValue<C>>> {
+    if (this.#stopping) return Promise.resolve({ ok: false, error: serializeError(new Error('FlowGIF is quitting.')) });
+    return this.#client.invoke(channel, payload, owner);
+  }
+
+  onDidOwnJobEvent(owner: RequestOwner, listener: (message: JobMessage) => void): Disposer {
+    return this.#client.onDidOwnJobEvent(owner, listener);
   }
 
   /**
@@ -68,11 +62,11 @@ export class ServiceHost {
    */
   async stop(graceMs = 5000): Promise<void> {
     const deadline = Date.now() + graceMs;
-    const jobs = this.#jobs.active();
+    const jobs = this.#client.activeJobs();
     // A hung engine must not keep the app from quitting: the deadline bounds the answers too.
     const cancels = Promise.all(jobs.map((job) => this.request('job:cancel', { jobId: job.jobId })));
     await Promise.race([cancels, new Promise((resolve) => setTimeout(resolve, graceMs))]);
-    while (this.#jobs.active().length > 0 && this.#child !== undefined && Date.now() < deadline) {
+    while (this.#client.activeJobs().length > 0 && this.#child !== undefined && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     this.#stopping = true;
@@ -108,7 +102,8 @@ export class ServiceHost {
     log.write(`--- engine started ${new Date().toISOString()}\n`);
     child.stdout?.pipe(log, { end: false });
     child.stderr?.pipe(log, { end: false });
-    child.on('message', (raw: unknown) => this.#onMessage(raw, log));
+    this.#log = log;
+    child.on('message', (raw: unknown) => this.#client.receive(raw));
     child.once('exit', (code: number) => {
       log.end(`--- engine exited with code ${code}\n`);
       if (this.#child === child) this.#child = undefined;
@@ -118,48 +113,15 @@ export class ServiceHost {
     return child;
   }
 
-  #onMessage(raw: unknown, log: fs.WriteStream): void {
-    let message;
-    try {
-      message = readServerMessage(raw, (id) => this.#pending.get(id)?.channel);
-    } catch (error) {
-      // A malformed message is the engine's bug; answer its request (if any) rather than hang.
-      log.write(`invalid message from the engine: ${String(error)}\n`);
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'number') this.#settle(id, failure(error));
-      return;
-    }
-    if (message.type === 'job') {
-      this.#jobs.observe(message.message);
-      this.#options.onJobMessage(message.message);
-      return;
-    }
-    this.#settle(message.id, message.result);
-  }
-
-  #settle(id: number, result: Result<unknown>): void {
-    const pending = this.#pending.get(id);
-    if (pending === undefined) return;
-    this.#pending.delete(id);
-    this.#jobs.started(pending.channel, result);
-    pending.resolve(result);
-  }
-
   #onExit(code: number): void {
     // Not a FlowGifError: a crash is a bug, and the UI shows bugs as "Unexpected error".
     const error: SerializedError = {
       name: 'EngineExited',
-      message: `The FlowGIF engine stopped unexpectedly (exit code ${code}); its log is ${this.#options.logFile}.`,
+      message: this.#stopping
+        ? 'FlowGIF quit before the engine reported the end of this work.'
+        : `The FlowGIF engine stopped unexpectedly (exit code ${code}); its log is ${this.#options.logFile}.`,
     };
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
-      pending.resolve({ ok: false, error });
-    }
-    if (this.#stopping) return;
-    for (const message of this.#jobs.failAll(error)) this.#options.onJobMessage(message);
+    // Jobs cut short by quitting end `failed` too, for whichever window is still there to hear it.
+    this.#client.closed(error);
   }
-}
-
-function failure(error: unknown): Result<never> {
-  return { ok: false, error: serializeError(error) };
 }

@@ -5,12 +5,13 @@ import type { JobContext, Progress } from '../../shared/job.js';
 import { throttleProgress } from '../../shared/progress-throttle.js';
 import type { JobQueue } from './job-queue.js';
 
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
-
+/**
+ * A job not yet ended, queued or running. Being in the table is its whole status: its ending
+ * (done, failed, cancelled) is told once in a JobMessage, after it has left the table.
+ */
 interface JobEntry {
   readonly kind: JobKind;
   readonly controller: AbortController;
-  status: JobStatus;
   settled: Promise<void>;
 }
 
@@ -31,7 +32,7 @@ export interface JobOptions {
 }
 
 /**
- * The job table: id → controller, kind and status. Bodies run detached; their outcome becomes
+ * The job table: id → controller and kind, for the jobs not yet ended. Bodies run detached; their outcome becomes
  * exactly one done, failed or cancelled message, and cancelling is never reported as failing.
  * A queued job that has to wait reports progress stage 'queued' (metrics.ahead: how many run
  * or wait before it), and the same stage done once its turn comes; cancelling it while it
@@ -62,7 +63,7 @@ export class JobRunner {
         if (!controller.signal.aborted) this.#emit(message);
       },
     };
-    const entry: JobEntry = { kind, controller, status: options.queued === true ? 'queued' : 'running', settled: Promise.resolve() };
+    const entry: JobEntry = { kind, controller, settled: Promise.resolve() };
     // Before the ending is told, so whoever hears it finds the job's resources free already.
     const end = (): void => {
       this.#jobs.delete(jobId);
@@ -74,24 +75,18 @@ export class JobRunner {
     };
     const finished = (value: JobDoneMap[K]): void => {
       end();
-      entry.status = 'done';
       this.#emit({ jobId, kind, type: 'done', value });
     };
     const stopped = (error: unknown): void => {
       end();
       if (controller.signal.aborted || isCancellation(error)) {
-        entry.status = 'cancelled';
         this.#emit({ jobId, kind, type: 'cancelled' });
         return;
       }
-      entry.status = 'failed';
       if (!isFlowGifError(error)) this.#logBug(error);
       this.#emit({ jobId, kind, type: 'failed', error: serializeError(error) });
     };
-    const run = (): Promise<void> => {
-      entry.status = 'running';
-      return body(ctx, handle).then(finished, stopped);
-    };
+    const run = (): Promise<void> => body(ctx, handle).then(finished, stopped);
     // Past the throttle: a place in the queue is rare news, and none of it may be dropped.
     const queuedReport = (p: Progress): void => {
       if (!controller.signal.aborted) this.#emit({ jobId, kind, type: 'progress', progress: p });

@@ -61,7 +61,7 @@ test('a worker killed mid-job: the job fails clearly, requests in flight fail, t
   // It may have been answered just before the kill; if not, it fails with the same clear error.
   if (!answer.ok) assert.equal(answer.error.name, 'EngineExited');
   assert.equal(crashes.length, 1);
-  assert.deepEqual(client.runningJobs(), []);
+  assert.deepEqual(client.activeJobs(), []);
 
   const again = await ok(client, 'app:info', {});
   assert.equal(again.host, 'web');

@@ -2,9 +2,11 @@ import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { serializeError, type SerializedError } from '../../shared/errors.js';
-import type { FlowGifApi, JobId, JobKind, JobMessage, RequestChannel, RequestPayload, ResponseValue, Result } from '../../shared/ipc/contract.js';
-import { validateRequest } from '../../shared/ipc/schemas.js';
-import { readServerMessage, type WireRequest } from '../../shared/ipc/wire.js';
+import type { FlowGifApi, JobKind, JobMessage, RequestChannel, RequestPayload, ResponseValue, Result } from '../../shared/ipc/contract.js';
+import type { Disposer } from '../../shared/ipc/emitter.js';
+import type { ActiveJob } from '../../shared/ipc/job-table.js';
+import { RpcClient, type SharedEngineApi } from '../../shared/ipc/rpc-client.js';
+import type { WireRequest } from '../../shared/ipc/wire.js';
 import type { ShutdownMessage } from './worker-protocol.js';
 
 export interface WorkerClientOptions {
@@ -23,26 +25,21 @@ export interface WorkerClientOptions {
   readonly onDidCrash?: (error: SerializedError) => void;
 }
 
-const jobChannels: Partial<Record<RequestChannel, JobKind>> = { 'preview:start': 'preview', 'train:start': 'train', 'export:start': 'export' };
-
-interface Pending {
-  readonly channel: RequestChannel;
-  readonly resolve: (result: Result<unknown>) => void;
-}
-
 /**
  * The engine process seen from a Node parent (the web host, tests): a FlowGifApi over
- * child_process.fork with structured-clone IPC. If the worker dies, requests in flight are
- * answered with an error naming the exit, running jobs end `failed`, and the next request
- * starts a new worker; whatever the old one held (open images, models) is gone with it.
+ * child_process.fork with structured-clone IPC, on rpc-client.ts. Many sockets may share it:
+ * a request may name its owner, who alone hears that job's events (onDidOwnJobEvent). If the
+ * worker dies, requests in flight are answered with an error naming the exit, running jobs end
+ * `failed`, and the next request starts a new worker; whatever the old one held (open images,
+ * models) is gone with it.
  */
-export class WorkerClient implements FlowGifApi {
+export class WorkerClient<Owner = never> implements FlowGifApi, SharedEngineApi<Owner> {
   readonly #options: WorkerClientOptions;
-  readonly #pending = new Map<number, Pending>();
-  readonly #jobs = new Map<JobId, JobKind>();
-  readonly #listeners = new Set<(message: JobMessage) => void>();
+  readonly #client = new RpcClient<Owner>({
+    post: (request) => this.#send(request),
+    onError: (error) => console.error('FlowGIF: invalid message from the engine process, or a job listener threw:', error),
+  });
   #child: ChildProcess | undefined;
-  #nextId = 1;
   #disposed = false;
 
   constructor(options: WorkerClientOptions) {
@@ -54,30 +51,22 @@ export class WorkerClient implements FlowGifApi {
     return this.#child?.pid;
   }
 
-  runningJobs(): JobId[] {
-    return [...this.#jobs.keys()];
+  /** Jobs the worker has not reported ended. */
+  activeJobs(kind?: JobKind): ActiveJob[] {
+    return this.#client.activeJobs(kind);
   }
 
-  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
-    let request: WireRequest;
-    try {
-      if (this.#disposed) throw new Error('The FlowGIF engine has been shut down.');
-      request = { type: 'request', id: this.#nextId++, channel, payload: validateRequest(channel, payload) };
-    } catch (error) {
-      return Promise.resolve({ ok: false, error: serializeError(error) });
-    }
-    const child = this.#ensureChild();
-    return new Promise((resolve) => {
-      this.#pending.set(request.id, { channel, resolve: resolve as (result: Result<unknown>) => void });
-      child.send(request, (error) => {
-        if (error !== null && error !== undefined) this.#settle(request.id, { ok: false, error: serializeError(error) });
-      });
-    });
+  invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>, owner?: Owner): Promise<Result<ResponseValue<C>>> {
+    if (this.#disposed) return Promise.resolve({ ok: false, error: serializeError(new Error('The FlowGIF engine has been shut down.')) });
+    return this.#client.invoke(channel, payload, owner);
   }
 
-  onDidJobEvent(listener: (message: JobMessage) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  onDidJobEvent(listener: (message: JobMessage) => void): Disposer {
+    return this.#client.onDidJobEvent(listener);
+  }
+
+  onDidOwnJobEvent(owner: Owner, listener: (message: JobMessage) => void): Disposer {
+    return this.#client.onDidOwnJobEvent(owner, listener);
   }
 
   /**
@@ -101,6 +90,11 @@ export class WorkerClient implements FlowGifApi {
     }
   }
 
+  #send(request: WireRequest): Promise<void> {
+    const child = this.#ensureChild();
+    return new Promise((resolve, reject) => child.send(request, (error) => (error === null || error === undefined ? resolve() : reject(error))));
+  }
+
   #ensureChild(): ChildProcess {
     if (this.#child !== undefined) return this.#child;
     const { host, resourcesDir, dataDir, tempDir, version } = this.#options;
@@ -114,7 +108,7 @@ export class WorkerClient implements FlowGifApi {
       stdio: [stdio, stdio, stdio, 'ipc'],
       env: { ...process.env, TMPDIR: tempDir, TMP: tempDir, TEMP: tempDir },
     });
-    child.on('message', (raw: unknown) => this.#onMessage(raw));
+    child.on('message', (raw: unknown) => this.#client.receive(raw));
     child.on('error', () => {
       // Spawn and IPC errors are followed by 'exit', which answers everything pending.
     });
@@ -126,45 +120,6 @@ export class WorkerClient implements FlowGifApi {
     return child;
   }
 
-  #onMessage(raw: unknown): void {
-    let message;
-    try {
-      message = readServerMessage(raw, (id) => this.#pending.get(id)?.channel);
-    } catch (error) {
-      // The worker broke the contract: answer the request it was for rather than leave it hanging.
-      const id = (raw as { id?: unknown } | null)?.id;
-      if (typeof id === 'number') this.#settle(id, { ok: false, error: serializeError(error) });
-      else console.error('FlowGIF: invalid message from the engine process:', error);
-      return;
-    }
-    if (message.type === 'response') {
-      this.#settle(message.id, message.result);
-      return;
-    }
-    const job = message.message;
-    if (job.type === 'done' || job.type === 'failed' || job.type === 'cancelled') this.#jobs.delete(job.jobId);
-    this.#emit(job);
-  }
-
-  #settle(id: number, result: Result<unknown>): void {
-    const pending = this.#pending.get(id);
-    if (pending === undefined) return;
-    this.#pending.delete(id);
-    const kind = jobChannels[pending.channel];
-    if (kind !== undefined && result.ok) this.#jobs.set((result.value as { jobId: JobId }).jobId, kind);
-    pending.resolve(result);
-  }
-
-  #emit(message: JobMessage): void {
-    for (const listener of [...this.#listeners]) {
-      try {
-        listener(message);
-      } catch (error) {
-        console.error('FlowGIF: a job listener threw:', error);
-      }
-    }
-  }
-
   #onExit(code: number | null, signal: NodeJS.Signals | null): void {
     const how = signal !== null ? `was killed (${signal})` : `exited with code ${code}`;
     // Not a FlowGifError: a dead engine is a bug or a crash, shown as "Unexpected error".
@@ -173,14 +128,7 @@ export class WorkerClient implements FlowGifApi {
       message: this.#disposed ? 'The FlowGIF engine has been shut down.' : `The FlowGIF engine process ${how}; the work it was doing is lost.`,
       hint: 'Try again: a new engine starts with the next request. Pictures and models must be opened again.',
     };
-    for (const [id, pending] of this.#pending) {
-      this.#pending.delete(id);
-      pending.resolve({ ok: false, error });
-    }
-    for (const [jobId, kind] of this.#jobs) {
-      this.#jobs.delete(jobId);
-      this.#emit({ jobId, kind, type: 'failed', error });
-    }
+    this.#client.closed(error);
     if (!this.#disposed) this.#options.onDidCrash?.(error);
   }
 }

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
 import { decodeMessage, encodeMessage } from '../../shared/ipc/codec.js';
-import type { FlowGifApi, ImageInfo, ProjectData, TrajectoryData } from '../../shared/ipc/contract.js';
+import type { FlowGifApi, ImageInfo, JobMessage, ProjectData, TrajectoryData } from '../../shared/ipc/contract.js';
+import type { SharedEngineApi } from '../../shared/ipc/rpc-client.js';
 import type { WireResponse } from '../../shared/ipc/wire.js';
 import { createWsTransport, type WsTransport } from '../../shared/ipc/ws-transport.js';
 import { resolveRenderSettings } from '../../shared/render/render-settings.js';
@@ -43,7 +44,7 @@ after(async () => {
 });
 
 /** An engine for hosts whose engine a test never reaches. */
-const idleApi: FlowGifApi = { invoke: async () => ({ ok: false, error: { name: 'E', message: 'unused' } }), onDidJobEvent: () => () => {} };
+const idleApi: SharedEngineApi<WebSocket> = { invoke: async () => ({ ok: false, error: { name: 'E', message: 'unused' } }), onDidOwnJobEvent: () => () => {} };
 
 type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
@@ -123,6 +124,32 @@ test('app:info and a preview through the WebSocket transport, typed arrays intac
   watcher.unsubscribe();
   const dialog = await api.invoke('dialog:open-image', {});
   assert.ok(!dialog.ok && dialog.error.code === 'HOST_UNSUPPORTED');
+});
+
+test("each tab hears only the jobs it started: B never receives A's job events", async () => {
+  const connect = () => createWsTransport(new WebSocket(`${origin.replace('http', 'ws')}/ipc`, { origin, headers: signedIn }));
+  const a = connect();
+  const b = connect();
+  try {
+    const heardByA: JobMessage[] = [];
+    const heardByB: JobMessage[] = [];
+    a.onDidJobEvent((m) => heardByA.push(m));
+    b.onDidJobEvent((m) => heardByB.push(m));
+    const watchA = new JobWatcher(a);
+    const watchB = new JobWatcher(b);
+    const heart = await ok(a, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
+    const preview = { flow: { kind: 'exact', imageId: heart.imageId }, particles: 100, seed: 0 } as const;
+    const [{ jobId: jobA }, { jobId: jobB }] = await Promise.all([ok(a, 'preview:start', preview), ok(b, 'preview:start', { ...preview, seed: 1 })]);
+    await watchA.done(jobA);
+    await watchB.done(jobB);
+    // A's trajectory went to A alone, and B's to B.
+    assert.deepEqual(new Set(heardByA.map((m) => m.jobId)), new Set([jobA]));
+    assert.deepEqual(new Set(heardByB.map((m) => m.jobId)), new Set([jobB]));
+    assert.equal(heardByB.filter((m) => m.type === 'done').length, 1);
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
 });
 
 test('bad frames get IPC_INVALID answers and the host keeps serving', async () => {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { FlowGifError, serializeError } from '../../shared/errors.js';
 import { decodeMessage, encodeMessage } from '../../shared/ipc/codec.js';
-import type { FlowGifApi, RequestChannel } from '../../shared/ipc/contract.js';
+import type { RequestChannel } from '../../shared/ipc/contract.js';
+import type { SharedEngineApi } from '../../shared/ipc/rpc-client.js';
 import { validateRequest } from '../../shared/ipc/schemas.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../shared/ipc/wire.js';
 import { WorkerClient } from '../service/worker-client.js';
@@ -23,8 +24,8 @@ export interface WebHostOptions {
   readonly host?: '127.0.0.1';
   /** The built renderer (dist/renderer). */
   readonly rendererDir: string;
-  /** The engine; default a forked worker (WorkerClient) with the folders below. */
-  readonly api?: FlowGifApi & { dispose?(): Promise<void> };
+  /** The engine, shared by every tab; default a forked worker (WorkerClient) with the folders below. */
+  readonly api?: SharedEngineApi<WebSocket> & { dispose?(): Promise<void> };
   readonly resourcesDir?: string;
   readonly dataDir?: string;
   /** Default: a fresh folder under the system temp folder, removed on close. */
@@ -57,7 +58,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const ownTemp = options.tempDir === undefined ? await makeOwnedTempDir(os.tmpdir(), 'session') : undefined;
   const api =
     options.api ??
-    new WorkerClient({
+    new WorkerClient<WebSocket>({
       host: 'web',
       resourcesDir: options.resourcesDir ?? fileURLToPath(new URL('../../../resources/', import.meta.url)),
       dataDir: options.dataDir ?? defaultDataDir(),
@@ -156,12 +157,15 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   };
 }
 
-/** One browser tab: its requests go to the engine; every job event comes back to it. */
-function serveSocket(ws: WebSocket, api: FlowGifApi): void {
+/**
+ * One browser tab: its requests go to the engine, named as its own; the events of the jobs it
+ * started come back to it, and no other tab's.
+ */
+function serveSocket(ws: WebSocket, api: SharedEngineApi<WebSocket>): void {
   const send = (message: ServerMessage): void => {
     if (ws.readyState === ws.OPEN) ws.send(encodeMessage(message));
   };
-  const unsubscribe = api.onDidJobEvent((message) => send({ type: 'job', message }));
+  const unsubscribe = api.onDidOwnJobEvent(ws, (message) => send({ type: 'job', message }));
   ws.on('close', unsubscribe);
   ws.on('error', () => ws.terminate());
   ws.on('message', (data, isBinary) => {
@@ -179,7 +183,7 @@ function serveSocket(ws: WebSocket, api: FlowGifApi): void {
       send({ type: 'response', id, result: { ok: false, error: serializeError(asIpcError(error)) } });
       return;
     }
-    void api.invoke(channel, payload as never).then(
+    void api.invoke(channel, payload as never, ws).then(
       (result) => send({ type: 'response', id, result }),
       (error: unknown) => send({ type: 'response', id, result: { ok: false, error: serializeError(error) } }),
     );

@@ -181,6 +181,28 @@ export interface JobDoneMap {
 }
 export type JobKind = keyof JobDoneMap;
 
+/**
+ * The requests that start a job, each with the kind of job it starts; each answers { jobId } at
+ * once and the job then speaks JobMessages. The one list: transports learn job ids from exactly
+ * these answers, and the schema's job kinds are its values. A new kind of job is one line here
+ * (and its value type in JobDoneMap).
+ */
+export const jobStartChannels = {
+  'preview:start': 'preview',
+  'train:start': 'train',
+  'export:start': 'export',
+} as const satisfies { readonly [C in RequestChannel]?: RequestMap[C][1] extends { readonly jobId: JobId } ? JobKind : never };
+
+export type JobStartChannel = keyof typeof jobStartChannels;
+
+/** Every kind of job, once each, in the order of jobStartChannels. */
+export const jobKinds: readonly JobKind[] = [...new Set(Object.values(jobStartChannels))];
+
+/** The kind of job `channel` starts, or undefined for requests that start none. */
+export function jobKindOf(channel: RequestChannel): JobKind | undefined {
+  return Object.hasOwn(jobStartChannels, channel) ? jobStartChannels[channel as JobStartChannel] : undefined;
+}
+
 /** Events of one job, pushed on the `job:event` channel (throttled to ≤ 10 progress events/s). */
 export type JobMessage =
   | { readonly jobId: JobId; readonly kind: JobKind; readonly type: 'progress'; readonly progress: Progress }

@@ -21,7 +21,7 @@ import type {
   Result,
   TrajectoryData,
 } from './contract.js';
-import { requestChannels } from './contract.js';
+import { jobKinds, requestChannels } from './contract.js';
 
 /**
  * A key the contract types as `T | undefined`. JSON (the WebSocket codec) drops undefined
@@ -254,7 +254,7 @@ const responseSchemas: Schemas<1> = {
   'shell:show-in-folder': v.object({ shown: v.boolean() }),
 };
 
-const jobKind = v.picklist(['preview', 'train', 'export']);
+const jobKind = v.picklist(jobKinds);
 
 const JobMessageSchema: v.GenericSchema<unknown, JobMessage> = v.variant('type', [
   v.object({ jobId: id, kind: jobKind, type: v.literal('progress'), progress: ProgressSchema }),

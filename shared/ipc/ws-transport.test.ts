@@ -79,6 +79,16 @@ test('job events reach every listener until it unsubscribes; a throwing listener
   assert.match(String(errors[0]), /listener bug/);
 });
 
+test('an invalid answer is the answer to its request', async () => {
+  const socket = new FakeSocket();
+  const api = createWsTransport(socket, { onError: () => assert.fail('answered, not reported') });
+  socket.open();
+  const pending = api.invoke('job:cancel', { jobId: 'a' });
+  socket.receive({ type: 'response', id: socket.sent[0]!.id, result: { ok: true, value: { cancelled: 1 } } });
+  const result = await pending;
+  assert.ok(!result.ok && result.error.code === 'IPC_INVALID' && /job:cancel response/.test(result.error.message));
+});
+
 test('invalid server messages are reported, not delivered', () => {
   const socket = new FakeSocket();
   const errors: unknown[] = [];
@@ -93,14 +103,19 @@ test('invalid server messages are reported, not delivered', () => {
   assert.match(String(errors[0]), /points/);
 });
 
-test('a close answers pending requests with a connection error, and later ones at once', async () => {
+test('a close answers pending requests and fails live jobs with a connection error, and later requests at once', async () => {
   const socket = new FakeSocket();
   const api = createWsTransport(socket);
   socket.open();
   const closes: string[] = [];
+  const jobs: JobMessage[] = [];
   api.onDidClose((error) => closes.push(error.message));
+  api.onDidJobEvent((m) => jobs.push(m));
+  socket.receive({ type: 'job', message: { jobId: 't1', kind: 'train', type: 'progress', progress: { stage: 'train', done: 1, total: 9 } } });
   const pending = api.invoke('app:info', {});
   socket.close(1006, 'gone');
+  const failed = jobs.at(-1);
+  assert.ok(failed?.type === 'failed' && failed.jobId === 't1' && failed.error.name === 'ConnectionLostError', 'the job will never report: it failed');
   const result = await pending;
   assert.equal(result.ok, false);
   assert.ok(!result.ok && result.error.name === 'ConnectionLostError' && /1006: gone/.test(result.error.message));
