@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { FlowGifError } from '../../shared/errors.js';
 import type { JobId, JobMessage } from '../../shared/ipc/contract.js';
+import { isJobEnding } from '../../shared/ipc/job-table.js';
 import { JobQueue } from './job-queue.js';
 import { JobRunner } from './job-runner.js';
 
@@ -10,18 +11,17 @@ const exportDone = { outputPath: '/tmp/x.gif', sizeBytes: 10, frames: 2, width: 
 /** A runner whose events and logged bugs are recorded, each message with the jobs running as it is told. */
 function recordingRunner() {
   const told: Array<{ message: JobMessage; runningThen: JobId[]; cancelThen: boolean | undefined }> = [];
-  const isEnding = (message: JobMessage): boolean => message.type === 'done' || message.type === 'failed' || message.type === 'cancelled';
   const bugs: unknown[] = [];
   const runner: JobRunner = new JobRunner(
     // Cancelling only at an ending: earlier it would stop the job.
-    (message) => told.push({ message, runningThen: runner.running(), cancelThen: isEnding(message) ? runner.cancel(message.jobId) : undefined }),
+    (message) => told.push({ message, runningThen: runner.running(), cancelThen: isJobEnding(message) ? runner.cancel(message.jobId) : undefined }),
     (error) => bugs.push(error),
     new JobQueue(),
   );
   const ended = (jobId: JobId) =>
     new Promise<JobMessage>((resolve) => {
       const poll = (): void => {
-        const end = told.find((t) => t.message.jobId === jobId && isEnding(t.message));
+        const end = told.find((t) => t.message.jobId === jobId && isJobEnding(t.message));
         if (end !== undefined) resolve(end.message);
         else setImmediate(poll);
       };

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { FlowGifApi, JobMessage, RequestChannel, RequestPayload, ResponseValue } from '../../shared/ipc/contract.js';
+import { isJobEnding } from '../../shared/ipc/job-table.js';
 
 type Ending = Extract<JobMessage, { type: 'done' | 'failed' | 'cancelled' }>;
 
@@ -35,7 +36,7 @@ export class JobWatcher {
   }
 
   ended(jobId: string): Promise<Ending> {
-    return this.next(jobId, (m) => m.type === 'done' || m.type === 'failed' || m.type === 'cancelled') as Promise<Ending>;
+    return this.next(jobId, isJobEnding) as Promise<Ending>;
   }
 
   /** The job's value; anything but done fails the test with the job's own error. */
