@@ -202,10 +202,12 @@ test('an OUTPUT_EXISTS after agreeing to replace is a failure, not a second ques
   assert.equal(app.export.error?.code, 'OUTPUT_EXISTS');
 });
 
-test('a running export is cancelled through the engine and ends cancelled', async () => {
+test('an export cannot start twice, and cancelling it asks the engine and ends cancelled', async () => {
   const { api, app } = await withImage();
   void app.startExport('gif', '/out/a.gif');
+  void app.startExport('gif', '/out/b.gif');
   await settle();
+  assert.equal(api.jobs('export').length, 1);
   const [job] = api.jobs('export');
   assert.ok(job !== undefined);
   app.cancelExport();

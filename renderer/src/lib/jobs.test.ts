@@ -66,6 +66,20 @@ test('forget drops what a job sent before and ignores what it sends after', () =
   assert.deepEqual(live.seen, ['progress 2']);
 });
 
+test('forgotten jobs take no room in the early buffer', () => {
+  const api = new FakeApi();
+  const router = new JobRouter(api);
+  api.progress('mine', 'preview', step(1));
+  // 64 superseded jobs, each with an event buffered before it was given up on.
+  for (let i = 0; i < 64; i++) {
+    api.progress(`gone-${i}`, 'preview', step(i));
+    router.forget(`gone-${i}`);
+  }
+  const { seen, handlers } = recorder();
+  router.watch('mine', handlers);
+  assert.deepEqual(seen, ['progress 1']);
+});
+
 test('the early buffer is bounded: 64 events a job, 64 jobs nobody watches', () => {
   const api = new FakeApi();
   const router = new JobRouter(api);
