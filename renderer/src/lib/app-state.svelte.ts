@@ -7,6 +7,7 @@ import type {
   ImageId,
   ImageInfo,
   ImageSource,
+  JobKind,
   ModelId,
   ProjectData,
   RequestChannel,
@@ -88,10 +89,14 @@ export class AppState {
     readonly pathForFile: (file: File) => string | undefined = () => undefined,
   ) {
     this.router = new JobRouter(api);
-    const report = (error: SerializedError): void => this.report(error);
-    this.preview = new JobSlot(api, this.router, report);
-    this.training = new JobSlot(api, this.router, report);
-    this.export = new JobSlot(api, this.router, report);
+    this.preview = this.jobSlot();
+    this.training = this.jobSlot();
+    this.export = this.jobSlot();
+  }
+
+  /** A slot for one more kind of job (a dialog's own, such as a size estimate), on the same router. */
+  jobSlot<K extends JobKind>(): JobSlot<K> {
+    return new JobSlot<K>(this.api, this.router, (error) => this.report(error));
   }
 
   dispose(): void {

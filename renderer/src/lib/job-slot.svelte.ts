@@ -137,9 +137,23 @@ export class JobSlot<K extends JobKind> {
     else this.#cancelJob(this.#jobId, this.report);
   }
 
+  /**
+   * Gives the slot's job up, as a newer start would, and shows nothing: for a screen that closes
+   * while its job runs (an estimate nobody will read).
+   */
+  forget(): void {
+    this.#supersede?.();
+    // A start still waiting for its job id finds the run changed and abandons that job.
+    this.#run++;
+    this.#clear();
+  }
+
   /** Back to idle, showing nothing; a running job keeps running (callers reset settled slots). */
   reset(): void {
-    if (this.running) return;
+    if (!this.running) this.#clear();
+  }
+
+  #clear(): void {
     this.status = 'idle';
     this.progress = undefined;
     this.value = undefined;

@@ -166,3 +166,31 @@ test('reset clears a settled slot and leaves a running one alone', async () => {
   slot.reset();
   assert.equal(slot.status, 'running');
 });
+
+test('forget gives the job up: cancelled, its late events ignored, the slot idle', async () => {
+  const { api, slot } = setup();
+  const seen: string[] = [];
+  const outcome = startPreview(api, slot, 1, seen);
+  await settle();
+  const [job] = api.jobs('preview');
+  assert.ok(job !== undefined);
+  slot.forget();
+  assert.equal(slot.status, 'idle');
+  assert.deepEqual(await outcome, { status: 'superseded' });
+  await settle();
+  assert.deepEqual(api.cancelled(), [job.jobId]);
+  api.done(job.jobId, 'preview', trajectory(1));
+  assert.equal(slot.status, 'idle');
+  assert.equal(slot.value, undefined);
+  assert.deepEqual(seen, []);
+
+  // Given up before its id arrived: the job is cancelled once it is known.
+  let answer: (result: Result<{ jobId: JobId }>) => void = () => {};
+  const waiting = slot.start(() => new Promise((resolve) => (answer = resolve)));
+  slot.forget();
+  answer(ok({ jobId: 'unwanted' }));
+  assert.deepEqual(await waiting, { status: 'superseded' });
+  await settle();
+  assert.deepEqual(api.cancelled(), [job.jobId, 'unwanted']);
+  assert.equal(slot.status, 'idle');
+});
