@@ -103,8 +103,7 @@ test('training shows its loss and samples, and a model trained on this picture i
   void app.startTraining();
   assert.equal(app.training.status, 'running');
   await settle();
-  const [job] = api.jobs('train');
-  assert.ok(job !== undefined);
+  const job = api.lastJob('train');
   api.progress(job.jobId, 'train', { stage: 'train', done: 1, total: 10, metrics: { loss: 2, step: 10 } });
   api.progress(job.jobId, 'train', { stage: 'train', done: 2, total: 10, metrics: { loss: Number.NaN, step: 20 } });
   api.progress(job.jobId, 'train', { stage: 'train', done: 3, total: 10, metrics: { loss: 1, step: 30 } });
@@ -131,8 +130,7 @@ test('a model trained on an old picture is not adopted', async () => {
   await app.openImage({ kind: 'sample', name: 'star' });
   assert.equal(app.training.status, 'running', 'opening a picture leaves the running training alone');
   const previews = api.jobs('preview').length;
-  const [job] = api.jobs('train');
-  assert.ok(job !== undefined);
+  const job = api.lastJob('train');
   api.done(job.jobId, 'train', trainDone('old'));
   assert.equal(app.training.status, 'done');
   assert.equal(app.modelId, undefined);
@@ -142,28 +140,11 @@ test('a model trained on an old picture is not adopted', async () => {
   assert.equal(api.jobs('preview').length, previews);
 });
 
-test('training cannot start twice, and cancelling it asks the engine and ends cancelled', async () => {
-  const { api, app } = await withImage();
-  void app.startTraining();
-  void app.startTraining();
-  await settle();
-  assert.equal(api.jobs('train').length, 1);
-  const [job] = api.jobs('train');
-  assert.ok(job !== undefined);
-  app.cancelTraining();
-  await settle();
-  assert.ok(api.cancelled().includes(job.jobId));
-  api.jobCancelled(job.jobId, 'train');
-  assert.equal(app.training.status, 'cancelled');
-  assert.equal(app.modelId, undefined);
-});
-
 test('a training that fails unexpectedly shows beside the panel and in the banner', async () => {
   const { api, app } = await withImage();
   void app.startTraining();
   await settle();
-  const [job] = api.jobs('train');
-  assert.ok(job !== undefined);
+  const job = api.lastJob('train');
   api.failed(job.jobId, 'train', { name: 'TypeError', message: 'x is undefined' });
   assert.equal(app.training.status, 'failed');
   assert.equal(app.training.error?.unexpected, true);
@@ -202,22 +183,30 @@ test('an OUTPUT_EXISTS after agreeing to replace is a failure, not a second ques
   assert.equal(app.export.error?.code, 'OUTPUT_EXISTS');
 });
 
-test('an export cannot start twice, and cancelling it asks the engine and ends cancelled', async () => {
-  const { api, app } = await withImage();
-  void app.startExport('gif', '/out/a.gif');
-  void app.startExport('gif', '/out/b.gif');
-  await settle();
-  assert.equal(api.jobs('export').length, 1);
-  const [job] = api.jobs('export');
-  assert.ok(job !== undefined);
-  app.cancelExport();
-  await settle();
-  assert.ok(api.cancelled().includes(job.jobId));
-  assert.equal(app.export.status, 'running');
-  api.jobCancelled(job.jobId, 'export');
-  assert.equal(app.export.status, 'cancelled');
-  assert.equal(app.export.value, undefined);
-});
+/** Training and export: one at a time, cancelled through the engine. */
+const cancellable = {
+  training: { start: (app: AppState) => app.startTraining(), cancel: (app: AppState) => app.cancelTraining(), slot: (app: AppState) => app.training, kind: 'train' },
+  export: { start: (app: AppState) => app.startExport('gif', '/out/a.gif'), cancel: (app: AppState) => app.cancelExport(), slot: (app: AppState) => app.export, kind: 'export' },
+} as const;
+
+for (const [name, job] of Object.entries(cancellable)) {
+  test(`${name} cannot start twice, and cancelling it asks the engine and ends cancelled`, async () => {
+    const { api, app } = await withImage();
+    void job.start(app);
+    void job.start(app);
+    await settle();
+    assert.equal(api.jobs(job.kind).length, 1);
+    const { jobId } = api.lastJob(job.kind);
+    job.cancel(app);
+    await settle();
+    assert.ok(api.cancelled().includes(jobId));
+    assert.equal(job.slot(app).status, 'running', 'running until the engine says it stopped');
+    api.jobCancelled(jobId, job.kind);
+    assert.equal(job.slot(app).status, 'cancelled');
+    assert.equal(job.slot(app).value, undefined);
+    assert.equal(app.modelId, undefined);
+  });
+}
 
 test("the recent projects and the project's path are the engine's after a save", async () => {
   const { api, app } = await withImage();

@@ -68,6 +68,13 @@ export class FakeApi implements FlowGifApi {
     return this.#jobs.filter((j) => jobChannels[j.channel] === kind).map((j) => ({ jobId: j.jobId, payload: j.payload }));
   }
 
+  /** The latest job of a kind; there must be one. */
+  lastJob(kind: JobKind): { readonly jobId: JobId; readonly payload: unknown } {
+    const job = this.jobs(kind).at(-1);
+    if (job === undefined) throw new Error(`no ${kind} job was started`);
+    return job;
+  }
+
   /** The job ids the UI asked to cancel, in order. */
   cancelled(): JobId[] {
     return this.calls.filter((c) => c.channel === 'job:cancel').map((c) => (c.payload as RequestPayload<'job:cancel'>).jobId);

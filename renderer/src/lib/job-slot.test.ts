@@ -13,6 +13,15 @@ function setup(): { api: FakeApi; slot: JobSlot<'preview'>; reported: Serialized
   return { api, slot, reported };
 }
 
+/** A slot whose preview job is running: the job's id, what its handlers saw, its outcome to come. */
+async function running(): Promise<ReturnType<typeof setup> & { jobId: JobId; seen: string[]; outcome: Promise<JobOutcome<'preview'>> }> {
+  const parts = setup();
+  const seen: string[] = [];
+  const outcome = startPreview(parts.api, parts.slot, 1, seen);
+  await settle();
+  return { ...parts, jobId: parts.api.lastJob('preview').jobId, seen, outcome };
+}
+
 function startPreview(api: FakeApi, slot: JobSlot<'preview'>, particles: number, seen: string[] = []): Promise<JobOutcome<'preview'>> {
   return slot.start(() => api.invoke('preview:start', { flow: { kind: 'exact', imageId: 'i' }, particles, seed: 0 }), {
     progress: (p) => seen.push(`progress ${p.done}`),
@@ -28,8 +37,7 @@ test('a job runs: running with its progress, then done with its value', async ()
   const outcome = startPreview(api, slot, 10, seen);
   assert.equal(slot.status, 'running');
   await settle();
-  const [job] = api.jobs('preview');
-  assert.ok(job !== undefined);
+  const job = api.lastJob('preview');
   api.progress(job.jobId, 'preview', { stage: 'integrate', done: 3, total: 4 });
   assert.equal(slot.fraction, 0.75);
   const data = trajectory(10);
@@ -101,13 +109,8 @@ test('a request that throws (the transport went away) fails the slot as an unexp
 });
 
 test('a job that fails with an AbortError was cancelled, not failed', async () => {
-  const { api, slot } = setup();
-  const seen: string[] = [];
-  const outcome = startPreview(api, slot, 1, seen);
-  await settle();
-  const [job] = api.jobs('preview');
-  assert.ok(job !== undefined);
-  api.failed(job.jobId, 'preview', { name: 'AbortError', message: 'aborted' });
+  const { api, slot, jobId, seen, outcome } = await running();
+  api.failed(jobId, 'preview', { name: 'AbortError', message: 'aborted' });
   assert.equal(slot.status, 'cancelled');
   assert.equal(slot.error, undefined);
   assert.deepEqual(await outcome, { status: 'cancelled' });
@@ -115,16 +118,12 @@ test('a job that fails with an AbortError was cancelled, not failed', async () =
 });
 
 test('cancel asks the engine, and the slot moves when the engine says the job stopped', async () => {
-  const { api, slot } = setup();
-  const outcome = startPreview(api, slot, 1);
-  await settle();
-  const [job] = api.jobs('preview');
-  assert.ok(job !== undefined);
+  const { api, slot, jobId, outcome } = await running();
   slot.cancel();
   await settle();
-  assert.deepEqual(api.cancelled(), [job.jobId]);
+  assert.deepEqual(api.cancelled(), [jobId]);
   assert.equal(slot.status, 'running');
-  api.jobCancelled(job.jobId, 'preview');
+  api.jobCancelled(jobId, 'preview');
   assert.equal(slot.status, 'cancelled');
   assert.deepEqual(await outcome, { status: 'cancelled' });
 });
@@ -168,18 +167,13 @@ test('reset clears a settled slot and leaves a running one alone', async () => {
 });
 
 test('forget gives the job up: cancelled, its late events ignored, the slot idle', async () => {
-  const { api, slot } = setup();
-  const seen: string[] = [];
-  const outcome = startPreview(api, slot, 1, seen);
-  await settle();
-  const [job] = api.jobs('preview');
-  assert.ok(job !== undefined);
+  const { api, slot, jobId, seen, outcome } = await running();
   slot.forget();
   assert.equal(slot.status, 'idle');
   assert.deepEqual(await outcome, { status: 'superseded' });
   await settle();
-  assert.deepEqual(api.cancelled(), [job.jobId]);
-  api.done(job.jobId, 'preview', trajectory(1));
+  assert.deepEqual(api.cancelled(), [jobId]);
+  api.done(jobId, 'preview', trajectory(1));
   assert.equal(slot.status, 'idle');
   assert.equal(slot.value, undefined);
   assert.deepEqual(seen, []);
@@ -191,6 +185,6 @@ test('forget gives the job up: cancelled, its late events ignored, the slot idle
   answer(ok({ jobId: 'unwanted' }));
   assert.deepEqual(await waiting, { status: 'superseded' });
   await settle();
-  assert.deepEqual(api.cancelled(), [job.jobId, 'unwanted']);
+  assert.deepEqual(api.cancelled(), [jobId, 'unwanted']);
   assert.equal(slot.status, 'idle');
 });
