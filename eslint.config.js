@@ -17,6 +17,16 @@ const noNodeNoDom = {
   ],
 };
 
+/** What renderer/ must not import: `builtins` are the Node modules it may not use. */
+function rendererImports(/** @type {string[]} */ builtins) {
+  return [
+    { group: builtins, message: 'renderer/ runs in the browser: no Node built-ins.' },
+    { group: ['electron', 'electron/*'], message: 'renderer/ reaches Electron only through window.flowgif (the preload).' },
+    { group: ['**/main/**', '../main/*'], message: 'renderer/ imports only shared/ and browser libraries.' },
+    { group: ['sharp', 'onnxruntime-node', '@tensorflow/*', 'gifski', 'ws'], message: 'renderer/ must stay free of Node libraries.' },
+  ];
+}
+
 /** What every engine file must not import, whatever its stage. */
 const engineBase = [
   { group: ['electron', 'electron/*'], message: 'The engine runs in plain Node: no electron.' },
@@ -185,23 +195,24 @@ export default tseslint.config(
     },
   },
   {
-    // The renderer is a browser page: DOM and shared/ only. Its build config runs in Node.
+    // The renderer is a browser page: DOM and shared/ only. Its build configs run in Node.
     files: ['renderer/**/*.ts', 'renderer/**/*.svelte'],
-    ignores: ['renderer/vite.config.ts'],
+    ignores: ['renderer/vite.config.ts', 'renderer/vite.test.config.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: nodeBuiltins, message: 'renderer/ runs in the browser: no Node built-ins.' },
-          { group: ['electron', 'electron/*'], message: 'renderer/ reaches Electron only through window.flowgif (the preload).' },
-          { group: ['**/main/**', '../main/*'], message: 'renderer/ imports only shared/ and browser libraries.' },
-          { group: ['sharp', 'onnxruntime-node', '@tensorflow/*', 'gifski', 'ws'], message: 'renderer/ must stay free of Node libraries.' },
-        ],
-      }],
+      'no-restricted-imports': ['error', { patterns: rendererImports(nodeBuiltins) }],
       'no-restricted-globals': ['error',
         { name: 'process', message: 'renderer/ has no Node.' },
         { name: 'Buffer', message: 'renderer/ has no Node.' },
         { name: 'require', message: 'renderer/ has no Node.' },
       ],
+    },
+  },
+  {
+    // The renderer's unit tests run the state in plain Node: node:test and node:assert, no
+    // more (renderer/src/node-test.d.ts declares just those), so the code under test stays the page's.
+    files: ['renderer/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: rendererImports([...nodeBuiltins, '!node:test', '!node:assert']) }],
     },
   },
   {

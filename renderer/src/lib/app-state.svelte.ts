@@ -1,14 +1,13 @@
 import type {
   AppInfo,
   DensitySettings,
-  ExportDone,
   ExportFormat,
   FlowGifApi,
   FlowRef,
   ImageId,
   ImageInfo,
   ImageSource,
-  JobId,
+  JobKind,
   ModelId,
   ProjectData,
   RequestChannel,
@@ -18,12 +17,12 @@ import type {
   TrainMethod,
   TrajectoryData,
 } from '../../../shared/ipc/contract.js';
-import type { SerializedError } from '../../../shared/errors.js';
+import { isCancellation, serializeError, type SerializedError } from '../../../shared/errors.js';
 import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
-import type { Progress } from '../../../shared/job.js';
 import { defaultRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
-import { describeError, isCancelled, toSerialized, type Described } from './error-table.js';
+import { describeError, type Described } from './error-table.js';
 import { JobRouter } from './jobs.js';
+import { JobSlot } from './job-slot.svelte.js';
 import { baseName } from './format.js';
 
 /** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
@@ -32,7 +31,6 @@ export const PREVIEW_PARTICLES = 50_000;
 export const FIRST_PREVIEW_PARTICLES = 6_000;
 const LOSS_POINTS = 400;
 
-export type Status = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 export type PreviewState = 'empty' | 'loading' | 'ready';
 
 export interface LossPoint {
@@ -43,6 +41,7 @@ export interface LossPoint {
 /**
  * Everything the screens share, with the actions that talk to the host. Big data (the
  * trajectory, samples) is $state.raw: it is replaced, never mutated, and must not be proxied.
+ * Each kind of job (preview, training, export) lives in its JobSlot: status, progress, error.
  */
 export class AppState {
   readonly router: JobRouter;
@@ -57,37 +56,28 @@ export class AppState {
   density = $state<DensitySettings>({ mass: 'auto', threshold: 0 });
   private source: ImageSource | undefined;
 
+  readonly preview: JobSlot<'preview'>;
   trajectory = $state.raw<TrajectoryData | undefined>(undefined);
   previewState = $state<PreviewState>('empty');
-  previewProgress = $state(0);
   previewFlow = $state<'exact' | 'model'>('exact');
-  private previewJob: JobId | undefined;
-  private previewSeq = 0;
 
   method = $state<TrainMethod>('fm');
   /** The source noise of the exact flow and of the next training; a trained model keeps its own. */
   noise = $state<NoiseShape>(DEFAULT_NOISE_SHAPE);
   trainSeconds = $state(60);
   trainSeed = $state(0);
-  trainStatus = $state<Status>('idle');
-  trainProgress = $state.raw<Progress | undefined>(undefined);
-  trainError = $state.raw<Described | undefined>(undefined);
+  readonly training: JobSlot<'train'>;
   loss = $state.raw<readonly LossPoint[]>([]);
   samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
   trained = $state.raw<TrainDone | undefined>(undefined);
   modelId = $state<ModelId | undefined>(undefined);
-  private trainJob: JobId | undefined;
 
   settings = $state.raw<RenderSettings>(defaultRenderSettings);
 
-  exportStatus = $state<Status>('idle');
-  exportProgress = $state.raw<Progress | undefined>(undefined);
-  exportResult = $state.raw<ExportDone | undefined>(undefined);
-  exportError = $state.raw<Described | undefined>(undefined);
+  readonly export: JobSlot<'export'>;
   /** The file an export would replace, waiting for the user's answer; the export it belongs to. */
   exportReplace = $state<string | undefined>(undefined);
   private exportAsked: { format: ExportFormat; outputPath: string } | undefined;
-  private exportJob: JobId | undefined;
 
   projectPath = $state<string | undefined>(undefined);
   /** The file a project save would replace, waiting for the user's answer; the save it belongs to. */
@@ -99,6 +89,14 @@ export class AppState {
     readonly pathForFile: (file: File) => string | undefined = () => undefined,
   ) {
     this.router = new JobRouter(api);
+    this.preview = this.jobSlot();
+    this.training = this.jobSlot();
+    this.export = this.jobSlot();
+  }
+
+  /** A slot for one more kind of job (a dialog's own, such as a size estimate), on the same router. */
+  jobSlot<K extends JobKind>(): JobSlot<K> {
+    return new JobSlot<K>(this.api, this.router, (error) => this.report(error));
   }
 
   dispose(): void {
@@ -114,9 +112,9 @@ export class AppState {
     try {
       const result = await this.api.invoke(channel, payload);
       if (result.ok) return result.value;
-      if (!isCancelled(result.error)) onError(describeError(result.error));
+      if (!isCancellation(result.error)) onError(describeError(result.error));
     } catch (error) {
-      onError(describeError(toSerialized(error)));
+      onError(describeError(serializeError(error)));
     }
     return undefined;
   }
@@ -126,7 +124,7 @@ export class AppState {
   }
 
   report(error: SerializedError): void {
-    if (!isCancelled(error)) this.showError(describeError(error));
+    if (!isCancellation(error)) this.showError(describeError(error));
   }
 
   async loadInfo(): Promise<void> {
@@ -170,78 +168,50 @@ export class AppState {
     this.modelId = undefined;
     this.trained = undefined;
     this.previewFlow = 'exact';
-    if (this.trainStatus !== 'running') {
-      this.trainStatus = 'idle';
+    if (!this.training.running) {
+      this.training.reset();
       this.loss = [];
       this.samples = undefined;
-      this.trainProgress = undefined;
-      this.trainError = undefined;
     }
   }
 
   // ---- preview ----------------------------------------------------------------------------
 
-  async startPreview(flow: FlowRef): Promise<void> {
-    const seq = ++this.previewSeq;
-    this.cancelPreview();
+  /**
+   * A coarse pass first, so the picture moves within a moment; then the full one. The same seed
+   * draws the same first particles, so the refinement only adds particles, it moves none. A newer
+   * preview supersedes both passes. Resolves when this preview has settled or been superseded.
+   */
+  startPreview(flow: FlowRef): Promise<void> {
     this.previewState = 'loading';
-    this.previewProgress = 0;
     this.previewFlow = flow.kind;
-    // A coarse pass first, so the picture moves within a moment; then the full one. The same seed
-    // draws the same first particles, so the refinement only adds particles, it moves none.
-    if (await this.previewPass(flow, seq, FIRST_PREVIEW_PARTICLES)) await this.previewPass(flow, seq, PREVIEW_PARTICLES);
+    return this.previewPass(flow, FIRST_PREVIEW_PARTICLES, () => this.previewPass(flow, PREVIEW_PARTICLES));
   }
 
-  /** One preview solve; resolves true when its trajectory is on screen. */
-  private async previewPass(flow: FlowRef, seq: number, particles: number): Promise<boolean> {
-    const started = await this.call('preview:start', { flow, particles, seed: 0 });
-    if (started === undefined) {
-      if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-      return false;
-    }
-    if (seq !== this.previewSeq) {
-      void this.call('job:cancel', { jobId: started.jobId }, () => {});
-      return false;
-    }
-    this.previewJob = started.jobId;
-    const settle = (): void => {
-      if (this.previewJob === started.jobId) this.previewJob = undefined;
+  /** 'loading': how far the first pass is; the full pass refines silently. */
+  get previewProgress(): number {
+    return this.preview.fraction;
+  }
+
+  /** `then` starts in the done handler itself, so no other start can slip in between the passes. */
+  private async previewPass(flow: FlowRef, particles: number, then?: () => Promise<void>): Promise<void> {
+    let next: Promise<void> | undefined;
+    const settled = (): void => {
+      this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
     };
-    return new Promise<boolean>((resolve) => {
-      this.router.watch<'preview'>(started.jobId, {
-        progress: (p) => {
-          if (this.previewState === 'loading') this.previewProgress = p.total > 0 ? p.done / p.total : 0;
-        },
-        done: (data) => {
-          settle();
-          const current = seq === this.previewSeq;
-          if (current) {
-            this.trajectory = data;
-            this.previewState = 'ready';
-          }
-          resolve(current);
-        },
-        failed: (error) => {
-          settle();
-          this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-          this.report(error);
-          resolve(false);
-        },
-        cancelled: () => {
-          settle();
-          if (seq === this.previewSeq) this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
-          resolve(false);
-        },
-      });
+    await this.preview.start(() => this.api.invoke('preview:start', { flow, particles, seed: 0 }), {
+      done: (data) => {
+        this.trajectory = data;
+        this.previewState = 'ready';
+        next = then?.();
+      },
+      failed: (d) => {
+        settled();
+        this.showError(d);
+      },
+      cancelled: settled,
     });
-  }
-
-  private cancelPreview(): void {
-    const job = this.previewJob;
-    if (job === undefined) return;
-    this.previewJob = undefined;
-    this.router.forget(job);
-    void this.call('job:cancel', { jobId: job }, () => {});
+    await next;
   }
 
   showExact(): void {
@@ -273,55 +243,33 @@ export class AppState {
 
   async startTraining(): Promise<void> {
     const image = this.image;
-    if (image === undefined || this.trainStatus === 'running') return;
-    this.trainStatus = 'running';
-    this.trainError = undefined;
-    this.trainProgress = undefined;
+    if (image === undefined || this.training.running) return;
     this.loss = [];
     this.samples = undefined;
-    const failed = (d: Described): void => {
-      this.trainStatus = 'failed';
-      this.trainError = d;
-      if (d.unexpected) this.showError(d);
-    };
-    const started = await this.call('train:start', { imageId: image.imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed, noise: this.noise }, failed);
-    if (started === undefined) {
-      if (this.trainStatus === 'running') this.trainStatus = 'idle';
-      return;
-    }
-    this.trainJob = started.jobId;
     const imageId = image.imageId;
-    this.router.watch<'train'>(started.jobId, {
+    const request = { imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed, noise: this.noise };
+    await this.training.start(() => this.api.invoke('train:start', request), {
       progress: (p) => {
-        this.trainProgress = p;
         const loss = p.metrics?.['loss'];
         const step = p.metrics?.['step'];
         if (loss !== undefined && Number.isFinite(loss)) this.pushLoss({ step: step ?? this.loss.length, loss });
       },
       samples: (points, step) => (this.samples = { points, step }),
       done: (value) => {
-        this.trainJob = undefined;
-        this.trainStatus = 'done';
         // The user may have opened another picture meanwhile: that model belongs to the old one.
         if (this.image?.imageId !== imageId) return;
         this.trained = value;
         this.modelId = value.modelId;
         this.showModel();
       },
-      failed: (error) => {
-        this.trainJob = undefined;
-        if (isCancelled(error)) this.trainStatus = 'cancelled';
-        else failed(describeError(error));
-      },
-      cancelled: () => {
-        this.trainJob = undefined;
-        this.trainStatus = 'cancelled';
+      failed: (d) => {
+        if (d.unexpected) this.showError(d);
       },
     });
   }
 
   cancelTraining(): void {
-    if (this.trainJob !== undefined) void this.call('job:cancel', { jobId: this.trainJob });
+    this.training.cancel();
   }
 
   private pushLoss(point: LossPoint): void {
@@ -336,49 +284,22 @@ export class AppState {
   /** `replace`: the user agreed to replace what is there; without it the engine refuses and the UI asks. */
   async startExport(format: ExportFormat, outputPath: string, replace = false): Promise<void> {
     const flow = this.flow;
-    if (flow === undefined || this.exportStatus === 'running') return;
-    this.exportStatus = 'running';
-    this.exportProgress = undefined;
-    this.exportResult = undefined;
-    this.exportError = undefined;
+    if (flow === undefined || this.export.running) return;
     this.dismissExportReplace();
-    const failed = (d: Described): void => {
-      if (d.code === 'OUTPUT_EXISTS' && !replace) {
-        this.exportStatus = 'idle';
+    const request = { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}) };
+    await this.export.start(() => this.api.invoke('export:start', request), {
+      failed: (d) => {
+        if (d.code !== 'OUTPUT_EXISTS' || replace) return;
+        // Not a failure yet: a question for the user, and the same export again if they agree.
+        this.export.reset();
         this.exportAsked = { format, outputPath };
         this.exportReplace = d.file ?? outputPath;
-        return;
-      }
-      this.exportStatus = 'failed';
-      this.exportError = d;
-    };
-    const started = await this.call('export:start', { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}) }, failed);
-    if (started === undefined) {
-      if (this.exportStatus === 'running') this.exportStatus = 'idle';
-      return;
-    }
-    this.exportJob = started.jobId;
-    this.router.watch<'export'>(started.jobId, {
-      progress: (p) => (this.exportProgress = p),
-      done: (value) => {
-        this.exportJob = undefined;
-        this.exportResult = value;
-        this.exportStatus = 'done';
-      },
-      failed: (error) => {
-        this.exportJob = undefined;
-        if (isCancelled(error)) this.exportStatus = 'cancelled';
-        else failed(describeError(error));
-      },
-      cancelled: () => {
-        this.exportJob = undefined;
-        this.exportStatus = 'cancelled';
       },
     });
   }
 
   cancelExport(): void {
-    if (this.exportJob !== undefined) void this.call('job:cancel', { jobId: this.exportJob });
+    this.export.cancel();
   }
 
   /** The user agreed: the same export again, allowed to replace the file. */
@@ -427,8 +348,9 @@ export class AppState {
       failed,
     );
     if (saved === undefined) return false;
+    // The engine's path: it may have added the extension.
     this.projectPath = saved.path;
-    this.rememberRecent(saved.path);
+    await this.refreshRecent();
     return true;
   }
 
@@ -454,11 +376,11 @@ export class AppState {
     this.trainSeed = project.training.seed;
     this.noise = project.training.noise ?? DEFAULT_NOISE_SHAPE;
     this.projectPath = path;
-    this.rememberRecent(path);
     if (modelId !== undefined) {
       this.modelId = modelId;
       void this.startPreview({ kind: 'model', modelId });
     } else void this.startPreview(this.exactFlow(image.imageId));
+    await this.refreshRecent();
     return true;
   }
 
@@ -466,9 +388,12 @@ export class AppState {
     return this.projectPath === undefined ? 'Untitled' : baseName(this.projectPath);
   }
 
-  private rememberRecent(path: string): void {
-    const info = this.info;
-    if (info === undefined) return;
-    this.info = { ...info, recentProjects: [path, ...info.recentProjects.filter((p) => p !== path)].slice(0, 8) };
+  /**
+   * The engine keeps the recent list (its order, its length, its normalised paths): after a
+   * save or an open, ask for it again rather than keep a copy. A failed ask keeps the old list.
+   */
+  private async refreshRecent(): Promise<void> {
+    const info = await this.call('app:info', {}, () => {});
+    if (info !== undefined) this.info = info;
   }
 }

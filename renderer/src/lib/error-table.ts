@@ -62,13 +62,3 @@ export function describeError(error: SerializedError): Described {
   }
   return { code: error.code, file: error.file, title: entry.title, message: error.message, action: error.hint ?? entry.action, place: entry.place, unexpected: false, details };
 }
-
-/** Whatever a rejected promise held, as the plain error the contract speaks. */
-export function toSerialized(error: unknown): SerializedError {
-  if (error instanceof Error) return { name: error.name, message: error.message, ...(error.stack === undefined ? {} : { stack: error.stack }) };
-  return { name: 'Error', message: String(error) };
-}
-
-export function isCancelled(error: SerializedError): boolean {
-  return error.name === 'AbortError';
-}

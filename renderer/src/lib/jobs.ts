@@ -20,6 +20,8 @@ const EARLY_LIMIT = 64;
 export class JobRouter {
   private readonly handlers = new Map<JobId, JobHandlers<JobKind>>();
   private readonly early = new Map<JobId, JobMessage[]>();
+  /** Jobs given up on: what they still send is dropped, not kept as early events. */
+  private readonly forgotten = new Set<JobId>();
   private readonly unsubscribe: () => void;
 
   constructor(api: FlowGifApi) {
@@ -36,15 +38,21 @@ export class JobRouter {
   /** Stop listening to a job whose outcome no longer matters (e.g. a superseded preview). */
   forget(jobId: JobId): void {
     this.handlers.delete(jobId);
+    this.early.delete(jobId);
+    this.forgotten.add(jobId);
+    // Bounded like the early events: the oldest forgotten jobs have long ended.
+    if (this.forgotten.size > EARLY_LIMIT) this.forgotten.delete(this.forgotten.values().next().value as JobId);
   }
 
   dispose(): void {
     this.unsubscribe();
     this.handlers.clear();
     this.early.clear();
+    this.forgotten.clear();
   }
 
   private dispatch(message: JobMessage): void {
+    if (this.forgotten.has(message.jobId)) return;
     const h = this.handlers.get(message.jobId);
     if (h === undefined) {
       const list = this.early.get(message.jobId) ?? [];

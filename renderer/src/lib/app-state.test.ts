@@ -1,0 +1,237 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FlowRef, TrainDone } from '../../../shared/ipc/contract.js';
+import { AppState, FIRST_PREVIEW_PARTICLES, PREVIEW_PARTICLES } from './app-state.svelte.js';
+import { FakeApi, appInfo, fail, imageInfo, ok, settle, trajectory } from './fake-api.test-util.js';
+
+/** An app with a picture open; its first preview's jobs are left to the test. */
+async function withImage(imageId = 'heart'): Promise<{ api: FakeApi; app: AppState }> {
+  const api = new FakeApi();
+  api.answer('app:info', () => ok(appInfo()));
+  api.answer('image:open', (p) => ok(imageInfo(p.source.kind === 'sample' ? p.source.name : imageId)));
+  const app = new AppState(api);
+  await app.loadInfo();
+  await app.openImage({ kind: 'sample', name: imageId });
+  await settle();
+  return { api, app };
+}
+
+function previewJob(api: FakeApi, index: number): { jobId: string; particles: number; flow: FlowRef } {
+  const job = api.jobs('preview')[index];
+  assert.ok(job !== undefined, `preview job ${index} was started`);
+  const payload = job.payload as { particles: number; flow: FlowRef };
+  return { jobId: job.jobId, particles: payload.particles, flow: payload.flow };
+}
+
+const trainDone = (modelId: string): TrainDone => ({ modelId, method: 'fm', steps: 100, seconds: 5, finalLoss: 0.1, backend: 'wasm' });
+
+test('a preview shows a coarse pass first, then the full one', async () => {
+  const { api, app } = await withImage();
+  assert.equal(app.previewState, 'loading');
+  const coarse = previewJob(api, 0);
+  assert.equal(coarse.particles, FIRST_PREVIEW_PARTICLES);
+  assert.equal(api.jobs('preview').length, 1, 'the full pass waits for the coarse one');
+  api.progress(coarse.jobId, 'preview', { stage: 'integrate', done: 1, total: 2 });
+  assert.equal(app.previewProgress, 0.5);
+
+  const first = trajectory(FIRST_PREVIEW_PARTICLES);
+  api.done(coarse.jobId, 'preview', first);
+  assert.equal(app.trajectory, first);
+  assert.equal(app.previewState, 'ready');
+  await settle();
+  const full = previewJob(api, 1);
+  assert.equal(full.particles, PREVIEW_PARTICLES);
+  assert.deepEqual(full.flow, coarse.flow);
+  // The full pass refines silently: the picture stays 'ready'.
+  assert.equal(app.previewState, 'ready');
+  const second = trajectory(PREVIEW_PARTICLES);
+  api.done(full.jobId, 'preview', second);
+  assert.equal(app.trajectory, second);
+  assert.equal(api.jobs('preview').length, 2);
+});
+
+test("a second preview while the first runs cancels the first; the first's late done does not replace the trajectory", async () => {
+  const { api, app } = await withImage();
+  const old = previewJob(api, 0);
+  app.setNoise('round');
+  await settle();
+  assert.deepEqual(api.cancelled(), [old.jobId]);
+  const current = previewJob(api, 1);
+  assert.deepEqual(current.flow, { kind: 'exact', imageId: 'heart', noise: 'round' });
+
+  api.done(old.jobId, 'preview', trajectory(1));
+  assert.equal(app.trajectory, undefined);
+  assert.equal(app.previewState, 'loading');
+  await settle();
+  assert.equal(api.jobs('preview').length, 2, "the superseded preview's full pass never starts");
+
+  const shown = trajectory(FIRST_PREVIEW_PARTICLES);
+  api.done(current.jobId, 'preview', shown);
+  assert.equal(app.trajectory, shown);
+});
+
+test("a new preview between the passes supersedes the old full pass, whose late done changes nothing", async () => {
+  const { api, app } = await withImage();
+  api.done(previewJob(api, 0).jobId, 'preview', trajectory(1));
+  await settle();
+  const oldFull = previewJob(api, 1);
+  assert.equal(oldFull.particles, PREVIEW_PARTICLES);
+  app.setNoise('round');
+  await settle();
+  assert.deepEqual(api.cancelled(), [oldFull.jobId]);
+  const newCoarse = previewJob(api, 2);
+  const shown = trajectory(2);
+  api.done(newCoarse.jobId, 'preview', shown);
+  api.done(oldFull.jobId, 'preview', trajectory(3));
+  assert.equal(app.trajectory, shown);
+});
+
+test('a failed preview keeps the picture on screen and tells the user', async () => {
+  const { api, app } = await withImage();
+  const shown = trajectory(1);
+  api.done(previewJob(api, 0).jobId, 'preview', shown);
+  await settle();
+  api.failed(previewJob(api, 1).jobId, 'preview', { name: 'FlowGifError', message: 'blew up', code: 'SOLVER_FAILED' });
+  assert.equal(app.trajectory, shown);
+  assert.equal(app.previewState, 'ready');
+  assert.equal(app.banner?.code, 'SOLVER_FAILED');
+});
+
+test('training shows its loss and samples, and a model trained on this picture is adopted and previewed', async () => {
+  const { api, app } = await withImage();
+  await settle();
+  void app.startTraining();
+  assert.equal(app.training.status, 'running');
+  await settle();
+  const job = api.lastJob('train');
+  api.progress(job.jobId, 'train', { stage: 'train', done: 1, total: 10, metrics: { loss: 2, step: 10 } });
+  api.progress(job.jobId, 'train', { stage: 'train', done: 2, total: 10, metrics: { loss: Number.NaN, step: 20 } });
+  api.progress(job.jobId, 'train', { stage: 'train', done: 3, total: 10, metrics: { loss: 1, step: 30 } });
+  assert.deepEqual(app.loss, [{ step: 10, loss: 2 }, { step: 30, loss: 1 }]);
+  assert.equal(app.training.fraction, 0.3);
+  const points = Float32Array.of(1, 2);
+  api.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step: 30 });
+  assert.equal(app.samples?.points, points);
+
+  const previews = api.jobs('preview').length;
+  api.done(job.jobId, 'train', trainDone('m1'));
+  assert.equal(app.training.status, 'done');
+  assert.equal(app.modelId, 'm1');
+  assert.equal(app.trained?.modelId, 'm1');
+  assert.equal(app.previewFlow, 'model');
+  await settle();
+  assert.deepEqual(previewJob(api, previews).flow, { kind: 'model', modelId: 'm1' });
+});
+
+test('a model trained on an old picture is not adopted', async () => {
+  const { api, app } = await withImage('heart');
+  void app.startTraining();
+  await settle();
+  await app.openImage({ kind: 'sample', name: 'star' });
+  assert.equal(app.training.status, 'running', 'opening a picture leaves the running training alone');
+  const previews = api.jobs('preview').length;
+  const job = api.lastJob('train');
+  api.done(job.jobId, 'train', trainDone('old'));
+  assert.equal(app.training.status, 'done');
+  assert.equal(app.modelId, undefined);
+  assert.equal(app.trained, undefined);
+  assert.equal(app.previewFlow, 'exact');
+  await settle();
+  assert.equal(api.jobs('preview').length, previews);
+});
+
+test('a training that fails unexpectedly shows beside the panel and in the banner', async () => {
+  const { api, app } = await withImage();
+  void app.startTraining();
+  await settle();
+  const job = api.lastJob('train');
+  api.failed(job.jobId, 'train', { name: 'TypeError', message: 'x is undefined' });
+  assert.equal(app.training.status, 'failed');
+  assert.equal(app.training.error?.unexpected, true);
+  assert.equal(app.banner?.message, 'x is undefined');
+});
+
+test('an export refused with OUTPUT_EXISTS asks; confirming runs the same export allowed to replace', async () => {
+  const { api, app } = await withImage();
+  api.answer('export:start', (p) =>
+    p.replace === true ? ok({ jobId: 'export-1' }) : fail({ name: 'FlowGifError', message: 'exists', code: 'OUTPUT_EXISTS', file: '/out/a.gif' }),
+  );
+  await app.startExport('gif', '/out/a.gif');
+  assert.equal(app.exportReplace, '/out/a.gif');
+  assert.equal(app.export.status, 'idle');
+  assert.equal(app.export.error, undefined);
+
+  app.confirmExportReplace();
+  assert.equal(app.exportReplace, undefined);
+  await settle();
+  const starts = api.calls.filter((c) => c.channel === 'export:start').map((c) => c.payload as { outputPath: string; format: string; replace?: boolean });
+  assert.equal(starts.length, 2);
+  assert.deepEqual([starts[1]?.outputPath, starts[1]?.format, starts[1]?.replace], ['/out/a.gif', 'gif', true]);
+  assert.equal(app.export.status, 'running');
+  const result = { outputPath: '/out/a.gif', sizeBytes: 10, frames: 2, width: 4, height: 4 };
+  api.done('export-1', 'export', result);
+  assert.equal(app.export.status, 'done');
+  assert.deepEqual(app.export.value, result);
+});
+
+test('an OUTPUT_EXISTS after agreeing to replace is a failure, not a second question', async () => {
+  const { api, app } = await withImage();
+  api.answer('export:start', () => fail({ name: 'FlowGifError', message: 'exists', code: 'OUTPUT_EXISTS' }));
+  await app.startExport('gif', '/out/a.gif', true);
+  assert.equal(app.exportReplace, undefined);
+  assert.equal(app.export.status, 'failed');
+  assert.equal(app.export.error?.code, 'OUTPUT_EXISTS');
+});
+
+/** Training and export: one at a time, cancelled through the engine. */
+const cancellable = {
+  training: { start: (app: AppState) => app.startTraining(), cancel: (app: AppState) => app.cancelTraining(), slot: (app: AppState) => app.training, kind: 'train' },
+  export: { start: (app: AppState) => app.startExport('gif', '/out/a.gif'), cancel: (app: AppState) => app.cancelExport(), slot: (app: AppState) => app.export, kind: 'export' },
+} as const;
+
+for (const [name, job] of Object.entries(cancellable)) {
+  test(`${name} cannot start twice, and cancelling it asks the engine and ends cancelled`, async () => {
+    const { api, app } = await withImage();
+    void job.start(app);
+    void job.start(app);
+    await settle();
+    assert.equal(api.jobs(job.kind).length, 1);
+    const { jobId } = api.lastJob(job.kind);
+    job.cancel(app);
+    await settle();
+    assert.ok(api.cancelled().includes(jobId));
+    assert.equal(job.slot(app).status, 'running', 'running until the engine says it stopped');
+    api.jobCancelled(jobId, job.kind);
+    assert.equal(job.slot(app).status, 'cancelled');
+    assert.equal(job.slot(app).value, undefined);
+    assert.equal(app.modelId, undefined);
+  });
+}
+
+test("the recent projects and the project's path are the engine's after a save", async () => {
+  const { api, app } = await withImage();
+  const engineList = Array.from({ length: 10 }, (_, i) => `/projects/p${i}.flowgif`);
+  api.answer('project:save', (p) => ok({ path: `${p.path}.flowgif` }));
+  api.answer('app:info', () => ok(appInfo(engineList)));
+  assert.equal(await app.saveProject('/projects/p0'), true);
+  assert.equal(app.projectPath, '/projects/p0.flowgif');
+  assert.equal(app.projectName, 'p0.flowgif');
+  assert.deepEqual(app.info?.recentProjects, engineList);
+});
+
+test('opening a project takes its settings and the engine recent list, and previews its model', async () => {
+  const { api, app } = await withImage();
+  const project = app.projectData();
+  assert.ok(project !== undefined);
+  api.answer('project:open', () =>
+    ok({ project: { ...project, training: { ...project.training, seconds: 120, noise: 'round' as const } }, image: imageInfo('saved'), modelId: 'm9' }),
+  );
+  api.answer('app:info', () => ok(appInfo(['/projects/saved.flowgif', '/projects/other.flowgif'])));
+  assert.equal(await app.openProject('/projects/saved.flowgif'), true);
+  assert.equal(app.trainSeconds, 120);
+  assert.equal(app.noise, 'round');
+  assert.equal(app.modelId, 'm9');
+  assert.equal(app.projectName, 'saved.flowgif');
+  assert.deepEqual(app.info?.recentProjects, ['/projects/saved.flowgif', '/projects/other.flowgif']);
+  assert.deepEqual(previewJob(api, api.jobs('preview').length - 1).flow, { kind: 'model', modelId: 'm9' });
+});
