@@ -102,6 +102,26 @@ test('on the default grid the end is sub-pixel for 99 % of particles and Hermite
   assert.equal(events.at(-1)!.done, events.at(-1)!.total);
 });
 
+test('dopri5 takes one adaptive solve over [0, 1] and reads the levels from dense output, velocities f at the stored positions', async () => {
+  const field = await exactFlow();
+  const n = 2000;
+  const trajectory = await computeTrajectory(field, { particles: n, seed: 5, method: 'dopri5' }, noopJobContext);
+  // Measured 95 (80 for the solve, 15 for the interior levels); a restart per level interval took 203.
+  assert.ok(trajectory.nfe <= 105, `dopri5 NFE ${trajectory.nfe}`);
+  const fine = integrate(rhsOf(field), Float64Array.from(trajectory.start), [...trajectory.times], { method: 'dopri5', atol: 1e-9, rtol: 1e-9 }, float64Ops);
+  const errors = trajectory.times.reduce<number[]>((all, _, k) => all.concat(pixelErrors(levelOf(trajectory, k), fine[k]!)), []).sort((a, b) => a - b);
+  const p99 = errors[Math.floor(0.99 * errors.length)]!;
+  assert.ok(p99 < 0.15, `99th percentile over all levels: ${p99.toFixed(3)} px (measured 0.126)`);
+  const size = 2 * n;
+  let worst = 0;
+  for (let k = 0; k < trajectory.times.length; k++) {
+    const f = rhsOf(field)(trajectory.times[k]!, Float64Array.from(levelOf(trajectory, k)));
+    const stored = trajectory.velocities.subarray(k * size, (k + 1) * size);
+    for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(stored[i]! - f[i]!) / Math.max(1, Math.abs(f[i]!)));
+  }
+  assert.ok(worst < 1e-6, `stored velocity vs f at the stored position: ${worst} (float32 rounding)`);
+});
+
 test('positionsAt clamps, reuses out, and reproduces the stored levels exactly', async () => {
   const trajectory = await computeTrajectory(await exactFlow(), { particles: 300, seed: 2, times: 5 }, noopJobContext);
   const out = new Float32Array(600);
