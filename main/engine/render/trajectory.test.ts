@@ -8,12 +8,12 @@ import { createExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { VelocityField } from '../flow/velocity-field.js';
 import { integrate } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
-import { initWeights, type MlpArchitecture } from '../train/mlp-field.js';
+import type { MlpArchitecture } from '../train/mlp-field.js';
 import { createModelField } from '../train/model-field.js';
-import type { TrainedModel } from '../train/trained-model.js';
+import { untrainedFmModel } from '../train/untrained-model.test-util.js';
 import { createOrtField } from './ort-field.js';
 import { computeTrajectory, DEFAULT_LEVELS, levelTimes, positionsAt, trajectoryBytes, type Trajectory } from './trajectory.js';
-import { noiseSourceFor, ROUND_NOISE, sampleNoise } from '../flow/noise-source.js';
+import { noiseSourceFor, sampleNoise } from '../flow/noise-source.js';
 import { syntheticDensity } from '../flow/bundled-samples.js';
 
 /** One pixel of a 512-pixel frame, in model units (the longer side spans 8). */
@@ -162,13 +162,7 @@ test('bad options are input errors', async () => {
 
 test('a trained model gives the same trajectory through ORT as through TensorFlow.js', async () => {
   const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 64, depth: 2, fourierFeatures: 32, fourierScale: 0.5, timeFrequencies: 4 };
-  const model: TrainedModel = {
-    method: 'fm',
-    architecture: { ...arch },
-    weights: initWeights(arch, createRandom(8)),
-    training: { preset: 'test', backend: 'test', seed: 8, steps: 0, seconds: 0, finalLoss: 0, history: [] },
-    noise: ROUND_NOISE,
-  };
+  const model = untrainedFmModel(arch, 8);
   const ort = await createOrtField(model);
   const tfjs = await createModelField(model);
   try {

@@ -32,10 +32,8 @@ export interface TrainingLoopSpec<H> {
   readonly tf: Tf;
   readonly ctx: JobContext;
   readonly snapshots: SnapshotOptions;
-  readonly maxSteps: number;
-  readonly maxSeconds: number;
-  /** Examples per step, for the samples-per-second figure. */
-  readonly batchSize: number;
+  /** Training stops at maxSteps or maxSeconds, whichever comes first; batchSize examples a step. */
+  readonly budget: { readonly maxSteps: number; readonly maxSeconds: number; readonly batchSize: number };
   /** Initial trainable parameters; the loop owns them (and the Adam state) from here. */
   readonly params: Tensor[];
   /** Weight of each new loss in the reported running mean; undefined reports each step's own loss. */
@@ -62,6 +60,7 @@ type HistoryEntry = { step: number; seconds: number; loss: number };
  */
 export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoopSpec<H>): Promise<TrainedModel> {
   const { tf, ctx } = spec;
+  const { maxSteps, maxSeconds, batchSize } = spec.budget;
   let params = spec.params;
   const history: H[] = [];
   const started = performance.now();
@@ -72,7 +71,7 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
       return step;
     },
     elapsed: () => (performance.now() - started) / 1000,
-    fractionDone: () => Math.min(1, Math.max(step / spec.maxSteps, clock.elapsed() / spec.maxSeconds)),
+    fractionDone: () => Math.min(1, Math.max(step / maxSteps, clock.elapsed() / maxSeconds)),
   };
   const currentModel = (): TrainedModel =>
     spec.model(params, { steps: step, seconds: clock.elapsed(), finalLoss: loss, history: [...history] });
@@ -106,7 +105,7 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
         done: Math.round(done * 1000),
         total: 1000,
         ...(done > spec.etaAfter ? { etaMs: (seconds * 1000 * (1 - done)) / done } : {}),
-        metrics: { step, loss, samplesPerSecond: (step * spec.batchSize) / seconds, ...report.metrics },
+        metrics: { step, loss, samplesPerSecond: (step * batchSize) / seconds, ...report.metrics },
       });
       await pacer.afterStep(done);
     }
