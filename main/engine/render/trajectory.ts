@@ -30,7 +30,7 @@ export interface Trajectory extends FlatLevels {
   readonly end: Float32Array;
   /** Memory held by the stored levels. */
   readonly bytes: number;
-  /** Velocity evaluations of the whole batch that the solve took. */
+  /** Velocity evaluations of the whole batch: the solve's, and dopri5's at the levels it interpolated. */
   readonly nfe: number;
 }
 
@@ -43,7 +43,8 @@ export interface TrajectoryOptions {
   /**
    * Fixed solver steps from t = 0 to 1, spread evenly over the K − 1 level intervals (rounded
    * up to a whole number per interval). Without it: DEFAULT_STEPS_PER_LEVEL per interval for
-   * euler, midpoint and rk4, and adaptive steps for dopri5.
+   * euler, midpoint and rk4; for dopri5 one adaptive solve over [0, 1], the levels read from its
+   * dense output.
    */
   readonly steps?: number;
 }
