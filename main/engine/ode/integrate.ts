@@ -180,13 +180,9 @@ function* solveEach<Y>(
   return stats;
 }
 
-function prepareEach<Y>(
-  ops: VectorOps<Y>,
-  y0: Y,
-  ts: readonly number[],
-  options: IntegrateOptions,
-  onOutput: (output: OdeOutput<Y>) => void,
-): Evaluations<Y, OdeStats> {
+type OnOutput<Y> = (output: OdeOutput<Y>) => void;
+
+function prepareEach<Y>(ops: VectorOps<Y>, y0: Y, ts: readonly number[], options: IntegrateOptions, onOutput: OnOutput<Y>): Evaluations<Y, OdeStats> {
   checkTimes(ts);
   // Validated here, outside the generator, so bad input throws at the call, not at the first evaluation.
   return solveEach(ops, y0, ts, plan(ops, y0, ts, options), onOutput);
