@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
-import { isCancellation, isFlowGifError, type ErrorCode } from '../../shared/errors.js';
 import { sweepTempFoldersAtStartup } from '../engine/project/owned-temp.js';
 import type { Command } from './command.js';
 import { evalCommand } from './commands/eval.js';
@@ -10,15 +9,10 @@ import { makeCommand } from './commands/make.js';
 import { renderCommand } from './commands/render.js';
 import { sampleCommand } from './commands/sample.js';
 import { trainCommand } from './commands/train.js';
+import { EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, reportError } from './error-report.js';
 import { createReporter, type ReporterMode } from './progress-reporter.js';
-import { UsageError } from './usage-error.js';
 
 const commands: readonly Command[] = [makeCommand, trainCommand, sampleCommand, evalCommand, renderCommand, frameCommand, exportOnnxCommand];
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-export const EXIT_CANCELLED = 130;
 
 function usage(): string {
   const lines = ['Usage: flowgif COMMAND [options]', '', 'Commands:'];
@@ -87,38 +81,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT_OK;
   } catch (error) {
     reporter.finish();
-    return report(error, command, json);
+    return reportError(error, command.name, json);
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
   }
-}
-
-/** What a CLI user can do about an engine error that carries no hint of its own. */
-const cliHints: Partial<Record<ErrorCode, string>> = {
-  SOLVER_FAILED: 'The model may have blown up: train it again (flowgif train), or draw the picture with --exact IMAGE.',
-};
-
-function report(error: unknown, command: Command, json: boolean): number {
-  const emit = (code: string, message: string, exit: number): number => {
-    if (json) process.stdout.write(`${JSON.stringify({ error: { code, message } })}\n`);
-    process.stderr.write(`flowgif: ${message}\n`);
-    return exit;
-  };
-  if (error instanceof UsageError) {
-    // One line: the problem, then where the full synopsis is (the synopsis alone is longer than the error).
-    return emit('USAGE', `${error.message} Run 'flowgif ${command.name} --help' for usage.`, EXIT_USAGE);
-  }
-  if (isCancellation(error)) return emit('CANCELLED', 'cancelled.', EXIT_CANCELLED);
-  if (isFlowGifError(error)) {
-    const hint = error.hint ?? cliHints[error.code];
-    return emit(error.code, hint === undefined ? error.message : `${error.message} ${hint}`, EXIT_FAILURE);
-  }
-  // Anything else is a bug: say so plainly, keep the stack available for the report.
-  const message = error instanceof Error ? error.message : String(error);
-  const exit = emit('UNEXPECTED', `unexpected error: ${message} (set FLOWGIF_DEBUG=1 for details)`, EXIT_FAILURE);
-  if (process.env['FLOWGIF_DEBUG'] && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  return exit;
 }
 
 const exitCode = await main(process.argv.slice(2));

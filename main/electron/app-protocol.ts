@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { protocol, type Session } from 'electron';
-import { APP_SCHEME, assetHeaders, isInside, resolveAppAsset } from './app-url.js';
+import { APP_SCHEME, assetHeaders, resolveAppAsset } from './app-url.js';
 
 /** Must run before app 'ready': privileges of a scheme cannot change once Chromium has started. */
 export function registerAppScheme(): void {
@@ -19,15 +19,9 @@ export function serveAppProtocol(session: Session, rootDir: string): void {
   const inArchive = /\.asar([\\/]|$)/.test(rootDir);
   session.protocol.handle(APP_SCHEME, async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'method not allowed');
-    const asset = resolveAppAsset(rootDir, request.url);
+    const asset = await resolveAppAsset(rootDir, request.url, { inArchive });
     if (!asset.ok) return refuse(asset.status, asset.reason);
     try {
-      // A symlink inside the UI folder must not lead outside it. Inside app.asar there are no
-      // links to follow out, and realpath's asar support is not something to bet the UI on.
-      if (!inArchive) {
-        const [realRoot, realFile] = await Promise.all([realpath(rootDir), realpath(asset.file)]);
-        if (!isInside(realRoot, realFile)) return refuse(403, 'outside the UI folder');
-      }
       const body = await fs.promises.readFile(asset.file);
       return new Response(request.method === 'HEAD' ? null : body, { status: 200, headers: assetHeaders(asset.mimeType) });
     } catch {
@@ -38,8 +32,4 @@ export function serveAppProtocol(session: Session, rootDir: string): void {
 
 function refuse(status: number, reason: string): Response {
   return new Response(reason, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-}
-
-function realpath(file: string): Promise<string> {
-  return new Promise((resolve, reject) => fs.realpath(file, (error, resolved) => (error ? reject(error) : resolve(resolved))));
 }

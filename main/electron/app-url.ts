@@ -1,5 +1,5 @@
-import path from 'node:path';
-import { contentSecurityPolicy, mimeTypeOf } from '../hosting/renderer-assets.js';
+import { contentSecurityPolicy } from '../hosting/renderer-assets.js';
+import { lookUpAsset, type AssetLookupOptions } from '../hosting/static-assets.js';
 
 /**
  * The renderer is served from app://flowgif/ rather than file://, so it gets a real origin
@@ -13,18 +13,15 @@ export const APP_ENTRY_URL = `${APP_ORIGIN}/index.html`;
 /** Electron's UI connects to nothing: the engine is reached over IPC. */
 export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
-export { mimeTypeOf };
-
 export type AppAsset =
   | { readonly ok: true; readonly file: string; readonly mimeType: string }
   | { readonly ok: false; readonly status: 400 | 403 | 404; readonly reason: string };
 
 /**
- * Maps an app:// URL to a file inside rootDir. Pure (no file system), so the refusal rules are
- * testable: wrong scheme or host, encoded separators or NULs, any path that resolves outside
- * rootDir, and unknown file types are all refused.
+ * Maps an app:// URL to a file inside rootDir: refused unless it is of our scheme and host,
+ * then by the rules every host of the UI shares (lookUpAsset).
  */
-export function resolveAppAsset(rootDir: string, requestUrl: string): AppAsset {
+export async function resolveAppAsset(rootDir: string, requestUrl: string, options: AssetLookupOptions = {}): Promise<AppAsset> {
   let url: URL;
   try {
     url = new URL(requestUrl);
@@ -34,33 +31,9 @@ export function resolveAppAsset(rootDir: string, requestUrl: string): AppAsset {
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) {
     return { ok: false, status: 403, reason: `not ${APP_ORIGIN}` };
   }
-  // The URL parser folds literal ../ already; %2e%2e and %2f only appear after decoding.
-  const rawPath = url.pathname;
-  if (/%2f|%5c|%00/i.test(rawPath)) return { ok: false, status: 400, reason: 'encoded separator' };
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(rawPath);
-  } catch {
-    return { ok: false, status: 400, reason: 'malformed escape' };
-  }
-  if (decoded.includes('\0') || decoded.includes('\\')) return { ok: false, status: 400, reason: 'forbidden character' };
-  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const segments = relative.split('/');
-  if (segments.some((segment) => segment === '..' || segment === '.')) {
-    return { ok: false, status: 403, reason: 'path traversal' };
-  }
-  const root = path.resolve(rootDir);
-  const file = path.resolve(root, ...segments);
-  if (!isInside(root, file)) return { ok: false, status: 403, reason: 'outside the UI folder' };
-  const mimeType = mimeTypeOf(file);
-  if (mimeType === undefined) return { ok: false, status: 404, reason: 'unknown file type' };
-  return { ok: true, file, mimeType };
-}
-
-/** True when child is root itself or below it; path.relative handles case and separators per platform. */
-export function isInside(root: string, child: string): boolean {
-  const relative = path.relative(root, child);
-  return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
+  const found = await lookUpAsset(rootDir, url.pathname, options);
+  if (found.kind === 'file') return { ok: true, file: found.file, mimeType: found.type };
+  return { ok: false, status: found.kind === 'refused' ? 403 : 404, reason: found.reason };
 }
 
 /** Headers for every asset; the CSP rides on every response so no page can drop it. */

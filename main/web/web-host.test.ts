@@ -191,16 +191,11 @@ test('static files: MIME types, a strict CSP, no listings, nothing outside the f
   assert.match(String(script.headers['content-type']), /^text\/javascript/);
   assert.ok(script.headers['content-security-policy']);
 
+  // Which paths are served is lookUpAsset's (hosting/static-assets.test.ts); here: how it answers.
   assert.equal((await get('/assets/')).status, 404, 'no listing');
-  assert.equal((await get('/assets')).status, 404, 'no listing');
   assert.equal((await get('/missing.js')).status, 404);
-  assert.equal((await get('/../secret.txt')).status, 403);
-  assert.equal((await get('/assets/../../secret.txt')).status, 403);
-  assert.equal((await get('/%2e%2e/secret.txt')).status, 403);
-  assert.equal((await get('/..%2fsecret.txt')).status, 403);
-  assert.equal((await get('/assets/%5c..%5c..%5csecret.txt')).status, 403);
+  assert.equal((await get('/../secret.txt')).status, 403, 'the path as sent, .. included');
   assert.equal((await get('/assets/link.txt')).status, 403, 'a symlink out of the folder');
-  assert.equal((await get('/%E0%A4%A')).status, 403, 'undecodable');
   assert.equal((await get('/', { Host: 'evil.example' })).status, 421);
   assert.equal((await request('/', signedIn, 'POST')).status, 405);
 });

@@ -14,7 +14,8 @@ import { validateRequest } from '../../shared/ipc/schemas.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../shared/ipc/wire.js';
 import { WorkerClient } from '../service/worker-client.js';
 import { accessCookie, accessCookieName, checkAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
-import { lookUpStatic, rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
+import { lookUpAsset } from '../hosting/static-assets.js';
+import { rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
 import { makeOwnedTempDir } from '../engine/project/owned-temp.js';
 
 export interface WebHostOptions {
@@ -99,7 +100,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const urlPath = (request.url ?? '/').split('?')[0]!;
-    const found = await lookUpStatic(options.rendererDir, urlPath);
+    const found = await lookUpAsset(options.rendererDir, urlPath);
     if (found.kind === 'file') return sendFile(response, found.file, found.type, request.method === 'HEAD');
     if (found.kind === 'refused') return plain(response, 403, 'Forbidden');
     if ((urlPath === '/' || urlPath === '/index.html') && !(await exists(path.join(options.rendererDir, 'index.html')))) {

@@ -5,26 +5,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { isFlowGifError } from '../../../shared/errors.js';
 import { noopJobContext } from '../../../shared/job.js';
-import { createRandom } from '../../../shared/random.js';
 import { loadBundledSample } from '../../engine/flow/bundled-samples.js';
 import { saveFlowFile } from '../../engine/project/flow-file.js';
-import { initWeights, type MlpArchitecture } from '../../engine/train/mlp-field.js';
+import type { MlpArchitecture } from '../../engine/train/mlp-field.js';
 import { createOrtField } from '../../engine/render/ort-field.js';
 import { createModelField } from '../../engine/train/model-field.js';
-import type { TrainedModel } from '../../engine/train/trained-model.js';
 import type { CommandIo } from '../command.js';
 import { UsageError } from '../usage-error.js';
 import { exportOnnxCommand } from './export-onnx.js';
-import { ROUND_NOISE } from '../../engine/flow/noise-source.js';
+import { untrainedFmModel } from '../../engine/train/untrained-model.test-util.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 32, depth: 2, fourierFeatures: 16, fourierScale: 0.5, timeFrequencies: 4 };
-const model: TrainedModel = {
-  method: 'fm',
-  architecture: { ...arch },
-  weights: initWeights(arch, createRandom(6)),
-  training: { preset: 'test', backend: 'test', seed: 6, steps: 0, seconds: 0, finalLoss: 0, history: [] },
-  noise: ROUND_NOISE,
-};
+const model = untrainedFmModel(arch, 6);
 
 function io(): CommandIo & { results: Array<Readonly<Record<string, unknown>>> } {
   const results: Array<Readonly<Record<string, unknown>>> = [];

@@ -3,7 +3,8 @@ import { createRandom } from '../../../shared/random.js';
 import { sampleNoise } from './noise-source.js';
 import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
-import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from './velocity-field.js';
+import { yieldingRhs } from '../ode/yielding-rhs.js';
+import { velocityOf, type AsyncVelocityField, type VelocityField } from './velocity-field.js';
 
 export interface SampleFlowOptions {
   /** Flow time to stop at: 0 is the noise itself, 1 the picture. Default 1. */
@@ -28,9 +29,6 @@ export const defaultSampleOptions = { method: 'rk4', steps: 12, warp: 2 } as con
 };
 
 const defaultStepsByMethod: Readonly<Record<Exclude<OdeMethod, 'dopri5'>, number>> = { euler: 48, midpoint: 24, rk4: 12 };
-
-/** Yield to the event loop this often, so a cancel message can arrive mid-integration. */
-const YIELD_EVERY_MS = 50;
 
 /**
  * n particles drawn from the field's source noise (seeded) and carried by the field from t = 0 to options.t.
@@ -57,22 +55,13 @@ export async function sampleFlow(
 
   // τ ↦ t = 1 - (1 - τ)^warp, dt/dτ = warp·(1 - τ)^(warp - 1).
   const tauEnd = 1 - (1 - tEnd) ** (1 / warp);
-  let lastYield = performance.now();
-  const rhs = async (tau: number, y: Float64Array): Promise<Float64Array> => {
-    if (performance.now() - lastYield > YIELD_EVERY_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      ctx.signal.throwIfAborted();
-      lastYield = performance.now();
-    }
+  const rhs = yieldingRhs(async (tau: number, y: Float64Array): Promise<Float64Array> => {
     const rest = 1 - tau;
-    const t = 1 - rest ** warp;
-    const out = new Float64Array(y.length);
-    if (isAsyncVelocityField(field)) await field.velocityAsync(y, t, out);
-    else field.velocity(y, t, out);
+    const out = await velocityOf(field, y, 1 - rest ** warp);
     const dt = warp * rest ** (warp - 1);
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * dt;
     return out;
-  };
+  }, ctx.signal);
 
   const total = steps ?? 1000;
   let done = 0;

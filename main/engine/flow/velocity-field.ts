@@ -40,3 +40,11 @@ export function toAsyncField(field: VelocityField | AsyncVelocityField): AsyncVe
     dispose: () => field.dispose(),
   };
 }
+
+/** v(points, t) into a new array, from either kind of field. */
+export async function velocityOf(field: VelocityField | AsyncVelocityField, points: Float64Array, t: number): Promise<Float64Array> {
+  const out = new Float64Array(points.length);
+  if (isAsyncVelocityField(field)) await field.velocityAsync(points, t, out);
+  else field.velocity(points, t, out);
+  return out;
+}

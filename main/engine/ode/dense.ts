@@ -1,17 +1,11 @@
-import type { StepSegment } from './march.js';
+import type { StepEnds, StepSegment } from './march.js';
 import type { VectorOps } from './vector-ops.js';
 
 /**
  * What a step leaves behind for interpolation. Neighbouring segments share y and f objects,
  * so a kept trajectory costs about three states per step (y0, f0, yMid).
  */
-export interface DenseSegment<Y> {
-  readonly t0: number;
-  readonly t1: number;
-  readonly y0: Y;
-  readonly y1: Y;
-  readonly f0: Y;
-  readonly f1: Y;
+export interface DenseSegment<Y> extends StepEnds<Y> {
   /** y at the step's midpoint, for tableaus with midpoint weights: makes the fit quartic. */
   readonly yMid: Y | undefined;
 }

@@ -6,6 +6,7 @@ import {
   integrateAsync,
   integrateDense,
   integrateDenseAsync,
+  integrateEachAsync,
   integrateWithStats,
   integrateWithStatsAsync,
   odeMethods,
@@ -99,6 +100,43 @@ test('output times are independent of steps: extra output times change neither t
   assert.ok(fine.stats.acceptedSteps < 20, 'more outputs than steps, so most are interpolated');
   fine.states.forEach((y, i) => assert.ok(maxError(y, rotation.exact(ts[i]!)) < 1e-6, `t=${ts[i]}`));
   assert.equal(fine.states[0], y0);
+});
+
+test('stepsPerOutput steps onto every output time: the same states as one fixed-step solve per interval', () => {
+  const ts = [0, 0.1, 0.25, 0.7, 2];
+  const y0 = Float64Array.of(1, 0);
+  const one = integrateWithStats(rotation.f, y0, ts, { method: 'rk4', stepsPerOutput: 3 }, float64Ops);
+  let y: State = y0;
+  for (let k = 1; k < ts.length; k++) {
+    y = last(integrate(rotation.f, y, [ts[k - 1]!, ts[k]!], { method: 'rk4', steps: 3 }, float64Ops));
+    assert.deepEqual(one.states[k], y, `t=${ts[k]}`);
+  }
+  assert.equal(one.stats.acceptedSteps, 3 * (ts.length - 1));
+  assert.equal(one.stats.nfe, 3 * (ts.length - 1) * 4 + 1, 'one evaluation at each step end, none restarting');
+  assert.throws(
+    () => integrate(rotation.f, y0, ts, { method: 'rk4', steps: 3, stepsPerOutput: 3 }, float64Ops),
+    (e: unknown) => e instanceof FlowGifError && e.code === 'INVALID_ARGUMENT' && /stepsPerOutput/.test(e.message),
+  );
+});
+
+test('integrateEachAsync hands over each output in order, with f where the solver evaluated it', async () => {
+  const ts = linspace(0, 2, 9);
+  const y0 = Float64Array.of(1, 0);
+  for (const options of [{ method: 'rk4', stepsPerOutput: 2 }, { method: 'dopri5', atol: 1e-8, rtol: 1e-8 }] as const) {
+    const seen: { index: number; y: State; f: State | undefined }[] = [];
+    const stats = await integrateEachAsync(rotation.f, y0, ts, options, float64Ops, ({ index, t, y, f }) => {
+      assert.equal(t, ts[index]);
+      seen.push({ index, y: Float64Array.from(y), f: f && Float64Array.from(f) });
+    });
+    const expected = integrateWithStats(rotation.f, y0, ts, options, float64Ops);
+    assert.deepEqual(stats, expected.stats);
+    assert.deepEqual(seen.map((o) => o.index), ts.map((_, i) => i));
+    assert.deepEqual(seen.map((o) => o.y), expected.states);
+    const withF = seen.filter((o) => o.f !== undefined);
+    for (const { y, f } of withF) assert.deepEqual(f, rotation.f(0, y));
+    if (options.method === 'rk4') assert.equal(withF.length, ts.length, 'every output is a step end');
+    else assert.deepEqual(withF.map((o) => o.index), [0, ts.length - 1], 'interpolated outputs come without f');
+  }
 });
 
 test('integrates backwards in time when ts decreases', () => {

@@ -19,6 +19,11 @@ export interface IntegrateOptions {
   method: OdeMethod;
   /** Fixed number of equal steps over the whole interval (any method; for dopri5 disables adaptivity). */
   steps?: number;
+  /**
+   * Fixed: this many equal steps between each two neighbouring output times instead, so every
+   * output time is a step end (its state stepped to, not interpolated). Excludes steps.
+   */
+  stepsPerOutput?: number;
   /** dopri5 adaptive tolerances, default 1e-5 both. */
   atol?: number;
   rtol?: number;
@@ -41,6 +46,17 @@ export interface OdeSolution<Y> {
    */
   readonly states: Y[];
   readonly stats: Readonly<OdeStats>;
+}
+
+/** One output of a solve, handed over as soon as the step that reaches it is done. */
+export interface OdeOutput<Y> {
+  /** Which of the output times ts this is. */
+  readonly index: number;
+  readonly t: number;
+  /** The solver's own object: copy what you keep, never mutate it. */
+  readonly y: Y;
+  /** f(t, y) when the solver evaluated it there (t is a step end), else undefined. */
+  readonly f: Y | undefined;
 }
 
 export interface DenseSolution<Y> {
@@ -66,21 +82,33 @@ function checkNumber(name: string, value: number | undefined, test: (v: number) 
   }
 }
 
-/** All input checking lives here, once; the stepping code trusts what it gets. */
-function plan<Y>(ops: VectorOps<Y>, y0: Y, from: number, to: number, options: IntegrateOptions): MarchPlan {
+/** All input checking lives here, once; the stepping code trusts what it gets. ts: the output times, checked. */
+function plan<Y>(ops: VectorOps<Y>, y0: Y, ts: readonly number[], options: IntegrateOptions): MarchPlan {
   const method = options.method;
   if (typeof method !== 'string' || !Object.hasOwn(tableauByMethod, method)) {
     throw invalid(`Unknown ODE method '${String(method)}'; valid methods are ${odeMethods.join(', ')}.`);
   }
   const tableau = tableauByMethod[method];
   checkNumber('steps', options.steps, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+  checkNumber('stepsPerOutput', options.stepsPerOutput, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
+  if (options.steps !== undefined && options.stepsPerOutput !== undefined) {
+    throw invalid('ODE options steps and stepsPerOutput cannot both be given.');
+  }
   checkNumber('atol', options.atol, (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
   checkNumber('rtol', options.rtol, (v) => Number.isFinite(v) && v >= 0, 'a finite number ≥ 0');
   checkNumber('firstStep', options.firstStep, (v) => Number.isFinite(v) && v > 0, 'a finite number > 0');
   checkNumber('maxSteps', options.maxSteps, (v) => Number.isInteger(v) && v >= 1, 'a positive integer');
   const atol = options.atol ?? defaultTolerance;
   const rtol = options.rtol ?? defaultTolerance;
-  if (options.steps === undefined) {
+  const from = ts[0]!;
+  const to = ts[ts.length - 1]!;
+  const fixedGrid =
+    options.steps !== undefined
+      ? equalSteps(from, to, options.steps)
+      : options.stepsPerOutput !== undefined
+        ? ts.slice(1).flatMap((end, i) => equalSteps(ts[i]!, end, options.stepsPerOutput!))
+        : undefined;
+  if (fixedGrid === undefined) {
     if (!tableau.errorWeights) {
       throw invalid(`ODE method '${method}' has no error estimate, so it needs a fixed number of steps: pass options.steps.`);
     }
@@ -91,7 +119,7 @@ function plan<Y>(ops: VectorOps<Y>, y0: Y, from: number, to: number, options: In
     tableau,
     from,
     to,
-    fixedSteps: options.steps,
+    fixedGrid,
     atol,
     rtol,
     firstStep: options.firstStep,
@@ -99,6 +127,11 @@ function plan<Y>(ops: VectorOps<Y>, y0: Y, from: number, to: number, options: In
     signal: options.signal,
     onStep: options.onStep,
   };
+}
+
+/** The ends of n equal steps from `from` to `to`, the last exactly `to`. */
+function equalSteps(from: number, to: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i === n - 1 ? to : from + ((i + 1) * (to - from)) / n));
 }
 
 function checkTimes(ts: readonly number[]): void {
@@ -116,33 +149,53 @@ function newStats(): OdeStats {
   return { nfe: 0, acceptedSteps: 0, rejectedSteps: 0 };
 }
 
-function* solveAt<Y>(ops: VectorOps<Y>, y0: Y, ts: readonly number[], marchPlan: MarchPlan): Evaluations<Y, OdeSolution<Y>> {
+function* solveEach<Y>(
+  ops: VectorOps<Y>,
+  y0: Y,
+  ts: readonly number[],
+  marchPlan: MarchPlan,
+  onOutput: (output: OdeOutput<Y>) => void,
+): Evaluations<Y, OdeStats> {
   const stats = newStats();
-  const states: Y[] = [y0];
   const direction = Math.sign(ts[ts.length - 1]! - ts[0]!);
-  let next = 1;
+  let next = 0;
   // Like torchdiffeq's _advance: every output time inside a finished step is interpolated from it.
   const emit = (segment: StepSegment<Y>): void => {
+    if (next === 0) onOutput({ index: next++, t: ts[0]!, y: segment.y0, f: segment.f0 });
     let fitted: DenseSegment<Y> | undefined;
     while (next < ts.length && direction * (ts[next]! - segment.t1) <= 0) {
       const t = ts[next]!;
       if (t === segment.t1) {
-        states.push(segment.y1);
+        onOutput({ index: next, t, y: segment.y1, f: segment.f1 });
       } else {
         fitted ??= fitSegment(ops, segment);
-        states.push(interpolate(ops, fitted, t));
+        onOutput({ index: next, t, y: interpolate(ops, fitted, t), f: undefined });
       }
       next += 1;
     }
   };
   yield* counted(march(ops, y0, marchPlan, stats, emit), stats);
+  // A single output time: nothing to step.
+  if (next === 0) onOutput({ index: 0, t: ts[0]!, y: y0, f: undefined });
+  return stats;
+}
+
+type OnOutput<Y> = (output: OdeOutput<Y>) => void;
+
+function prepareEach<Y>(ops: VectorOps<Y>, y0: Y, ts: readonly number[], options: IntegrateOptions, onOutput: OnOutput<Y>): Evaluations<Y, OdeStats> {
+  checkTimes(ts);
+  // Validated here, outside the generator, so bad input throws at the call, not at the first evaluation.
+  return solveEach(ops, y0, ts, plan(ops, y0, ts, options), onOutput);
+}
+
+function* withStates<Y>(work: Evaluations<Y, OdeStats>, states: Y[]): Evaluations<Y, OdeSolution<Y>> {
+  const stats = yield* work;
   return { states, stats };
 }
 
 function prepareAt<Y>(ops: VectorOps<Y>, y0: Y, ts: readonly number[], options: IntegrateOptions): Evaluations<Y, OdeSolution<Y>> {
-  checkTimes(ts);
-  // Validated here, outside the generator, so bad input throws at the call, not at the first evaluation.
-  return solveAt(ops, y0, ts, plan(ops, y0, ts[0]!, ts[ts.length - 1]!, options));
+  const states: Y[] = [];
+  return withStates(prepareEach(ops, y0, ts, options, (output) => states.push(output.y)), states);
 }
 
 function* solveDense<Y>(ops: VectorOps<Y>, y0: Y, marchPlan: MarchPlan): Evaluations<Y, DenseSolution<Y>> {
@@ -193,7 +246,7 @@ function denseSolution<Y>(
 
 function prepareDense<Y>(ops: VectorOps<Y>, y0: Y, t0: number, t1: number, options: IntegrateOptions): Evaluations<Y, DenseSolution<Y>> {
   if (!Number.isFinite(t0) || !Number.isFinite(t1)) throw invalid('ODE interval ends t0 and t1 must be finite numbers.');
-  return solveDense(ops, y0, plan(ops, y0, t0, t1, options));
+  return solveDense(ops, y0, plan(ops, y0, [t0, t1], options));
 }
 
 /** The state at every time in ts (monotonic; ts[0] is the start, decreasing runs backwards). */
@@ -230,6 +283,21 @@ export async function integrateWithStatsAsync<Y>(
   ops: VectorOps<Y>,
 ): Promise<OdeSolution<Y>> {
   return runAsync(prepareAt(ops, y0, ts, options), f);
+}
+
+/**
+ * As integrateAsync, but each output goes to onOutput as soon as its step is done and none is
+ * kept: for states too large to hold at every output time (trajectories of millions of particles).
+ */
+export function integrateEachAsync<Y>(
+  f: AsyncRhs<Y>,
+  y0: Y,
+  ts: readonly number[],
+  options: IntegrateOptions,
+  ops: VectorOps<Y>,
+  onOutput: (output: OdeOutput<Y>) => void,
+): Promise<OdeStats> {
+  return runAsync(prepareEach(ops, y0, ts, options, onOutput), f);
 }
 
 /** Integrates over [t0, t1] once and keeps every step, so any t in between costs one interpolation. */

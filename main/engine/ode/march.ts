@@ -27,8 +27,11 @@ export interface MarchPlan {
   readonly tableau: ButcherTableau;
   readonly from: number;
   readonly to: number;
-  /** Equal steps without error control; undefined = adaptive (needs error weights). */
-  readonly fixedSteps: number | undefined;
+  /**
+   * The step ends, increasing in the direction of travel and ending at `to`, for steps without
+   * error control; undefined = adaptive (needs error weights).
+   */
+  readonly fixedGrid: readonly number[] | undefined;
   readonly atol: number;
   readonly rtol: number;
   readonly firstStep: number | undefined;
@@ -37,23 +40,27 @@ export interface MarchPlan {
   readonly onStep: ((info: StepInfo) => void) | undefined;
 }
 
-/** One accepted step, with everything dense output may need. */
-export interface StepSegment<Y> {
-  readonly tableau: ButcherTableau;
+/** A step's two ends: the state and its derivative at each. */
+export interface StepEnds<Y> {
   readonly t0: number;
   readonly t1: number;
   readonly y0: Y;
   readonly y1: Y;
   readonly f0: Y;
   readonly f1: Y;
+}
+
+/** One accepted step, with everything dense output may need. */
+export interface StepSegment<Y> extends StepEnds<Y> {
+  readonly tableau: ButcherTableau;
   readonly ks: readonly Y[];
 }
 
 /**
  * Steps from plan.from to exactly plan.to, handing each accepted step to onSegment. The last
  * step is clipped to land on plan.to, so f is never evaluated outside the interval: a velocity
- * field is defined on [0, 1] and a trained one is unconstrained beyond it. Output times in
- * between are served by interpolation, never by shortening steps.
+ * field is defined on [0, 1] and a trained one is unconstrained beyond it. Adaptive steps are
+ * never shortened to reach output times in between: those are served by interpolation.
  */
 export function* march<Y>(
   ops: VectorOps<Y>,
@@ -78,11 +85,9 @@ export function* march<Y>(
     f = f1;
   };
 
-  if (plan.fixedSteps !== undefined) {
-    const n = plan.fixedSteps;
-    for (let i = 0; i < n; i++) {
+  if (plan.fixedGrid !== undefined) {
+    for (const t1 of plan.fixedGrid) {
       signal?.throwIfAborted();
-      const t1 = i === n - 1 ? to : from + ((i + 1) * (to - from)) / n;
       const h = t1 - t;
       const step = yield* rkStep(tableau, ops, t, y, f, t1);
       accept(t1, step.y1, step.f1 ?? (yield* evaluate(t1, step.y1)), step.ks);

@@ -8,12 +8,12 @@ import { createExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { VelocityField } from '../flow/velocity-field.js';
 import { integrate } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
-import { initWeights, type MlpArchitecture } from '../train/mlp-field.js';
+import type { MlpArchitecture } from '../train/mlp-field.js';
 import { createModelField } from '../train/model-field.js';
-import type { TrainedModel } from '../train/trained-model.js';
+import { untrainedFmModel } from '../train/untrained-model.test-util.js';
 import { createOrtField } from './ort-field.js';
 import { computeTrajectory, DEFAULT_LEVELS, levelTimes, positionsAt, trajectoryBytes, type Trajectory } from './trajectory.js';
-import { noiseSourceFor, ROUND_NOISE, sampleNoise } from '../flow/noise-source.js';
+import { noiseSourceFor, sampleNoise } from '../flow/noise-source.js';
 import { syntheticDensity } from '../flow/bundled-samples.js';
 
 /** One pixel of a 512-pixel frame, in model units (the longer side spans 8). */
@@ -102,6 +102,26 @@ test('on the default grid the end is sub-pixel for 99 % of particles and Hermite
   assert.equal(events.at(-1)!.done, events.at(-1)!.total);
 });
 
+test('dopri5 takes one adaptive solve over [0, 1] and reads the levels from dense output, velocities f at the stored positions', async () => {
+  const field = await exactFlow();
+  const n = 2000;
+  const trajectory = await computeTrajectory(field, { particles: n, seed: 5, method: 'dopri5' }, noopJobContext);
+  // Measured 95 (80 for the solve, 15 for the interior levels); a restart per level interval took 203.
+  assert.ok(trajectory.nfe <= 105, `dopri5 NFE ${trajectory.nfe}`);
+  const fine = integrate(rhsOf(field), Float64Array.from(trajectory.start), [...trajectory.times], { method: 'dopri5', atol: 1e-9, rtol: 1e-9 }, float64Ops);
+  const errors = trajectory.times.reduce<number[]>((all, _, k) => all.concat(pixelErrors(levelOf(trajectory, k), fine[k]!)), []).sort((a, b) => a - b);
+  const p99 = errors[Math.floor(0.99 * errors.length)]!;
+  assert.ok(p99 < 0.15, `99th percentile over all levels: ${p99.toFixed(3)} px (measured 0.126)`);
+  const size = 2 * n;
+  let worst = 0;
+  for (let k = 0; k < trajectory.times.length; k++) {
+    const f = rhsOf(field)(trajectory.times[k]!, Float64Array.from(levelOf(trajectory, k)));
+    const stored = trajectory.velocities.subarray(k * size, (k + 1) * size);
+    for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(stored[i]! - f[i]!) / Math.max(1, Math.abs(f[i]!)));
+  }
+  assert.ok(worst < 1e-6, `stored velocity vs f at the stored position: ${worst} (float32 rounding)`);
+});
+
 test('positionsAt clamps, reuses out, and reproduces the stored levels exactly', async () => {
   const trajectory = await computeTrajectory(await exactFlow(), { particles: 300, seed: 2, times: 5 }, noopJobContext);
   const out = new Float32Array(600);
@@ -142,13 +162,7 @@ test('bad options are input errors', async () => {
 
 test('a trained model gives the same trajectory through ORT as through TensorFlow.js', async () => {
   const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 64, depth: 2, fourierFeatures: 32, fourierScale: 0.5, timeFrequencies: 4 };
-  const model: TrainedModel = {
-    method: 'fm',
-    architecture: { ...arch },
-    weights: initWeights(arch, createRandom(8)),
-    training: { preset: 'test', backend: 'test', seed: 8, steps: 0, seconds: 0, finalLoss: 0, history: [] },
-    noise: ROUND_NOISE,
-  };
+  const model = untrainedFmModel(arch, 8);
   const ort = await createOrtField(model);
   const tfjs = await createModelField(model);
   try {

@@ -2,9 +2,10 @@ import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { sampleNoise } from '../flow/noise-source.js';
-import { isAsyncVelocityField, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
-import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
+import { velocityOf, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
+import { integrateEachAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
+import { yieldingRhs } from '../ode/yielding-rhs.js';
 import { hermitePositionsAt, type FlatLevels } from '../../../shared/render/hermite.js';
 
 /**
@@ -29,7 +30,7 @@ export interface Trajectory extends FlatLevels {
   readonly end: Float32Array;
   /** Memory held by the stored levels. */
   readonly bytes: number;
-  /** Velocity evaluations of the whole batch that the solve took. */
+  /** Velocity evaluations of the whole batch: the solve's, and dopri5's at the levels it interpolated. */
   readonly nfe: number;
 }
 
@@ -42,7 +43,8 @@ export interface TrajectoryOptions {
   /**
    * Fixed solver steps from t = 0 to 1, spread evenly over the K − 1 level intervals (rounded
    * up to a whole number per interval). Without it: DEFAULT_STEPS_PER_LEVEL per interval for
-   * euler, midpoint and rk4, and adaptive steps for dopri5.
+   * euler, midpoint and rk4; for dopri5 one adaptive solve over [0, 1], the levels read from its
+   * dense output.
    */
   readonly steps?: number;
 }
@@ -66,9 +68,6 @@ export const DEFAULT_METHOD: OdeMethod = 'rk4';
 
 /** Bytes per particle per level: positions and velocities, two float32 each. */
 const BYTES_PER_PARTICLE_LEVEL = 16;
-
-/** Yield to the event loop this often, so a cancel can arrive during a synchronous field. */
-const YIELD_EVERY_MS = 50;
 
 /** The default grid of `levels` times from 0 to 1, crowded toward 1. */
 export function levelTimes(levels: number = DEFAULT_LEVELS, warp: number = DEFAULT_TIME_WARP): Float64Array {
@@ -101,59 +100,47 @@ export async function computeTrajectory(
   const stepsPerInterval = options.steps === undefined ? DEFAULT_STEPS_PER_LEVEL : Math.ceil(options.steps / intervals);
   ctx.signal.throwIfAborted();
 
-  // The solver asks for f at the start of each interval with the very state (same object) it
-  // was given and, at the end, for f at the state it returns: one cached evaluation serves
-  // both, so the stored velocities cost no extra evaluations.
-  let cached: { t: number; y: Float64Array; v: Float64Array } | undefined;
   let nfe = 0;
-  let lastYield = performance.now();
-  const velocity = async (t: number, y: Float64Array): Promise<Float64Array> => {
-    if (cached !== undefined && cached.y === y && cached.t === t) return cached.v;
-    if (performance.now() - lastYield > YIELD_EVERY_MS) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      ctx.signal.throwIfAborted();
-      lastYield = performance.now();
-    }
-    const v = new Float64Array(y.length);
-    if (isAsyncVelocityField(field)) await field.velocityAsync(y, t, v);
-    else field.velocity(y, t, v);
+  const velocity = yieldingRhs((t: number, y: Float64Array): Promise<Float64Array> => {
     nfe += 1;
-    cached = { t, y, v };
-    return v;
-  };
+    return velocityOf(field, y, t);
+  }, ctx.signal);
 
   const size = 2 * particles;
   const positions = new Float32Array(times.length * size);
   const velocities = new Float32Array(times.length * size);
-  const store = async (k: number, state: Float64Array): Promise<void> => {
-    positions.set(state, k * size);
-    velocities.set(await velocity(times[k]!, state), k * size);
-  };
+  // Levels the solver reached by interpolation, where it never evaluated f.
+  const unevaluated: number[] = [];
   const total = adaptive ? 1000 : intervals * stepsPerInterval;
   let done = 0;
   ctx.progress({ stage: 'integrate', done: 0, total });
-  let y = sampleNoise(field.source, particles, createRandom(seed));
-  for (let k = 0; k < intervals; k++) {
-    await store(k, y);
-    const states = await integrateAsync(
-      velocity,
-      y,
-      [times[k]!, times[k + 1]!],
-      {
-        method,
-        ...(adaptive ? {} : { steps: stepsPerInterval }),
-        signal: ctx.signal,
-        onStep: (info) => {
-          if (!info.accepted) return;
-          done = adaptive ? Math.round(1000 * info.t) : done + 1;
-          ctx.progress({ stage: 'integrate', done, total });
-        },
+  // One solve through every level. Fixed steps land on each level, so its velocity is the f the
+  // solver took there; dopri5 steps freely and interpolates the levels inside its steps.
+  await integrateEachAsync(
+    velocity,
+    sampleNoise(field.source, particles, createRandom(seed)),
+    [...times],
+    {
+      method,
+      ...(adaptive ? {} : { stepsPerOutput: stepsPerInterval }),
+      signal: ctx.signal,
+      onStep: (info) => {
+        if (!info.accepted) return;
+        done = adaptive ? Math.round(1000 * info.t) : done + 1;
+        ctx.progress({ stage: 'integrate', done, total });
       },
-      float64Ops,
-    );
-    y = states[states.length - 1]!;
+    },
+    float64Ops,
+    ({ index, y, f }) => {
+      positions.set(y, index * size);
+      if (f === undefined) unevaluated.push(index);
+      else velocities.set(f, index * size);
+    },
+  );
+  // f at the stored (float32) positions: what the Hermite frames between levels assume.
+  for (const k of unevaluated) {
+    velocities.set(await velocity(times[k]!, Float64Array.from(positions.subarray(k * size, (k + 1) * size))), k * size);
   }
-  await store(intervals, y);
   if (done < total) ctx.progress({ stage: 'integrate', done: total, total });
 
   return {

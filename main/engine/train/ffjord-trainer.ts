@@ -1,4 +1,3 @@
-import { createStepPacer } from './step-pacer.js';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
@@ -6,11 +5,11 @@ import { createRandom } from '../../../shared/random.js';
 import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
-import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
 import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
 import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { runTrainingLoop } from './training-loop.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
 export const ffjordPreset = {
@@ -61,7 +60,6 @@ export interface FfjordHistoryEntry {
   readonly nll?: number;
 }
 
-const HISTORY_EVERY = 10;
 const DATA_STREAM = 0x2545f491;
 const HELD_OUT_STREAM = 0x68e31da4;
 
@@ -91,92 +89,56 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const initial = initialWeights(architecture, createRandom(seed), preset.endTime);
   const dataRandom = createRandom(seed ^ DATA_STREAM);
   const heldOut = evalEvery > 0 ? sampleDensity(density, evalSize, createRandom(seed ^ HELD_OUT_STREAM)) : undefined;
-  let params: Tensor[] = flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape])));
-  const adam = createAdam(tf, params);
   const noise = options.noise ?? ROUND_NOISE;
   const solve = { atol, rtol, signal: ctx.signal, source: noise };
-
-  const history: FfjordHistoryEntry[] = [];
-  const started = performance.now();
-  let step = 0;
-  let loss = NaN;
   let nfe = 0;
-  const elapsed = (): number => (performance.now() - started) / 1000;
-  const fractionDone = (): number => Math.min(1, Math.max(step / maxSteps, elapsed() / maxSeconds));
-  const heldOutNll = (): number | undefined => {
-    if (heldOut === undefined) return undefined;
-    const logp = logLikelihoodWith(tf, paramsFromList(architecture, params), heldOut, solve);
-    return -logp.reduce((a, b) => a + b, 0) / logp.length;
-  };
 
-  // The model as it stands: the result at the end, and each snapshot on the way.
-  const currentModel = (): TrainedModel => {
-    const trained = params.map((p) => Float32Array.from(p.dataSync() as Float32Array));
-    const names = weightNames(architecture);
-    return {
-      method: 'ffjord',
-      architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
-      weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
-      training: { preset: preset.name, backend: backend.name, seed, steps: step, seconds: elapsed(), finalLoss: loss, history: [...history] },
-      noise,
-    };
-  };
-  const pacer = createStepPacer(options, currentModel, 'FFJORD');
-
-  try {
-    while (fractionDone() < 1) {
-      ctx.signal.throwIfAborted();
+  return runTrainingLoop<FfjordHistoryEntry>({
+    name: 'FFJORD',
+    tf,
+    ctx,
+    snapshots: options,
+    budget: { maxSteps, maxSeconds, batchSize },
+    params: flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))),
+    lossSmoothing: undefined,
+    etaAfter: 0.001,
+    diverged: { what: 'FFJORD loss', hint: 'Lower the learning rate or tighten the solver tolerances.' },
+    learningRate: () => learningRate,
+    gradients: (params) => {
       const x = Float32Array.from(sampleDensity(density, batchSize, dataRandom));
-      const { value, grads } = tf.tidy(() => {
+      return tf.tidy(() => {
         const batch = tf.tensor2d(x, [batchSize, 2]);
         const objective = (...trainable: Tensor[]): Tensor => {
           const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, solve);
           nfe = result.nfe;
           return tf.neg(tf.mean(result.logp));
         };
-        const { value, grads } = tf.valueAndGrads(objective)(params);
+        const { value, grads } = tf.valueAndGrads(objective)([...params]);
         // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
         return { value, grads: weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, weightDecay))) : grads };
       });
-      loss = (value.dataSync() as Float32Array)[0]!;
-      value.dispose();
-      if (!Number.isFinite(loss)) {
-        tf.dispose(grads);
-        throw new FlowGifError('TRAINING_DIVERGED', `FFJORD loss became ${loss} at step ${step}.`, {
-          hint: 'Lower the learning rate or tighten the solver tolerances.',
-        });
-      }
-      params = adam.step(params, grads, learningRate);
-      tf.dispose(grads);
-      step++;
+    },
+    report: (params, { step, fractionDone }) => {
+      const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? heldOutNll(params, heldOut) : undefined;
+      const extra = { nfe, ...(nll === undefined ? {} : { nll }) };
+      return { history: extra, metrics: { ...extra, endTime: endTimeOf(params) }, keep: nll !== undefined };
+    },
+    model: (params, record) => {
+      const trained = params.map((p) => Float32Array.from(p.dataSync() as Float32Array));
+      const names = weightNames(architecture);
+      return {
+        method: 'ffjord',
+        architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
+        weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
+        training: { preset: preset.name, backend: backend.name, seed, ...record },
+        noise,
+      };
+    },
+  });
 
-      const evaluate = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1);
-      const nll = evaluate ? heldOutNll() : undefined;
-      const seconds = elapsed();
-      if (step === 1 || step % HISTORY_EVERY === 0 || nll !== undefined) {
-        history.push({ step, seconds, loss, nfe, ...(nll === undefined ? {} : { nll }) });
-      }
-      const done = fractionDone();
-      ctx.progress({
-        stage: 'train',
-        done: Math.round(done * 1000),
-        total: 1000,
-        ...(done > 0.001 ? { etaMs: (seconds * 1000 * (1 - done)) / done } : {}),
-        metrics: {
-          step,
-          loss,
-          nfe,
-          samplesPerSecond: (step * batchSize) / seconds,
-          endTime: endTimeOf(params),
-          ...(nll === undefined ? {} : { nll }),
-        },
-      });
-      await pacer.afterStep(done);
-    }
-    return currentModel();
-  } finally {
-    tf.dispose(params);
-    adam.dispose();
+  function heldOutNll(params: readonly Tensor[], points: Float64Array): number {
+    const logp = logLikelihoodWith(tf, paramsFromList(architecture, [...params]), points, solve);
+    return -logp.reduce((a, b) => a + b, 0) / logp.length;
   }
 
   function endTimeOf(flat: readonly Tensor[]): number {

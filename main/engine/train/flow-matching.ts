@@ -1,4 +1,3 @@
-import { createStepPacer } from './step-pacer.js';
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
@@ -8,11 +7,11 @@ import { ROUND_NOISE, sameNoise, type NoiseSource } from '../flow/noise-source.j
 import type { VelocityField } from '../flow/velocity-field.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
-import { createAdam } from './adam.js';
 import { loadBackend } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
 import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { runTrainingLoop } from './training-loop.js';
 
 export interface FlowMatchingOptions extends SnapshotOptions {
   /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
@@ -43,7 +42,8 @@ const WARMUP_MAX_STEPS = 200;
 const FINAL_LR_RATIO = 0.02;
 /** Distillation evaluates the exact field once per distinct t: a batch shares this many. */
 const DISTILL_TIME_GROUPS = 32;
-const HISTORY_EVERY = 10;
+/** Weight of each step's loss in the reported running mean. */
+const LOSS_SMOOTHING = 0.05;
 
 /**
  * Conditional flow matching (Lipman et al. 2022, rectified-flow path): x_t = t·x1 + (1−t)·x0,
@@ -77,7 +77,6 @@ export async function trainFlowMatching(
   const maxSeconds =
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
 
-
   ctx.signal.throwIfAborted();
   const backend = await loadBackend();
   const { tf } = backend;
@@ -93,89 +92,50 @@ export async function trainFlowMatching(
   const dataRandom = createRandom(seed ^ 0x2545f491);
   const initial = initWeights(arch, initRandom);
   const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
-  let params: Tensor[] = weightTensors(tf, initial.slice(1));
-  const adam = createAdam(tf, params);
   const batch = createBatchBuilder(density, arch, batchSize, timeSampling, exactField, noise);
-
-  const history: Array<{ step: number; seconds: number; loss: number }> = [];
-  const started = performance.now();
-  let step = 0;
-  let smoothed = NaN;
-  let lastLoss = NaN;
   const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
-  const fractionDone = (): number =>
-    Math.min(1, Math.max(step / maxSteps, (performance.now() - started) / 1000 / maxSeconds));
-
-  // The model as it stands: the result at the end, and each snapshot on the way.
-  const currentModel = (): TrainedModel => {
-    const seconds = (performance.now() - started) / 1000;
-    const trained = params.map((p) => p.dataSync() as Float32Array);
-    return {
-      method: 'fm',
-      architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
-      weights: [
-        initial[0]!,
-        ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
-      ],
-      training: {
-        preset: preset.name,
-        backend: backend.name,
-        seed,
-        steps: step,
-        seconds,
-        finalLoss: smoothed,
-        history: [...history],
-      },
-      noise,
-    };
-  };
-  const pacer = createStepPacer(options, currentModel, 'Flow matching');
 
   try {
-    while (fractionDone() < 1) {
-      ctx.signal.throwIfAborted();
-      const fraction = fractionDone();
-      const lr =
-        peakLr * Math.min(1, (step + 1) / warmupSteps) * (FINAL_LR_RATIO + (1 - FINAL_LR_RATIO) * 0.5 * (1 + Math.cos(Math.PI * fraction)));
-      const { xt, timeFeatures, target } = batch.next(dataRandom);
-      const { value, grads } = tf.tidy(() => {
-        const x = tf.tensor2d(xt, [batchSize, 2]);
-        const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
-        const y = tf.tensor2d(target, [batchSize, 2]);
-        const loss = (...trainable: Tensor[]): Tensor =>
-          tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
-        return tf.valueAndGrads(loss)(params);
-      });
-      lastLoss = (value.dataSync() as Float32Array)[0]!;
-      value.dispose();
-      if (!Number.isFinite(lastLoss)) {
-        tf.dispose(grads);
-        throw new FlowGifError('TRAINING_DIVERGED', `Flow-matching loss became ${lastLoss} at step ${step}.`, {
-          hint: 'Lower the learning rate or the Fourier scale.',
+    return await runTrainingLoop({
+      name: 'Flow matching',
+      tf,
+      ctx,
+      snapshots: options,
+      budget: { maxSteps, maxSeconds, batchSize },
+      params: weightTensors(tf, initial.slice(1)),
+      lossSmoothing: LOSS_SMOOTHING,
+      etaAfter: 0.01,
+      diverged: { what: 'Flow-matching loss', hint: 'Lower the learning rate or the Fourier scale.' },
+      learningRate: ({ step, fractionDone }) =>
+        peakLr * Math.min(1, (step + 1) / warmupSteps) * (FINAL_LR_RATIO + (1 - FINAL_LR_RATIO) * 0.5 * (1 + Math.cos(Math.PI * fractionDone()))),
+      gradients: (params) => {
+        const { xt, timeFeatures, target } = batch.next(dataRandom);
+        return tf.tidy(() => {
+          const x = tf.tensor2d(xt, [batchSize, 2]);
+          const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
+          const y = tf.tensor2d(target, [batchSize, 2]);
+          const loss = (...trainable: Tensor[]): Tensor =>
+            tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
+          return tf.valueAndGrads(loss)([...params]);
         });
-      }
-      params = adam.step(params, grads, lr);
-      tf.dispose(grads);
-      step++;
-
-      smoothed = Number.isNaN(smoothed) ? lastLoss : smoothed + (lastLoss - smoothed) * 0.05;
-      const elapsedMs = performance.now() - started;
-      if (step % HISTORY_EVERY === 0 || step === 1) history.push({ step, seconds: elapsedMs / 1000, loss: smoothed });
-      const done = fractionDone();
-      ctx.progress({
-        stage: 'train',
-        done: Math.round(done * 1000),
-        total: 1000,
-        ...(done > 0.01 ? { etaMs: (elapsedMs * (1 - done)) / done } : {}),
-        metrics: { step, loss: smoothed, samplesPerSecond: (step * batchSize * 1000) / elapsedMs, learningRate: lr },
-      });
-      await pacer.afterStep(done);
-    }
-    return currentModel();
+      },
+      report: (_params, _clock, learningRate) => ({ metrics: { learningRate } }),
+      model: (params, record) => {
+        const trained = params.map((p) => p.dataSync() as Float32Array);
+        return {
+          method: 'fm',
+          architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
+          weights: [
+            initial[0]!,
+            ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
+          ],
+          training: { preset: preset.name, backend: backend.name, seed, ...record },
+          noise,
+        };
+      },
+    });
   } finally {
-    tf.dispose(params);
     fourier.dispose();
-    adam.dispose();
     ownExactField?.dispose();
   }
 }
