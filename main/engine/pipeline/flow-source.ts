@@ -7,7 +7,7 @@ import { densityFromBytes, loadDensity } from '../image/load-density.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
 import { createExactFlow, prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
-import { createInferenceField } from '../render/ort-field.js';
+import { createInferenceField } from '../inference/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { loadFlowFile } from '../project/flow-file.js';
 
