@@ -36,7 +36,7 @@ export interface TrajectoryFigure {
  * The network of the `fast` preset with its initial weights: inference time does not depend on
  * the values, and a bench should not wait for a training run.
  */
-function presetModel(): TrainedModel {
+export function presetModel(): TrainedModel {
   const arch: MlpArchitecture = {
     kind: 'fm-mlp',
     version: 1,
