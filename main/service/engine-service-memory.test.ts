@@ -47,6 +47,10 @@ async function openPictures(pictures: ReadonlyArray<{ name: string; bytes: Uint8
   await Promise.all(pictures.map((p) => ok(running.service, 'image:open', { source: { kind: 'bytes', name: p.name, bytes: p.bytes } })));
 }
 
+function ended(jobId: string): boolean {
+  return running.watcher.messages(jobId).some((m) => m.type === 'done' || m.type === 'failed' || m.type === 'cancelled');
+}
+
 /** Waits until the registries hold `count` exact flows (pictures' flows are built in the background). */
 async function exactFlowsReach(count: number, what: string): Promise<void> {
   const deadline = performance.now() + 20_000;
@@ -71,13 +75,14 @@ test('a preview keeps its evicted picture: done with the same paths as before, a
   await openPictures(pictures);
   const stale = await service.invoke('preview:start', { flow, particles: 10, seed: 0 });
   assert.ok(!stale.ok && stale.error.code === 'NOT_FOUND', 'the spiral is no longer open');
-  assert.equal(watcher.messages(jobId).some((m) => m.type === 'done' || m.type === 'failed'), false, 'the pictures opened while the preview still ran');
-  // The eight open pictures' flows, and the spiral's, kept for the preview.
-  await exactFlowsReach(MAX_IMAGES + 1, 'while the preview runs');
+  assert.equal(ended(jobId), false, 'the pictures opened while the preview still ran');
+  assert.equal(service.heldInMemory().picturesKeptForJobs, 1, 'the spiral is kept for the preview');
 
   const data = await watcher.done<TrajectoryData>(jobId);
   assert.deepEqual(data.positions, reference.positions, 'the same paths as the preview before the eviction');
   assert.deepEqual(data.imageColours, reference.imageColours);
+  assert.equal(service.heldInMemory().picturesKeptForJobs, 0, 'nothing kept once the preview ended');
+  // The eight open pictures' flows only: the spiral's is gone.
   await exactFlowsReach(MAX_IMAGES, 'after the preview ended');
 });
 
@@ -94,11 +99,12 @@ test('an export keeps its evicted picture, writes what it would have, and frees 
   const started = await exportTo('crowded.gif');
   await watcher.next(started.jobId, (m) => m.type === 'progress' && m.progress.stage === 'integrate');
   await openPictures(pictures.map((p) => ({ ...p, name: `again-${p.name}` })));
-  assert.equal(watcher.messages(started.jobId).some((m) => m.type === 'progress' && m.progress.stage === 'encode'), false, 'the pictures opened while the export still solved');
-  await exactFlowsReach(MAX_IMAGES + 1, 'while the export runs');
+  assert.equal(ended(started.jobId), false, 'the pictures opened while the export still ran');
+  assert.equal(service.heldInMemory().picturesKeptForJobs, 1, 'the star is kept for the export');
   const done = await watcher.done<ExportDone>(started.jobId);
   const fs = await import('node:fs/promises');
   assert.deepEqual(await fs.readFile(done.outputPath), await fs.readFile(reference.outputPath), 'the same GIF as the export before the eviction');
+  assert.equal(service.heldInMemory().picturesKeptForJobs, 0, 'nothing kept once the export ended');
   await exactFlowsReach(MAX_IMAGES, 'after the export ended');
 });
 

@@ -117,8 +117,8 @@ export class EngineService implements FlowGifApi {
   }
 
   /** What the registries hold now: exact flows and inference sessions, those kept for running jobs included (tests, diagnostics). */
-  heldInMemory(): { exactFlows: number; sessions: number } {
-    return { exactFlows: this.#images.liveFlows, sessions: this.#models.liveSessions };
+  heldInMemory(): { exactFlows: number; picturesKeptForJobs: number; sessions: number } {
+    return { exactFlows: this.#images.liveFlows, picturesKeptForJobs: this.#images.keptForJobs, sessions: this.#models.liveSessions };
   }
 
   /** Cancels every job, waits for each to report its end, and frees the exact flows and sessions. */

@@ -47,6 +47,8 @@ export class ImageRegistry {
   readonly #max: number;
   /** Flows built and not yet freed, those of dropped pictures still in use included. */
   #liveFlows = 0;
+  /** Dropped pictures whose flows are kept for the jobs still using them. */
+  readonly #kept = new Set<Entry>();
 
   constructor(max = MAX_IMAGES) {
     this.#max = max;
@@ -57,14 +59,18 @@ export class ImageRegistry {
     return this.#liveFlows;
   }
 
+  /** Dropped pictures kept for running jobs (for tests and diagnostics). */
+  get keptForJobs(): number {
+    return this.#kept.size;
+  }
+
   add(image: OpenImage): ImageInfo {
     const imageId = randomUUID();
     const entry: Entry = { ...image, exact: new Map(), finer: new Map(), leases: new LeaseCount(() => this.#free(entry)) };
     this.#images.set(imageId, entry);
     for (const [id, old] of this.#images) {
       if (this.#images.size <= this.#max) break;
-      this.#images.delete(id);
-      old.leases.close();
+      this.#close(id, old);
     }
     return imageInfo(imageId, image.density, image.path, image.name);
   }
@@ -102,8 +108,13 @@ export class ImageRegistry {
 
   /** Every picture dropped; flows still leased are freed when their jobs end. */
   dispose(): void {
-    for (const entry of this.#images.values()) entry.leases.close();
-    this.#images.clear();
+    for (const [id, entry] of this.#images) this.#close(id, entry);
+  }
+
+  #close(imageId: ImageId, entry: Entry): void {
+    this.#images.delete(imageId);
+    if (entry.leases.leases > 0) this.#kept.add(entry);
+    entry.leases.close();
   }
 
   #entry(imageId: ImageId): Entry {
@@ -162,6 +173,7 @@ export class ImageRegistry {
   }
 
   #free(entry: Entry): void {
+    this.#kept.delete(entry);
     for (const flow of [...entry.exact.values(), ...entry.finer.values()]) this.#dispose(flow);
     entry.exact.clear();
     entry.finer.clear();
