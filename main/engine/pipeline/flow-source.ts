@@ -27,6 +27,11 @@ export type FlowSource =
       readonly outputSize?: number;
     };
 
+/**
+ * A flow ready for the pipeline's jobs. Whoever opened it frees it: the command line when its
+ * command ends, the service's registries when the picture or model is dropped and no job holds
+ * it; the pipeline's functions never dispose a field they are given.
+ */
 export interface OpenedFlow {
   /** The exact flow (sync), or a trained model on onnxruntime (async; TensorFlow.js where ORT cannot load). */
   readonly field: VelocityField | AsyncVelocityField;
