@@ -42,16 +42,17 @@ const engineBase = [
  *   quality   image, flow, ode (scores a field against its picture)
  *   train     flow, image, ode
  *   onnx      flow, train (a trained model as an ONNX graph)
- *   render    flow, image, ode, onnx, train
+ *   inference flow, train, onnx (trained models as velocity fields: onnxruntime, tfjs fallback)
+ *   render    flow, image, ode (trajectories and scenes of any field)
  *   encode    frames → GIF/MP4/PNG files (project/'s file helpers only)
  *   project   the .flow file: flow, image, train
  *   pipeline  composes them all
  * project/ holds two levels: the .flow format sits late, while its file helpers (atomic writes,
- * owned temp folders, bounded reads) know no stage and serve image/, render/ and encode/. Those
+ * owned temp folders, bounded reads) know no stage and serve image/, inference/ and encode/. Those
  * helpers are the one exception every later stage may import. Tests and test utilities may reach
  * later stages (flow's tests score with quality/), so the order binds the shipped code only.
  */
-const engineStages = ['ode', 'image', 'flow', 'quality', 'train', 'onnx', 'render', 'encode', 'project', 'pipeline'];
+const engineStages = ['ode', 'image', 'flow', 'quality', 'train', 'onnx', 'inference', 'render', 'encode', 'project', 'pipeline'];
 const projectFileHelpers = ['read-regular-file', 'owned-temp', 'write-atomic'];
 const engineTests = ['main/engine/**/*.test.ts', 'main/engine/**/*.bench.ts', 'main/engine/**/*.test-util.ts'];
 

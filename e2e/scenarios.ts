@@ -37,6 +37,8 @@ const PREVIEW_BUDGET_MS = 2000;
 /** Generous bounds for the engine's real work on a slow 2-core CI machine; waits end as soon as the state arrives. */
 const ENGINE_START_MS = 30_000;
 const SLOW_JOB_MS = 90_000;
+/** The app's full preview pass (PREVIEW_PARTICLES in renderer/src/lib/app-state.svelte.ts; e2e imports nothing of the renderer). */
+const FULL_PREVIEW_PARTICLES = '50000';
 
 const EXPORT_FPS = 5;
 const EXPORT_SECONDS = 2;
@@ -152,12 +154,19 @@ const train: Scenario = {
     note(`while training: "${(await percent.innerText()).trim()}", "${lossText}", ${minimum} s budget`);
     await shot('2-training');
 
+    const canvas = page.getByTestId('preview-canvas');
     await waitForState(page, 'train-progress', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled'], what: `training with a ${minimum} s budget` });
+    const trainedAt = performance.now();
     note(`trained: "${(await panel.getByText(/^Done/).innerText()).trim()}"`);
     // The preview follows the trained model once its trajectory arrives.
     assert.equal(await panel.getByRole('radio', { name: 'Trained model' }).isChecked(), true, 'the preview switches to the trained model');
-    const ms = await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: "the trained model's preview" });
-    note(`trained model's preview ready after ${(ms / 1000).toFixed(1)} s`);
+    const ms = await waitForState(page, 'preview-canvas', 'ready', { since: trainedAt, timeoutMs: SLOW_JOB_MS, what: "the trained model's preview" });
+    // The full preview: the exact flow's full pass was on screen before, so first its coarse pass
+    // (fewer particles) replaces it, then the model's own full pass (the app's PREVIEW_PARTICLES).
+    await canvas.and(page.locator(`:not([data-particles="${FULL_PREVIEW_PARTICLES}"])`)).waitFor({ state: 'attached', timeout: SLOW_JOB_MS });
+    await waitForAttribute(canvas, 'data-particles', FULL_PREVIEW_PARTICLES, SLOW_JOB_MS, "the trained model's full preview");
+    const fullMs = performance.now() - trainedAt;
+    note(`trained model's preview ready after ${(ms / 1000).toFixed(1)} s, its full preview (${FULL_PREVIEW_PARTICLES} particles) after ${(fullMs / 1000).toFixed(1)} s, from training done`);
     await shot('2-trained');
   },
 };

@@ -3,10 +3,10 @@ import { noopJobContext } from '../../shared/job.js';
 import { createRandom } from '../../shared/random.js';
 import { createExactFlow } from '../engine/flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../engine/flow/velocity-field.js';
-import { createOrtField } from '../engine/render/ort-field.js';
+import { createOrtField } from '../engine/inference/ort-field.js';
 import { computeTrajectory, positionsAt, type Trajectory } from '../engine/render/trajectory.js';
 import { initWeights, type MlpArchitecture } from '../engine/train/mlp-field.js';
-import { createModelField } from '../engine/train/model-field.js';
+import { createModelField } from '../engine/inference/model-field.js';
 import { fastPreset } from '../engine/train/presets.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
 import { ROUND_NOISE } from '../engine/flow/noise-source.js';
@@ -36,7 +36,7 @@ export interface TrajectoryFigure {
  * The network of the `fast` preset with its initial weights: inference time does not depend on
  * the values, and a bench should not wait for a training run.
  */
-function presetModel(): TrainedModel {
+export function presetModel(): TrainedModel {
   const arch: MlpArchitecture = {
     kind: 'fm-mlp',
     version: 1,

@@ -11,6 +11,7 @@ import { benchExactFlow } from './exact-flow.bench.js';
 import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
 import { benchRaster } from './raster.bench.js';
 import { benchTrajectory } from './render.bench.js';
+import { benchTrainedPreview, PREVIEW_PASSES } from './preview.bench.js';
 import { benchStepTime, benchTimeToScore } from './train.bench.js';
 
 /**
@@ -122,6 +123,20 @@ const sections: Section[] = [
         ['field', 'particles', 'NFE', 'trajectory s', 'MB held', 'ms / interpolated frame', '× fm-ort time'],
         figures.map((f) => [f.field, f.particles, f.nfe, fmt(f.seconds, 2), fmt(f.bytes / 1e6, 1), fmt(f.msPerFrame, 2), ortBy.has(f.particles) ? fmt(f.seconds / ortBy.get(f.particles)!, 2) : '—']),
       );
+    },
+  },
+  {
+    title: "Preview of a trained model: from training done to the app's full preview",
+    async run() {
+      const passes = quick ? [600, 5_000] : PREVIEW_PASSES;
+      const figures = await benchTrainedPreview({ imagePath: image, passes });
+      return [
+        table(
+          ['sessions', 'session s (all passes)', ...passes.map((n) => `pass of ${n.toLocaleString('en')} s`), 'training done → full preview s'],
+          figures.map((f) => [f.sessions, fmt(f.sessionSeconds, 2), ...f.passSeconds.map((s) => fmt(s, 2)), fmt(f.totalSeconds, 2)]),
+        ),
+        'The `fast` network (128 × 3, 64 Fourier features) on onnxruntime, 16 rk4 steps per pass (65 evaluations), in the engine alone; the e2e suite notes the same span in the app (`node --test --test-concurrency=1 dist/e2e/`).',
+      ].join('\n\n');
     },
   },
   {

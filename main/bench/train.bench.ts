@@ -2,7 +2,7 @@ import { benchDensity } from './bench-image.js';
 import { noopJobContext } from '../../shared/job.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
 import { trainFlowMatching, type FlowMatchingOptions } from '../engine/train/flow-matching.js';
-import { createInferenceField } from '../engine/render/ort-field.js';
+import { createInferenceField } from '../engine/inference/ort-field.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
 
 /**

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { ExportDone, ExportRequest, ImageInfo, JobMessage, TrainDone } from '../../shared/ipc/contract.js';
+import type { ExportDone, ExportRequest, ImageInfo, JobMessage, SizeEstimate, TrainDone } from '../../shared/ipc/contract.js';
 import { resolveRenderSettings } from '../../shared/render/render-settings.js';
 import { EngineService } from './engine-service.js';
 import { type JobWatcher, ok } from './job-watcher.test-util.js';
@@ -168,20 +168,35 @@ test('two exports to one file: the second is refused while the first is queued o
   await watcher.done<ExportDone>(again.jobId);
 });
 
-test('a size estimate waits for the export ahead; a newer one of the same flow replaces one waiting', async () => {
+test('a size estimate is a queued job: it waits for the export ahead; a newer one of the same flow cancels one waiting; the export of the flow cancels its estimate', async () => {
   heart = await ok(service, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
   const ahead = await ok(service, 'export:start', exportOf(heart, 'before-estimates.gif'));
   await watcher.next(ahead.jobId, (m) => m.type === 'progress');
-  let exportEnded = false;
-  void watcher.ended(ahead.jobId).then(() => (exportEnded = true));
   const flow = { kind: 'exact', imageId: heart.imageId } as const;
-  const older = service.invoke('export:estimate', { flow, format: 'gif', settings: quickSettings });
-  const newer = service.invoke('export:estimate', { flow, format: 'mp4', settings: quickSettings });
-  const replaced = await older;
-  assert.ok(!replaced.ok && replaced.error.name === 'AbortError' && /newer size estimate/.test(replaced.error.message), JSON.stringify(replaced));
-  assert.equal(exportEnded, false, 'replaced while it waited');
-  const result = await newer;
-  assert.ok(result.ok && result.value.bytes > 0, JSON.stringify(result));
-  assert.equal(exportEnded, true, 'answered only after the export ended');
-  assert.equal((await watcher.ended(ahead.jobId)).type, 'done');
+  const older = await ok(service, 'export:estimate', { flow, format: 'gif', settings: quickSettings });
+  const newer = await ok(service, 'export:estimate', { flow, format: 'mp4', settings: quickSettings });
+  const indexOf = order();
+  const replaced = await watcher.ended(older.jobId);
+  assert.equal(replaced.type, 'cancelled', 'the newer estimate of the same flow cancelled the older');
+  assert.ok(stagesOf(older.jobId).every((s) => s === 'queued'), `it never ran: ${stagesOf(older.jobId).join(', ')}`);
+  const waitingTurn = await watcher.next(newer.jobId, (m) => m.type === 'progress');
+  assert.ok(waitingTurn.type === 'progress' && waitingTurn.progress.stage === 'queued', 'the newer one waits behind the export');
+  const estimate = await watcher.done<SizeEstimate>(newer.jobId);
+  assert.ok(estimate.bytes > 0 && estimate.lowBytes <= estimate.bytes && estimate.bytes <= estimate.highBytes, JSON.stringify(estimate));
+  const exportEnd = await watcher.ended(ahead.jobId);
+  assert.equal(exportEnd.type, 'done');
+  assert.ok(indexOf(exportEnd) < indexOf(watcher.messages(newer.jobId).at(-1)!), 'answered only after the export ended');
+
+  // An estimate waiting behind a training is cancelled by the export of its flow, and a cancel request ends one too.
+  const training = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 60, seed: 5 });
+  const waiting = await ok(service, 'export:estimate', { flow, format: 'gif', settings: quickSettings });
+  await watcher.next(waiting.jobId, (m) => m.type === 'progress' && m.progress.stage === 'queued');
+  const exported = await ok(service, 'export:start', exportOf(heart, 'after-estimate.gif', quickSettings));
+  assert.equal((await watcher.ended(waiting.jobId)).type, 'cancelled', 'the export of the flow cancelled its estimate');
+  const other = await ok(service, 'export:estimate', { flow: { kind: 'exact', imageId: (await ok(service, 'image:open', { source: { kind: 'sample', name: 'star.jpg' } })).imageId }, format: 'gif', settings: quickSettings });
+  assert.deepEqual(await ok(service, 'job:cancel', { jobId: other.jobId }), { cancelled: true });
+  assert.equal((await watcher.ended(other.jobId)).type, 'cancelled');
+  await ok(service, 'job:cancel', { jobId: training.jobId });
+  await watcher.done<ExportDone>(exported.jobId);
+  assert.deepEqual(service.runningJobs(), []);
 });

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ExportDone, ImageInfo, ProjectData, TrainDone, TrajectoryData } from '../../shared/ipc/contract.js';
+import type { ExportDone, ImageInfo, ProjectData, SizeEstimate, TrainDone, TrajectoryData } from '../../shared/ipc/contract.js';
 import { resolveRenderSettings } from '../../shared/render/render-settings.js';
 import { bundledSamplesDir } from '../engine/image/samples.js';
 import { loadBackend } from '../engine/train/backend.js';
@@ -146,7 +146,8 @@ test('the trained model previews, estimates and exports a small GIF', async () =
   assert.equal(data.positions.length, data.times.length * 300 * 2);
   assert.ok(data.positions.every(Number.isFinite));
 
-  const estimate = await ok(service, 'export:estimate', { flow, format: 'gif', settings: smallSettings });
+  const estimateJob = await ok(service, 'export:estimate', { flow, format: 'gif', settings: smallSettings });
+  const estimate = await watcher.done<SizeEstimate>(estimateJob.jobId);
   assert.ok(estimate.bytes > 0 && estimate.lowBytes <= estimate.bytes && estimate.bytes <= estimate.highBytes);
 
   const outputPath = path.join(root, 'out.gif');

@@ -17,34 +17,27 @@ import type {
   RequestPayload,
   ResponseValue,
   Result,
-  SizeEstimate,
 } from '../../shared/ipc/contract.js';
 import { validateJobMessage, validateRequest, validateResponse } from '../../shared/ipc/schemas.js';
-import { noopJobContext, type CancelSignal, type JobContext } from '../../shared/job.js';
-import { checkEncodeDestination } from '../engine/encode/encode.js';
 import type { EncoderPaths } from '../engine/encode/find-encoders.js';
-import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
-import { noiseSourceFor } from '../engine/flow/noise-source.js';
-import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../shared/noise.js';
-import { sampleFlow } from '../engine/flow/sample-flow.js';
+import type { AsyncVelocityField } from '../engine/flow/velocity-field.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
-import { finerExactFlow, type OpenedFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
-import { finerWorkingSide } from '../engine/image/working-side.js';
-import { destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
-import { trainDensity } from '../engine/pipeline/train-flow.js';
-import { loadFlowFile, saveFlowFile } from '../engine/project/flow-file.js';
-import { createInferenceField } from '../engine/render/ort-field.js';
-import { computeTrajectory } from '../engine/render/trajectory.js';
+import { createInferenceField } from '../engine/inference/ort-field.js';
+import { previewFlow } from '../engine/pipeline/preview-flow.js';
+import { openProject } from '../engine/pipeline/project-flow.js';
+import { checkExportDestination, destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
+import { trainDensityToFile } from '../engine/pipeline/train-flow.js';
+import { PROJECT_EXTENSION, projectFiles, RecentProjects, saveProject, type ProjectExtras } from '../engine/project/project-files.js';
 import { loadBackend } from '../engine/train/backend.js';
-import { createModelField } from '../engine/train/model-field.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
+import type { FlowLease } from './flow-lease.js';
+import { ImageRegistry } from './image-registry.js';
 import { JobQueue } from './job-queue.js';
 import { JobRunner } from './job-runner.js';
+import { ModelRegistry } from './model-registry.js';
 import { existingTargets, refuseReplacing, targetKey } from './output-targets.js';
-import { PROJECT_EXTENSION, projectFiles, readProject, RecentProjects, saveProject, type ProjectExtras } from './project-files.js';
 import { listSamples } from './samples-list.js';
-import { imageInfo, trajectoryData } from './wire-data.js';
 
 export interface EngineServiceOptions {
   readonly host: 'electron' | 'web';
@@ -63,76 +56,28 @@ export interface EngineServiceOptions {
   readonly snapshotSeconds?: number;
   /** Where bugs (errors that are not FlowGifErrors) are logged with their stacks. */
   readonly logBug?: (error: unknown) => void;
+  /** Opens a model's inference session; default onnxruntime (TensorFlow.js where it cannot load). Tests count sessions here. */
+  readonly openInferenceField?: (model: TrainedModel, tempDir: string) => Promise<AsyncVelocityField>;
 }
-
-interface OpenImage {
-  readonly density: ImageDensity;
-  readonly name: string;
-  readonly path: string | undefined;
-  /** Uploaded pictures exist nowhere on disk: kept so a saved project can write them beside it. */
-  readonly bytes: Uint8Array | undefined;
-  /** Its exact flow for each source noise asked for, built once each. */
-  readonly exact: Map<NoiseShape, Promise<ExactFlow>>;
-  /**
-   * The picture reopened at a finer working size for large exports, by noise shape and working
-   * side (see finerExactFlow); undefined where the open grid already serves that size. Built
-   * once per key, so the dialog's estimates and the export share it; freed with the exact flows.
-   */
-  readonly finer: Map<string, Promise<{ density: ImageDensity; field: ExactFlow } | undefined>>;
-  /** Jobs and estimates using the image now: its exact flows are freed only once none is left. */
-  leases: number;
-  /** Dropped from the open images to free memory; freed for good when the last lease ends. */
-  closed: boolean;
-}
-
-/** A flow reference looked up when the request came, so a job that waits keeps what it named. */
-type FlowInUse =
-  | { readonly kind: 'exact'; readonly image: OpenImage; readonly noise: NoiseShape }
-  | { readonly kind: 'model'; readonly stored: StoredModel };
-
-interface StoredModel {
-  readonly model: TrainedModel;
-  readonly density: ImageDensity;
-  readonly file: string;
-  readonly imageId: string | undefined;
-}
-
-/** Points of the live sample cloud during training, and the seed that keeps them comparable. */
-const SNAPSHOT_POINTS = 3000;
-const SNAPSHOT_SEED = 0;
-/** Opened images and models kept in memory; older ones are dropped (models stay on disk). */
-const MAX_IMAGES = 8;
-const MAX_MODELS = 8;
-
-const neverAborted: CancelSignal = noopJobContext.signal;
 
 type Handlers = { readonly [C in RequestChannel]: (payload: RequestPayload<C>) => Promise<ResponseValue<C>> };
 
 /**
- * Previews solve with one rk4 step per stored level (16 in all) instead of the export's two:
- * half the time to the first picture, and 99 % of particles still land within half a pixel at
- * 512 px (measured in main/engine/render/trajectory.ts). Exports keep the finer default.
- */
-const PREVIEW_SOLVER_STEPS = 16;
-
-/**
- * Every request of the contract answered by the engine pipeline: the one object the worker
- * process, the web host and tests talk to. Requests return Results and never throw; long work
- * returns a job id and speaks JobMessages to the subscribers.
+ * Every request of the contract, answered by thin handlers: each validates, looks its flow up in
+ * the image and model registries, and starts a job whose body is one pipeline function. The one
+ * object the worker process, the web host and tests talk to. Requests return Results and never
+ * throw; long work returns a job id and speaks JobMessages to the subscribers.
  */
 export class EngineService implements FlowGifApi {
   readonly #options: EngineServiceOptions;
   readonly #listeners = new Set<(message: JobMessage) => void>();
-  readonly #queue = new JobQueue();
   readonly #jobs: JobRunner;
   /** Exports not yet ended (queued or running), by targetKey: one at a time per file. */
   readonly #exportTargets = new Map<string, JobId>();
-  /** The size estimate of each flow still under way: a newer one of the same flow replaces it. */
-  readonly #estimates = new Map<string, AbortController>();
-  /** Fires on dispose: estimates waiting in the queue give up rather than hold the shutdown. */
-  readonly #shutdown = new AbortController();
-  readonly #images = new Map<string, OpenImage>();
-  readonly #models = new Map<ModelId, StoredModel>();
+  /** The size estimate of each flow not yet ended: a newer one of the same flow, or its export, cancels it. */
+  readonly #estimates = new Map<string, JobId>();
+  readonly #images = new ImageRegistry();
+  readonly #models: ModelRegistry;
   readonly #recent: RecentProjects;
   readonly #modelsDir: string;
   readonly #logBug: (error: unknown) => void;
@@ -141,9 +86,11 @@ export class EngineService implements FlowGifApi {
   constructor(options: EngineServiceOptions) {
     this.#options = options;
     this.#logBug = options.logBug ?? ((error) => console.error('FlowGIF engine bug:', error));
-    this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug, this.#queue);
+    this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug, new JobQueue());
     this.#recent = new RecentProjects(options.dataDir);
     this.#modelsDir = path.join(options.tempDir, 'models');
+    const open = options.openInferenceField ?? openInferenceField;
+    this.#models = new ModelRegistry((model) => open(model, options.tempDir));
   }
 
   async invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
@@ -169,14 +116,17 @@ export class EngineService implements FlowGifApi {
     return this.#jobs.running(kind);
   }
 
-  /** Cancels every job and estimate, waits for each job to report its end, and frees the exact flows. */
+  /** What the registries hold now: exact flows and inference sessions, those kept for running jobs included (tests, diagnostics). */
+  heldInMemory(): { exactFlows: number; picturesKeptForJobs: number; sessions: number } {
+    return { exactFlows: this.#images.liveFlows, picturesKeptForJobs: this.#images.keptForJobs, sessions: this.#models.liveSessions };
+  }
+
+  /** Cancels every job, waits for each to report its end, and frees the exact flows and sessions. */
   async dispose(): Promise<void> {
     this.#disposed = true;
-    this.#shutdown.abort();
     await this.#jobs.cancelAll();
-    for (const image of this.#images.values()) closeImage(image);
-    this.#images.clear();
-    this.#models.clear();
+    this.#images.dispose();
+    this.#models.dispose();
   }
 
   #emit(message: JobMessage): void {
@@ -202,7 +152,7 @@ export class EngineService implements FlowGifApi {
     'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, p.particles, p.seed) }),
     'train:start': async (p) => ({ jobId: this.#startTraining(p) }),
     'job:cancel': async (p) => ({ cancelled: this.#jobs.cancel(p.jobId) }),
-    'export:estimate': (p) => this.#estimate(p),
+    'export:estimate': async (p) => ({ jobId: this.#startEstimate(p) }),
     'export:start': async (p) => ({ jobId: await this.#startExport(p) }),
     'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId, p.replace === true),
     'project:open': (p) => this.#openProject(p.path),
@@ -242,22 +192,10 @@ export class EngineService implements FlowGifApi {
       name = path.basename(file);
       density = await loadDensity(file, options);
     }
-    const image: OpenImage = { density, name, path: file, bytes, exact: new Map(), finer: new Map(), leases: 0, closed: false };
-    const info = this.#addImage(image);
+    const info = this.#images.add({ density, name, path: file, bytes });
     // Every opened picture is previewed next: start its exact flow while the answer travels.
-    this.#exactFlow(image, DEFAULT_NOISE_SHAPE, { signal: neverAborted, progress: () => {} }).catch(() => {});
+    this.#images.warm(info.imageId);
     return info;
-  }
-
-  #addImage(image: OpenImage): ImageInfo {
-    const imageId = randomUUID();
-    this.#images.set(imageId, image);
-    for (const [id, old] of this.#images) {
-      if (this.#images.size <= MAX_IMAGES) break;
-      this.#images.delete(id);
-      closeImage(old);
-    }
-    return imageInfo(imageId, image.density, image.path, image.name);
   }
 
   async #samplePath(name: string): Promise<string> {
@@ -271,169 +209,73 @@ export class EngineService implements FlowGifApi {
     return path.join(this.#options.samplesDir, name);
   }
 
-  #image(imageId: string): OpenImage {
-    const image = this.#images.get(imageId);
-    if (image === undefined) {
-      throw new FlowGifError('NOT_FOUND', `Image ${imageId} is not open (it may have been closed to free memory).`, { hint: 'Open the picture again.' });
-    }
-    return image;
-  }
-
-  #model(modelId: ModelId): StoredModel {
-    const model = this.#models.get(modelId);
-    if (model === undefined) throw new FlowGifError('NOT_FOUND', `Model ${modelId} is not loaded.`, { hint: 'Train again or open the project that holds it.' });
-    return model;
-  }
-
-  /**
-   * An image's exact flow, built once and shared. It is built without the job's signal, so one
-   * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
-   */
-  #exactFlow(image: OpenImage, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
-    let built = image.exact.get(noise);
-    if (built === undefined) {
-      const source = noiseSourceFor(noise, image.density.mapping);
-      const building = prepareExactFlow(image.density, { source }, { signal: neverAborted, progress: ctx.progress });
-      image.exact.set(noise, building);
-      building.catch(() => {
-        if (image.exact.get(noise) === building) image.exact.delete(noise);
-      });
-      built = building;
-    }
-    return untilAborted(built, ctx.signal);
-  }
-
-  /**
-   * A flow reference looked up now (a stale id fails the request, not the job), with a lease on
-   * its image that keeps the exact flow alive until `release`, however many pictures open meanwhile.
-   */
-  #useFlow(ref: FlowRef): { flow: FlowInUse; release: () => void } {
-    if (ref.kind === 'model') return { flow: { kind: 'model', stored: this.#model(ref.modelId) }, release: () => {} };
-    const image = this.#image(ref.imageId);
-    return { flow: { kind: 'exact', image, noise: ref.noise ?? DEFAULT_NOISE_SHAPE }, release: leaseImage(image) };
-  }
-
-  /**
-   * The image's exact flow on a working grid as fine as an output of `outputSize` px can use,
-   * or undefined when the open one is. Only the newest size and noise are kept once no other job
-   * holds the image, so memory stays one finer flow per image.
-   */
-  async #finerFlow(image: OpenImage, noise: NoiseShape, outputSize: number, ctx: JobContext): Promise<{ density: ImageDensity; field: ExactFlow } | undefined> {
-    const side = finerWorkingSide(image.density.mapping, outputSize);
-    const picture: PictureBytes | undefined = image.bytes !== undefined ? { bytes: image.bytes, name: image.name } : image.path === undefined ? undefined : { path: image.path };
-    if (side === undefined || picture === undefined) return undefined;
-    const key = `${noise}:${side}`;
-    let built = image.finer.get(key);
-    if (built === undefined) {
-      built = finerExactFlow(image.density, picture, outputSize, noise, { signal: neverAborted, progress: ctx.progress });
-      image.finer.set(key, built);
-      built.catch(() => {
-        if (image.finer.get(key) === built) image.finer.delete(key);
-      });
-    }
-    if (image.leases <= 1) {
-      for (const [other, flow] of image.finer) {
-        if (other === key) continue;
-        image.finer.delete(other);
-        void flow.then((f) => f?.field.dispose(), () => {});
-      }
-    }
-    return untilAborted(built, ctx.signal);
-  }
-
-  /** The pipeline's view of a flow, for as long as `use` runs; an export's exact flow follows its size. */
-  async #withFlow<T>(flow: FlowInUse, ctx: JobContext, use: (flow: OpenedFlow) => Promise<T>, outputSize?: number): Promise<T> {
-    if (flow.kind === 'exact') {
-      const { image } = flow;
-      const finer = outputSize === undefined ? undefined : await this.#finerFlow(image, flow.noise, outputSize, ctx);
-      if (finer !== undefined) return use({ field: finer.field, density: finer.density, model: undefined });
-      const field = await this.#exactFlow(image, flow.noise, ctx);
-      return use({ field, density: image.density, model: undefined });
-    }
-    const { stored } = flow;
-    // onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load).
-    const { field } = await createInferenceField(stored.model, { tempDir: this.#options.tempDir });
-    try {
-      return await use({ field, density: stored.density, model: stored.model });
-    } finally {
-      field.dispose();
-    }
+  #useFlow(ref: FlowRef): FlowLease {
+    return ref.kind === 'model' ? this.#models.lease(ref.modelId) : this.#images.lease(ref.imageId, ref.noise);
   }
 
   /** Previews are the interactive path: they run at once, beside whatever the queue is doing. */
   #startPreview(ref: FlowRef, particles: number, seed: number): string {
-    const { flow, release } = this.#useFlow(ref);
-    return this.#jobs.start(
-      'preview',
-      (ctx) => this.#withFlow(flow, ctx, async (opened) => trajectoryData(await computeTrajectory(opened.field, { particles, seed, steps: PREVIEW_SOLVER_STEPS }, ctx), opened.density)),
-      { onDidEnd: release },
-    );
+    const flow = this.#useFlow(ref);
+    return this.#jobs.start('preview', async (ctx) => previewFlow(await flow.opened(ctx), { particles, seed }, ctx), { onDidEnd: flow.release });
   }
 
   /**
-   * A request, not a job, but as heavy as a short export: it waits its turn in the same queue.
-   * The dialog asks again at every edit and keeps only the newest answer, so a newer estimate
-   * of the same flow cancels one still waiting or running; the older caller gets a cancellation.
+   * As heavy as a short export, so it waits its turn in the same queue. The dialog asks again at
+   * every edit and keeps only the newest answer, so a newer estimate of the same flow cancels
+   * one still waiting or running.
    */
-  async #estimate(request: RequestPayload<'export:estimate'>): Promise<SizeEstimate> {
-    const { flow, release } = this.#useFlow(request.flow);
+  #startEstimate(request: RequestPayload<'export:estimate'>): string {
+    const flow = this.#useFlow(request.flow);
     const key = estimateKey(request.flow);
-    this.#estimates.get(key)?.abort(new DOMException('A newer size estimate of the same flow replaced this one.', 'AbortError'));
-    const controller = new AbortController();
-    this.#estimates.set(key, controller);
-    const ctx: JobContext = { signal: AbortSignal.any([controller.signal, this.#shutdown.signal]), progress: () => {} };
-    try {
-      const estimate = await this.#queue.run(ctx.signal, () =>
-        this.#withFlow(flow, ctx, (opened) => estimateRenderSize(opened, request.format, request.settings, ctx), request.settings.size),
-      );
-      return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
-    } finally {
-      release();
-      if (this.#estimates.get(key) === controller) this.#estimates.delete(key);
-    }
+    const older = this.#estimates.get(key);
+    if (older !== undefined) this.#jobs.cancel(older);
+    const jobId = this.#jobs.start(
+      'estimate',
+      async (ctx) => {
+        const estimate = await estimateRenderSize(await flow.opened(ctx, request.settings.size), request.format, request.settings, ctx);
+        return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
+      },
+      {
+        queued: true,
+        onDidEnd: () => {
+          flow.release();
+          if (this.#estimates.get(key) === jobId) this.#estimates.delete(key);
+        },
+      },
+    );
+    this.#estimates.set(key, jobId);
+    return jobId;
   }
 
   /**
    * Trainings queue like exports: a second one waits for the first rather than being refused,
    * because taking turns is what keeps each budget whole (the trainers start their clock when
-   * called, so a budget counts from the job's turn, not from the request).
+   * called, so a budget counts from the job's turn, not from the request). Flow matching
+   * distils from the exact flow the picture's previews already built.
    */
   #startTraining(request: RequestPayload<'train:start'>): string {
-    const image = this.#image(request.imageId);
+    const lease = this.#images.lease(request.imageId, request.noise);
+    const { density } = lease.image;
     return this.#jobs.start('train', async (ctx, job) => {
-      const model = await trainDensity(
-        image.density,
-        request.method,
-        {
-          seconds: request.seconds,
-          seed: request.seed,
-          noise: request.noise,
-          ...(this.#options.snapshotSeconds === undefined ? {} : { snapshotSeconds: this.#options.snapshotSeconds }),
-          onSnapshot: async (snapshot) => {
-            const points = await snapshotSamples(snapshot, ctx.signal);
-            job.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step: snapshot.training.steps });
-          },
-        },
-        ctx,
-      );
+      const exactField = request.method === 'fm' ? await lease.exactFlow(ctx) : undefined;
       const modelId = randomUUID();
       const file = path.join(this.#modelsDir, `${modelId}.flow`);
-      ctx.progress({ stage: 'write', done: 0, total: 1 });
       await fs.promises.mkdir(this.#modelsDir, { recursive: true });
-      await saveFlowFile(file, model, image.density);
-      ctx.progress({ stage: 'write', done: 1, total: 1 });
-      this.#addModel(modelId, { model, density: image.density, file, imageId: request.imageId });
+      const budget = {
+        seconds: request.seconds,
+        seed: request.seed,
+        noise: request.noise,
+        exactField,
+        snapshotSeconds: this.#options.snapshotSeconds,
+        onSamples: (points: Float32Array, step: number) => job.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step }),
+      };
+      const model = await trainDensityToFile(density, request.method, budget, file, ctx);
+      this.#models.add(modelId, { model, density, file, imageId: request.imageId });
+      // Its preview is asked for next: open the session while the answer travels.
+      this.#models.warm(modelId);
       const { steps, seconds, finalLoss, backend } = model.training;
       return { modelId, method: model.method, steps, seconds, finalLoss, backend };
-    }, { queued: true });
-  }
-
-  #addModel(modelId: ModelId, stored: StoredModel): void {
-    this.#models.set(modelId, stored);
-    for (const id of this.#models.keys()) {
-      if (this.#models.size <= MAX_MODELS) break;
-      this.#models.delete(id);
-    }
+    }, { queued: true, onDidEnd: lease.release });
   }
 
   #exportFolder(): string {
@@ -442,15 +284,16 @@ export class EngineService implements FlowGifApi {
 
   async #startExport(request: RequestPayload<'export:start'>): Promise<string> {
     const outputPath = absolute(request.outputPath, 'output path');
-    if (request.flow.kind === 'exact') this.#image(request.flow.imageId);
-    else this.#model(request.flow.modelId);
+    if (request.flow.kind === 'exact') this.#images.get(request.flow.imageId);
+    else this.#models.get(request.flow.modelId);
     // The app's own default folder is made on first use; any other missing folder is the user's to fix.
     const target = destinationPath(outputPath, request.format);
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
     const key = await targetKey(target);
     const existing = request.replace === true ? [] : await existingTargets([target]);
-    // A bad destination fails the request in a moment, not the job after the particles are solved.
-    const unwritable: unknown = await checkEncodeDestination(request.format, target).then(() => undefined, (error: unknown) => error);
+    // A bad destination fails the request in a moment, not the job after the particles are
+    // solved; the job does not check again.
+    const unwritable: unknown = await checkExportDestination(target, request.format).then(() => undefined, (error: unknown) => error);
     // From here on no await: the check and the claim on the path are one step. The user hears
     // first what waiting cures, then what consent cures, then what needs another place.
     const running = this.#exportTargets.get(key);
@@ -462,21 +305,22 @@ export class EngineService implements FlowGifApi {
     }
     refuseReplacing(existing);
     if (unwritable !== undefined) throw unwritable;
-    const { flow, release } = this.#useFlow(request.flow);
+    const flow = this.#useFlow(request.flow);
     // The export answers what the dialog's estimate was for: that estimate no longer holds a turn ahead of it.
-    this.#estimates.get(estimateKey(request.flow))?.abort(new DOMException('The export of this flow replaced its size estimate.', 'AbortError'));
+    const estimate = this.#estimates.get(estimateKey(request.flow));
+    if (estimate !== undefined) this.#jobs.cancel(estimate);
     const encoders = this.#options.encoders;
     const jobId = this.#jobs.start(
       'export',
-      (ctx) =>
-        this.#withFlow(flow, ctx, async (opened) => {
-          const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, ...(encoders ? { encoders } : {}) }, ctx);
-          return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
-        }, request.settings.size),
+      async (ctx) => {
+        const opened = await flow.opened(ctx, request.settings.size);
+        const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, destinationChecked: true, ...(encoders ? { encoders } : {}) }, ctx);
+        return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+      },
       {
         queued: true,
         onDidEnd: () => {
-          release();
+          flow.release();
           this.#exportTargets.delete(key);
         },
       },
@@ -488,10 +332,9 @@ export class EngineService implements FlowGifApi {
   async #saveProject(target: string, project: RequestPayload<'project:save'>['project'], modelId: ModelId | undefined, replace: boolean): Promise<{ path: string }> {
     let projectPath = absolute(target, 'project path');
     if (path.extname(projectPath) === '') projectPath += PROJECT_EXTENSION;
-    const stored = modelId === undefined ? undefined : this.#model(modelId);
+    const stored = modelId === undefined ? undefined : this.#models.get(modelId);
     // The uploaded picture the project is about: the model's own, else the latest of that name.
-    const candidates = [stored?.imageId === undefined ? undefined : this.#images.get(stored.imageId), ...[...this.#images.values()].reverse()];
-    const upload = project.image.path === undefined ? candidates.find((i) => i?.bytes !== undefined && i.name === project.image.name) : undefined;
+    const upload = project.image.path === undefined ? this.#images.candidates(stored?.imageId).find((i) => i.bytes !== undefined && i.name === project.image.name) : undefined;
     const extras: ProjectExtras = {
       ...(stored === undefined ? {} : { model: { model: stored.model, density: stored.density } }),
       ...(upload?.bytes === undefined ? {} : { imageBytes: { name: upload.name, bytes: upload.bytes } }),
@@ -504,78 +347,25 @@ export class EngineService implements FlowGifApi {
 
   async #openProject(target: string): Promise<ResponseValue<'project:open'>> {
     const projectPath = absolute(target, 'project path');
-    const project = await readProject(projectPath);
-    const flowFile = project.modelPath === undefined ? undefined : await loadFlowFile(project.modelPath);
-    const densityOptions = { mass: project.density.mass, threshold: project.density.threshold };
-    let density: ImageDensity;
-    let imagePath = project.image.path;
-    try {
-      if (imagePath === undefined) throw new FlowGifError('IMAGE_NOT_FOUND', `The project ${projectPath} names no picture file.`, { file: projectPath });
-      density = await loadDensity(imagePath, densityOptions);
-    } catch (error) {
-      // The model carries the density it learned: enough to keep working without the picture.
-      if (!(isFlowGifError(error) && error.code === 'IMAGE_NOT_FOUND') || flowFile === undefined) throw error;
-      density = flowFile.density;
-      imagePath = undefined;
-    }
-    const image = this.#addImage({ density, name: project.image.name, path: imagePath, bytes: undefined, exact: new Map(), finer: new Map(), leases: 0, closed: false });
+    const opened = await openProject(projectPath);
+    const image = this.#images.add({ density: opened.density, name: opened.project.image.name, path: opened.imagePath, bytes: undefined });
     let modelId: ModelId | undefined;
-    if (flowFile !== undefined && project.modelPath !== undefined) {
+    if (opened.model !== undefined) {
       modelId = randomUUID();
-      this.#addModel(modelId, { model: flowFile.model, density: flowFile.density, file: project.modelPath, imageId: image.imageId });
+      this.#models.add(modelId, { ...opened.model, imageId: image.imageId });
     }
     await this.#recent.add(projectPath);
-    return { project, image, modelId };
+    return { project: opened.project, image, modelId };
   }
 }
 
-async function snapshotSamples(model: TrainedModel, signal: CancelSignal): Promise<Float32Array> {
-  const field = await createModelField(model);
-  try {
-    return Float32Array.from(await sampleFlow(field, SNAPSHOT_POINTS, { seed: SNAPSHOT_SEED }, { signal, progress: () => {} }));
-  } finally {
-    field.dispose();
-  }
-}
-
-/** A hold on an image's exact flow; the returned release (idempotent) frees it if the image was closed meanwhile. */
-function leaseImage(image: OpenImage): () => void {
-  image.leases++;
-  let released = false;
-  return () => {
-    if (released) return;
-    released = true;
-    image.leases--;
-    if (image.closed && image.leases === 0) freeExactFlow(image);
-  };
-}
-
-/** Dropped from the open images: freed now, or when the last job using it ends. */
-function closeImage(image: OpenImage): void {
-  image.closed = true;
-  if (image.leases === 0) freeExactFlow(image);
-}
-
-function freeExactFlow(image: OpenImage): void {
-  const flows = [...image.exact.values()];
-  image.exact.clear();
-  for (const exact of flows) void exact.then((flow) => flow.dispose(), () => {});
-  for (const finer of image.finer.values()) void finer.then((f) => f?.field.dispose(), () => {});
-  image.finer.clear();
+/** onnxruntime for the many-particle solves: DESIGN §3 measured it ≈ 10× faster than tfjs-wasm (tfjs where it cannot load). */
+async function openInferenceField(model: TrainedModel, tempDir: string): Promise<AsyncVelocityField> {
+  return (await createInferenceField(model, { tempDir })).field;
 }
 
 function estimateKey(flow: FlowRef): string {
   return flow.kind === 'exact' ? `exact:${flow.imageId}` : `model:${flow.modelId}`;
-}
-
-/** Resolves as `promise` does, or rejects with the abort as soon as the signal fires. */
-function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 /** Paths from the UI must be absolute: the worker's working folder means nothing to the user. */

@@ -7,7 +7,7 @@ import { prepareExactFlow } from '../engine/flow/exact-flow.js';
 import { bundledSamplePath } from '../engine/image/samples.js';
 import { loadDensity } from '../engine/image/load-density.js';
 import { prepareScene } from '../engine/render/scene.js';
-import { trajectoryData } from './wire-data.js';
+import { trajectoryData } from '../engine/pipeline/wire-data.js';
 
 /** Mean ink of a frame over white: 0 blank paper, 1 all black. */
 function meanInk(rgba: Uint8ClampedArray): number {

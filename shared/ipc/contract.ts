@@ -157,7 +157,8 @@ export interface RequestMap {
   'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number }, { readonly jobId: JobId }];
   'train:start': [TrainRequest, { readonly jobId: JobId }];
   'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
-  'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace'>, SizeEstimate];
+  /** A job (kind 'estimate') that ends done with the SizeEstimate; a newer estimate of the same flow, or its export, cancels it. */
+  'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace'>, { readonly jobId: JobId }];
   'export:start': [ExportRequest, { readonly jobId: JobId }];
   /** `replace`: the user agreed to replace existing files; without it they are refused (OUTPUT_EXISTS). */
   'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId; readonly replace?: boolean }, { readonly path: string }];
@@ -178,6 +179,7 @@ export interface JobDoneMap {
   preview: TrajectoryData;
   train: TrainDone;
   export: ExportDone;
+  estimate: SizeEstimate;
 }
 export type JobKind = keyof JobDoneMap;
 
@@ -191,6 +193,7 @@ export const jobStartChannels = {
   'preview:start': 'preview',
   'train:start': 'train',
   'export:start': 'export',
+  'export:estimate': 'estimate',
 } as const satisfies { readonly [C in RequestChannel]?: RequestMap[C][1] extends { readonly jobId: JobId } ? JobKind : never };
 
 export type JobStartChannel = keyof typeof jobStartChannels;

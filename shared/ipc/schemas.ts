@@ -244,7 +244,7 @@ const responseSchemas: Schemas<1> = {
   'preview:start': jobStarted,
   'train:start': jobStarted,
   'job:cancel': v.object({ cancelled: v.boolean() }),
-  'export:estimate': v.object({ bytes: finite, lowBytes: finite, highBytes: finite }),
+  'export:estimate': jobStarted,
   'export:start': jobStarted,
   'project:save': v.object({ path: v.string() }),
   'project:open': v.object({ project: ProjectDataSchema, image: ImageInfoSchema, modelId: orUndefined(id) }),
@@ -256,6 +256,8 @@ const responseSchemas: Schemas<1> = {
 
 const jobKind = v.picklist(jobKinds);
 
+const SizeEstimateSchema = v.object({ bytes: finite, lowBytes: finite, highBytes: finite });
+
 const JobMessageSchema: v.GenericSchema<unknown, JobMessage> = v.variant('type', [
   v.object({ jobId: id, kind: jobKind, type: v.literal('progress'), progress: ProgressSchema }),
   v.object({ jobId: id, kind: v.literal('train'), type: v.literal('samples'), points: v.instance(Float32Array), step: wholeAtLeast(0) }),
@@ -263,6 +265,7 @@ const JobMessageSchema: v.GenericSchema<unknown, JobMessage> = v.variant('type',
     v.object({ jobId: id, kind: v.literal('preview'), type: v.literal('done'), value: TrajectoryDataSchema }),
     v.object({ jobId: id, kind: v.literal('train'), type: v.literal('done'), value: TrainDoneSchema }),
     v.object({ jobId: id, kind: v.literal('export'), type: v.literal('done'), value: ExportDoneSchema }),
+    v.object({ jobId: id, kind: v.literal('estimate'), type: v.literal('done'), value: SizeEstimateSchema }),
   ]),
   v.object({ jobId: id, kind: jobKind, type: v.literal('failed'), error: SerializedErrorSchema }),
   v.object({ jobId: id, kind: jobKind, type: v.literal('cancelled') }),

@@ -42,7 +42,7 @@ export const makeCommand: Command = {
       modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size } : { kind: 'model', path: modelPath },
       io);
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);
       io.result(
         describe(result) + (modelPath === undefined ? '' : `\nModel: ${path.resolve(modelPath)}`),
         { ...resultJson(result), flow: modelPath === undefined ? 'exact' : 'fm', ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },

@@ -26,7 +26,7 @@ export const renderCommand: Command = {
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
     const flow = await openFlowNoted(source, io);
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io) }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);
       io.result(describe(result), resultJson(result));
     } finally {
       flow.field.dispose();

@@ -25,6 +25,8 @@ export interface EncodeRequest {
   readonly loop?: number;
   readonly frames: FrameSource;
   readonly encoders?: EncoderPaths;
+  /** The caller ran checkEncodeDestination on this path already (before its slow work): not checked twice. */
+  readonly destinationChecked?: boolean;
 }
 
 export interface EncodeResult {
@@ -168,7 +170,7 @@ export async function encodeAnimation(request: EncodeRequest, ctx: JobContext): 
   const spec = specFor(request);
   const { frames } = request;
   const outputPath = path.resolve(request.outputPath);
-  await checkEncodeDestination(request.format, outputPath);
+  if (request.destinationChecked !== true) await checkEncodeDestination(request.format, outputPath);
   const encode = await spec.prepare(request, ctx.signal);
   throwIfAborted(ctx.signal);
 
@@ -177,7 +179,7 @@ export async function encodeAnimation(request: EncodeRequest, ctx: JobContext): 
     await encode(frames, outputPath, ctx);
     sizeBytes = await folderBytes(outputPath);
   } else {
-    await withAtomicTarget(outputPath, (temporary) => encode(frames, temporary, ctx), replaceRule(spec));
+    await withAtomicTarget(outputPath, (temporary) => encode(frames, temporary, ctx), replaceRule(spec), { checked: true });
     sizeBytes = (await fs.stat(outputPath)).size;
   }
   return { outputPath, sizeBytes, frames: frames.count, durationMs: Math.round((frames.count / frames.fps) * 1000) };

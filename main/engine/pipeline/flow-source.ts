@@ -7,7 +7,7 @@ import { densityFromBytes, loadDensity } from '../image/load-density.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
 import { createExactFlow, prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
-import { createInferenceField } from '../render/ort-field.js';
+import { createInferenceField } from '../inference/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { loadFlowFile } from '../project/flow-file.js';
 
@@ -27,6 +27,11 @@ export type FlowSource =
       readonly outputSize?: number;
     };
 
+/**
+ * A flow ready for the pipeline's jobs. Whoever opened it frees it: the command line when its
+ * command ends, the service's registries when the picture or model is dropped and no job holds
+ * it; the pipeline's functions never dispose a field they are given.
+ */
 export interface OpenedFlow {
   /** The exact flow (sync), or a trained model on onnxruntime (async; TensorFlow.js where ORT cannot load). */
   readonly field: VelocityField | AsyncVelocityField;

@@ -68,6 +68,8 @@ export interface RenderRequest {
   readonly encoders?: EncoderPaths;
   /** Called with a size estimate (a few frames encoded for real) before the full encode starts. */
   readonly onEstimate?: (estimate: SizeEstimate) => void;
+  /** The host ran checkExportDestination when the export was asked for: the folder is checked once. */
+  readonly destinationChecked?: boolean;
 }
 
 export interface RenderResult extends EncodeResult {
@@ -82,19 +84,27 @@ export function destinationPath(outputPath: string, format: OutputFormat): strin
   return format === 'png' ? outputPath.replace(/[\\/]+$/, '') : outputPath;
 }
 
+/** Whether the destination takes this format (see checkEncodeDestination), before anything slow. */
+export function checkExportDestination(outputPath: string, format: OutputFormat): Promise<void> {
+  return checkEncodeDestination(format, destinationPath(outputPath, format));
+}
+
+async function findEncoder(format: OutputFormat, options: { encoders?: EncoderPaths | undefined; signal: CancelSignal }): Promise<void> {
+  if (format === 'gif') await findGifski(options.encoders, options.signal);
+  if (format === 'mp4') await findFfmpeg(options.encoders, options.signal);
+}
+
 /**
  * Everything about an export that can fail in a second, checked before anything slow (opening
- * a flow, training, solving particles): the destination takes this format (see
- * checkEncodeDestination) and the encoder is there.
+ * a flow, training, solving particles): the destination takes this format and the encoder is there.
  */
 export async function checkRenderDestination(
   outputPath: string,
   format: OutputFormat,
   options: { encoders?: EncoderPaths; signal: CancelSignal },
 ): Promise<void> {
-  await checkEncodeDestination(format, destinationPath(outputPath, format));
-  if (format === 'gif') await findGifski(options.encoders, options.signal);
-  if (format === 'mp4') await findFfmpeg(options.encoders, options.signal);
+  await checkExportDestination(outputPath, format);
+  await findEncoder(format, options);
 }
 
 /** A flow to an animation file: particles solved once, every frame drawn from them, encoded. */
@@ -102,7 +112,8 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   const format = request.format ?? formatForPath(request.outputPath);
   const outputPath = destinationPath(request.outputPath, format);
   // A bad destination or a missing encoder should fail before the particles are solved.
-  await checkRenderDestination(outputPath, format, { ...(request.encoders ? { encoders: request.encoders } : {}), signal: ctx.signal });
+  if (request.destinationChecked !== true) await checkExportDestination(outputPath, format);
+  await findEncoder(format, { encoders: request.encoders, signal: ctx.signal });
   return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {
     const encode = {
       format,
@@ -112,7 +123,8 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
       ...(request.encoders ? { encoders: request.encoders } : {}),
     };
     if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encode, ctx));
-    const result = await encodeAnimation({ ...encode, outputPath }, ctx);
+    // Checked above (or by the host): the encoder need not check the folder again.
+    const result = await encodeAnimation({ ...encode, outputPath, destinationChecked: true }, ctx);
     return { ...result, format, width: scene.raster.width, height: scene.raster.height, particles: scene.trajectory.particles };
   });
 }

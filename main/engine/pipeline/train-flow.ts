@@ -1,11 +1,14 @@
 import type { JobContext } from '../../../shared/job.js';
 import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
 import { noiseSourceFor } from '../flow/noise-source.js';
+import { sampleFlow } from '../flow/sample-flow.js';
+import type { VelocityField } from '../flow/velocity-field.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { loadDensity } from '../image/load-density.js';
+import { createModelField } from '../inference/model-field.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { trainFfjord } from '../train/ffjord-trainer.js';
-import type { FlowMethod, SnapshotOptions, TrainedModel } from '../train/trained-model.js';
+import type { FlowMethod, TrainedModel } from '../train/trained-model.js';
 import { flowFileRule, saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
 
@@ -27,28 +30,63 @@ export interface TrainResult {
   readonly outputPath: string;
 }
 
-export interface TrainBudget extends SnapshotOptions {
+export interface TrainBudget {
   readonly seconds?: number | undefined;
   readonly steps?: number | undefined;
   readonly seed: number;
   /** The source noise's shape; default 'fitted'. */
   readonly noise?: NoiseShape | undefined;
+  /** Seconds between live sample clouds; default the trainers' (DEFAULT_SNAPSHOT_SECONDS). */
+  readonly snapshotSeconds?: number | undefined;
+  /** The live sample cloud: SNAPSHOT_POINTS model samples at t = 1, and the step they show. */
+  readonly onSamples?: ((points: Float32Array, step: number) => void) | undefined;
+  /**
+   * The density's exact flow from the same noise, where the host keeps one already (the app's
+   * open picture): flow matching distils from it instead of building its own.
+   */
+  readonly exactField?: VelocityField | undefined;
 }
+
+/** Points of the live sample cloud during training, and the seed that keeps them comparable. */
+export const SNAPSHOT_POINTS = 3000;
+const SNAPSHOT_SEED = 0;
 
 /** A density already in memory (the app's opened image) to a model, by either method. */
 export function trainDensity(density: ImageDensity, method: FlowMethod, budget: TrainBudget, ctx: JobContext): Promise<TrainedModel> {
-  const options = { ...budget, noise: noiseSourceFor(budget.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) };
-  return method === 'ffjord' ? trainFfjord(density, options, ctx) : trainFlowMatching(density, options, ctx);
+  const { onSamples, exactField, ...rest } = budget;
+  const options = {
+    ...rest,
+    noise: noiseSourceFor(budget.noise ?? DEFAULT_NOISE_SHAPE, density.mapping),
+    ...(onSamples === undefined ? {} : { onSnapshot: async (snapshot: TrainedModel) => onSamples(await snapshotSamples(snapshot, ctx), snapshot.training.steps) }),
+  };
+  return method === 'ffjord' ? trainFfjord(density, options, ctx) : trainFlowMatching(density, { ...options, ...(exactField === undefined ? {} : { exactField }) }, ctx);
 }
 
-/** Image file in, .flow file out: the whole training job every host runs. */
+/** The training job of every host: a density to a model, saved as a .flow file when it is done. */
+export async function trainDensityToFile(density: ImageDensity, method: FlowMethod, budget: TrainBudget, outputPath: string, ctx: JobContext): Promise<TrainedModel> {
+  const model = await trainDensity(density, method, budget, ctx);
+  ctx.progress({ stage: 'write', done: 0, total: 1 });
+  await saveFlowFile(outputPath, model, density);
+  ctx.progress({ stage: 'write', done: 1, total: 1 });
+  return model;
+}
+
+/** Image file in, .flow file out: the command line's training. */
 export async function trainToFile(request: TrainRequest, ctx: JobContext): Promise<TrainResult> {
   // Fail on a bad destination now rather than after minutes of training.
   await assertWritableFolder(request.outputPath, flowFileRule);
   const density = await loadDensity(request.imagePath, request.densityOptions, ctx);
-  const model = await trainDensity(density, request.method, { seconds: request.seconds, steps: request.steps, seed: request.seed, noise: request.noise }, ctx);
-  ctx.progress({ stage: 'write', done: 0, total: 1 });
-  await saveFlowFile(request.outputPath, model, density);
-  ctx.progress({ stage: 'write', done: 1, total: 1 });
+  const budget = { seconds: request.seconds, steps: request.steps, seed: request.seed, noise: request.noise };
+  const model = await trainDensityToFile(density, request.method, budget, request.outputPath, ctx);
   return { model, density, outputPath: request.outputPath };
+}
+
+/** A model so far as a cloud of samples, on TensorFlow.js (the trainer's own backend, already loaded). */
+async function snapshotSamples(model: TrainedModel, ctx: JobContext): Promise<Float32Array> {
+  const field = await createModelField(model);
+  try {
+    return Float32Array.from(await sampleFlow(field, SNAPSHOT_POINTS, { seed: SNAPSHOT_SEED }, { signal: ctx.signal, progress: () => {} }));
+  } finally {
+    field.dispose();
+  }
 }

@@ -50,8 +50,10 @@ export async function withAtomicTarget<T>(
   target: string,
   produce: (temporaryPath: string) => Promise<T>,
   replaces?: ReplaceRule,
+  /** checked: the caller ran assertWritableFolder (or checkEncodeDestination) on target already. */
+  options: { readonly checked?: boolean } = {},
 ): Promise<T> {
-  await assertWritableFolder(target, replaces);
+  if (options.checked !== true) await assertWritableFolder(target, replaces);
   const temporary = temporaryPathFor(target);
   try {
     const result = await produce(temporary);

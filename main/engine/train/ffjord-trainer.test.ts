@@ -9,7 +9,7 @@ import { integrate } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { loadBackend } from './backend.js';
 import { ffjordDynamics } from './ffjord-dynamics.js';
-import { createFfjordField } from './ffjord-field.js';
+import { createFfjordField } from '../inference/ffjord-field.js';
 import { paramsFromWeights, parseArchitecture, flattenParams } from './ffjord-network.js';
 import { trainFfjord, type FfjordTrainOptions } from './ffjord-trainer.js';
 import { ffjordLogLikelihood } from './ffjord-likelihood.js';

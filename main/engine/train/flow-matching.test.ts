@@ -9,7 +9,7 @@ import { integrate } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { createRandom, gaussianPoints } from '../../../shared/random.js';
 import { loadBackend } from './backend.js';
-import { createModelField } from './model-field.js';
+import { createModelField } from '../inference/model-field.js';
 import { trainFlowMatching, type FlowMatchingOptions } from './flow-matching.js';
 import fs from 'node:fs/promises';
 import os from 'node:os';

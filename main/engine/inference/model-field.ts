@@ -1,9 +1,10 @@
 import type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { VelocityField } from '../flow/velocity-field.js';
-import { loadBackend } from './backend.js';
-import { forward, timeFeatureSize, validateMlp, weightTensors, writeTimeFeatures } from './mlp-field.js';
-import type { FlowMethod, TrainedModel } from './trained-model.js';
+import { loadBackend } from '../train/backend.js';
+import { forward, timeFeatureSize, validateMlp, weightTensors, writeTimeFeatures } from '../train/mlp-field.js';
+import type { FlowMethod, TrainedModel } from '../train/trained-model.js';
+import { pointChunks } from './point-chunks.js';
 
 /** Turns a trained model of one method into a velocity field. */
 export type ModelFieldFactory = (model: TrainedModel) => Promise<VelocityField>;
@@ -42,9 +43,6 @@ async function importFactory(specifier: string, exportName: string): Promise<Mod
   return factory as ModelFieldFactory;
 }
 
-/** Points per tfjs call: large enough to amortise op dispatch, small enough for the cache. */
-export const INFERENCE_CHUNK = 8192;
-
 /** A flow-matching model as a velocity field: tfjs inference in chunks, read back synchronously. */
 export async function createFmField(model: TrainedModel): Promise<VelocityField> {
   const { arch, ordered } = validateMlp(model.architecture, model.weights);
@@ -58,20 +56,16 @@ export async function createFmField(model: TrainedModel): Promise<VelocityField>
     velocity(points, t, out) {
       if (params === undefined) throw new Error('velocity() after dispose()');
       const live = params;
-      const n = points.length / 2;
       writeTimeFeatures(arch, t, rowFeatures, 0);
       const row = tf.tensor2d(rowFeatures, [1, featureSize]);
       try {
-        for (let start = 0; start < n; start += INFERENCE_CHUNK) {
-          const count = Math.min(INFERENCE_CHUNK, n - start);
-          const x = Float32Array.from(points.subarray(2 * start, 2 * (start + count)));
+        for (const { start, count, x } of pointChunks(points)) {
           const v = tf.tidy(() => {
             const timeFeatures = tf.tile(row, [count, 1]) as Tensor2D;
             return forward(tf, arch, live, tf.tensor2d(x, [count, 2]), timeFeatures);
           });
-          const data = v.dataSync() as Float32Array;
+          out.set(v.dataSync() as Float32Array, 2 * start);
           v.dispose();
-          for (let i = 0; i < data.length; i++) out[2 * start + i] = data[i]!;
         }
       } finally {
         row.dispose();

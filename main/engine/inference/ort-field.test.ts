@@ -14,7 +14,7 @@ import { loadBackend } from '../train/backend.js';
 import { architectureFor, ffjordForward, flattenParams, initialWeights, paramsFromWeights } from '../train/ffjord-network.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { initWeights, type MlpArchitecture } from '../train/mlp-field.js';
-import { createModelField } from '../train/model-field.js';
+import { createModelField } from './model-field.js';
 import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { createInferenceField, createOrtField } from './ort-field.js';
 import { currentOrtTempFolder, leaseOrtTempFolder } from './ort-temp-folder.js';

@@ -2,10 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isFlowGifError } from '../../../shared/errors.js';
 import { createRandom } from '../../../shared/random.js';
-import { loadBackend } from './backend.js';
-import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
-import { createModelField, INFERENCE_CHUNK } from './model-field.js';
-import type { NamedTensor, TrainedModel } from './trained-model.js';
+import { loadBackend } from '../train/backend.js';
+import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from '../train/mlp-field.js';
+import { createModelField } from './model-field.js';
+import { INFERENCE_CHUNK } from './point-chunks.js';
+import type { NamedTensor, TrainedModel } from '../train/trained-model.js';
 import { ROUND_NOISE } from '../flow/noise-source.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 16, depth: 2, fourierFeatures: 8, fourierScale: 1, timeFrequencies: 2 };

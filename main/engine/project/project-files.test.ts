@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { serializeError, type FlowGifError } from '../../shared/errors.js';
+import { serializeError, type FlowGifError } from '../../../shared/errors.js';
 import { readProject } from './project-files.js';
 
 const secret = 'root:$6$Zq8sEcReT$hash:19000:0:99999:7:::';

@@ -1,11 +1,9 @@
 import type { Scalar, Tensor2D } from '@tensorflow/tfjs';
 import type { VelocityField } from '../flow/velocity-field.js';
-import { loadBackend } from './backend.js';
-import { ffjordForward, flattenParams, paramsFromWeights, parseArchitecture, type FfjordParams } from './ffjord-network.js';
-import type { TrainedModel } from './trained-model.js';
-
-/** Points per tfjs call: amortises op dispatch, stays cache-friendly (as for flow matching). */
-const CHUNK = 8192;
+import { loadBackend } from '../train/backend.js';
+import { ffjordForward, flattenParams, paramsFromWeights, parseArchitecture, type FfjordParams } from '../train/ffjord-network.js';
+import type { TrainedModel } from '../train/trained-model.js';
+import { pointChunks } from './point-chunks.js';
 
 /**
  * An FFJORD model as a velocity field in FlowGIF's time. FFJORD's time s runs from the data
@@ -26,17 +24,13 @@ export async function createFfjordField(model: TrainedModel): Promise<VelocityFi
     velocity(points, t, out) {
       if (params === undefined) throw new Error('velocity() after dispose()');
       const live = params;
-      const n = points.length >> 1;
-      for (let start = 0; start < n; start += CHUNK) {
-        const count = Math.min(CHUNK, n - start);
-        const x = Float32Array.from(points.subarray(2 * start, 2 * (start + count)));
+      for (const { start, count, x } of pointChunks(points)) {
         const v = tf.tidy(() => {
           const f = ffjordForward(tf, live, tf.tensor2d(x, [count, 2]), tf.scalar((1 - t) * endTime) as Scalar);
           return tf.mul(f, -endTime) as Tensor2D;
         });
-        const data = v.dataSync() as Float32Array;
+        out.set(v.dataSync() as Float32Array, 2 * start);
         v.dispose();
-        for (let i = 0; i < data.length; i++) out[2 * start + i] = data[i]!;
       }
     },
     dispose() {

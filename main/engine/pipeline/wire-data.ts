@@ -1,8 +1,8 @@
-import type { ImageInfo, TrajectoryData } from '../../shared/ipc/contract.js';
-import type { ImageDensity } from '../engine/image/density.js';
-import { coloursAt } from '../engine/image/colour-lookup.js';
-import { modelBounds } from '../engine/image/mapping.js';
-import type { Trajectory } from '../engine/render/trajectory.js';
+import type { ImageInfo, TrajectoryData } from '../../../shared/ipc/contract.js';
+import type { ImageDensity } from '../image/density.js';
+import { coloursAt } from '../image/colour-lookup.js';
+import { modelBounds } from '../image/mapping.js';
+import type { Trajectory } from '../render/trajectory.js';
 
 /**
  * The engine's objects packed as the contract's plain data: flat typed arrays that cross a

@@ -1,13 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { FlowGifError } from '../../shared/errors.js';
-import type { ProjectData } from '../../shared/ipc/contract.js';
-import { projectDataProblem, validateProjectData } from '../../shared/ipc/schemas.js';
-import type { ImageDensity } from '../engine/image/density.js';
-import { saveFlowFile } from '../engine/project/flow-file.js';
-import { MAX_PROJECT_FILE_BYTES, readRegularFile } from '../engine/project/read-regular-file.js';
-import { assertWritableFolder, writeFileAtomic, type ReplaceRule } from '../engine/project/write-atomic.js';
-import type { TrainedModel } from '../engine/train/trained-model.js';
+import { FlowGifError } from '../../../shared/errors.js';
+import type { ProjectData } from '../../../shared/ipc/contract.js';
+import { projectDataProblem, validateProjectData } from '../../../shared/ipc/schemas.js';
+import type { ImageDensity } from '../image/density.js';
+import { saveFlowFile } from './flow-file.js';
+import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-regular-file.js';
+import { assertWritableFolder, writeFileAtomic, type ReplaceRule } from './write-atomic.js';
+import type { TrainedModel } from '../train/trained-model.js';
 
 export const PROJECT_EXTENSION = '.flowgif';
 /** A save may replace an earlier project, never a file of another kind that happens to share the name. */
