@@ -54,9 +54,10 @@ describe('JobTable', () => {
 describe('jobStartChannels', () => {
   it('names request channels, and the job kinds are its values', () => {
     for (const channel of Object.keys(jobStartChannels)) assert.ok((requestChannels as readonly string[]).includes(channel), channel);
-    assert.deepEqual(jobKinds, ['preview', 'train', 'export']);
+    assert.deepEqual(jobKinds, ['preview', 'train', 'export', 'estimate']);
     assert.equal(jobKindOf('train:start'), 'train');
-    assert.equal(jobKindOf('export:estimate'), undefined);
+    assert.equal(jobKindOf('export:estimate'), 'estimate');
+    assert.equal(jobKindOf('project:save'), undefined);
     assert.equal(jobKindOf('toString' as never), undefined, 'no inherited keys');
   });
 });
