@@ -69,7 +69,7 @@ export async function checkSequenceFolder(dir: string): Promise<FolderState> {
  */
 export async function encodePngSequence(frames: FrameSource, dir: string, ctx: JobContext): Promise<void> {
   const target = path.resolve(dir);
-  await checkSequenceFolder(target);
+  // encodeAnimation checked the folder before any frame was drawn (checkEncodeDestination).
   const temporary = temporaryPathFor(target);
   const meter = createProgressMeter(ctx, frames.count);
   meter.report(0);
