@@ -213,6 +213,10 @@ const exportGif: Scenario = {
     const file = path.join(exportDir, 'journey.gif');
     await page.getByTestId('export-path').fill(file);
     await dialog.getByText(`${EXPORT_FRAMES} frames`, { exact: true }).waitFor({ state: 'visible', timeout: 5000 });
+    // The size estimate is a job of its own: its answer reaches the dialog.
+    const estimate = dialog.getByTestId('export-estimate');
+    await estimate.getByText(/^≈ \d/).waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    note(`size estimate: "${(await estimate.innerText()).trim()}"`);
     await shot('4-export-dialog');
 
     const clicked = performance.now();
