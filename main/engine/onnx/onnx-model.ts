@@ -5,7 +5,7 @@ import { ProtoWriter } from './protobuf-writer.js';
  * Field numbers are those of onnx/onnx.proto3; only float and int64 tensors occur here.
  */
 export const ONNX_IR_VERSION = 8;
-/** Opset 17: every op we emit has had its current definition since ≤ 15 (Shape start/end). */
+/** Opset 17: every op we emit has had its current definition since ≤ 16 (Identity). */
 export const ONNX_OPSET = 17;
 
 export type OnnxDataType = 'float' | 'int64';
