@@ -28,7 +28,7 @@ export const defaultSampleOptions = { method: 'rk4', steps: 12, warp: 2 } as con
   warp: number;
 };
 
-const defaultStepsByMethod: Readonly<Record<Exclude<OdeMethod, 'dopri5'>, number>> = { euler: 48, midpoint: 24, rk4: 12 };
+const defaultStepsByMethod: Readonly<Record<Exclude<OdeMethod, 'dopri5'>, number>> = { euler: 48, midpoint: 24, rk3: 16, rk4: 12 };
 
 /**
  * n particles drawn from the field's source noise (seeded) and carried by the field from t = 0 to options.t.

@@ -93,6 +93,38 @@ test('ORT and TensorFlow.js agree on flow-matching fields (trained briefly, and 
   }
 });
 
+test('the flow-matching graph gives the JS model’s velocities with t fed once ([1, 1]) or per row ([N, 1])', async () => {
+  const { InferenceSession, Tensor } = await import('onnxruntime-node');
+  const model = presetSizedFmModel(6);
+  const tfjsField = await createModelField(model);
+  const lease = leaseOrtTempFolder();
+  const session = await lease.creating(() => InferenceSession.create(exportOnnx(model)));
+  try {
+    const times = [0, 0.21, 0.5, 0.93, 1];
+    const n = 400;
+    const points = randomPoints(n, 15);
+    const x = new Tensor('float32', Float32Array.from(points), [n, 2]);
+    // Per row: row i carries times[i % 5], so neighbouring rows differ in t.
+    const rowTimes = Float32Array.from({ length: n }, (_, i) => times[i % times.length]!);
+    const perRow = (await session.run({ x, t: new Tensor('float32', rowTimes, [n, 1]) }))['v']!.data as Float32Array;
+    for (const [j, t] of times.entries()) {
+      const expected = new Float64Array(points.length);
+      tfjsField.velocity(points, Math.fround(t), expected);
+      const once = (await session.run({ x, t: new Tensor('float32', Float32Array.of(t), [1, 1]) }))['v']!.data as Float32Array;
+      assert.ok(maxAbsDifference(once, expected) < 1e-4, `t = ${t} once: max |ORT − tfjs| = ${maxAbsDifference(once, expected)}`);
+      let worst = 0;
+      for (let i = j; i < n; i += times.length) {
+        for (const c of [0, 1]) worst = Math.max(worst, Math.abs(perRow[2 * i + c]! - expected[2 * i + c]!));
+      }
+      assert.ok(worst < 1e-4, `t = ${t} per row: max |ORT − tfjs| = ${worst}`);
+    }
+  } finally {
+    tfjsField.dispose();
+    await session.release();
+    lease.release();
+  }
+});
+
 test('ORT agrees with FFJORD’s tfjs network and its tfjs field in our time convention', async () => {
   const model = ffjordModel(7, 0.8);
   const field = await createOrtField(model);

@@ -54,7 +54,7 @@ const last = <T>(xs: readonly T[]): T => xs[xs.length - 1]!;
 const linspace = (a: number, b: number, n: number): number[] =>
   Array.from({ length: n }, (_, i) => (i === n - 1 ? b : a + ((b - a) * i) / (n - 1)));
 
-const expectedOrder: Record<OdeMethod, number> = { euler: 1, midpoint: 2, rk4: 4, dopri5: 5 };
+const expectedOrder: Record<OdeMethod, number> = { euler: 1, midpoint: 2, rk3: 3, rk4: 4, dopri5: 5 };
 
 for (const problem of problems) {
   test(`convergence order of every method by step halving: ${problem.name}`, () => {
@@ -291,7 +291,7 @@ test('invalid input fails with INVALID_ARGUMENT and says what is valid', () => {
     e instanceof FlowGifError && e.code === 'INVALID_ARGUMENT' && pattern.test(e.message);
   assert.throws(
     () => integrate(f, y0, [0, 1], { method: 'rk45' as OdeMethod }, float64Ops),
-    invalid(/Unknown ODE method 'rk45'.*euler, midpoint, rk4, dopri5/),
+    invalid(/Unknown ODE method 'rk45'.*euler, midpoint, rk3, rk4, dopri5/),
   );
   assert.throws(() => integrate(f, y0, [0, 1], { method: 'rk4' }, float64Ops), invalid(/options\.steps/));
   assert.throws(() => integrate(f, y0, [0, 1], { method: 'rk4', steps: 0 }, float64Ops), invalid(/steps/));

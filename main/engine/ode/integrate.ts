@@ -4,14 +4,14 @@ import { counted, runAsync, runSync, type Evaluations } from './drive.js';
 import { fitSegment, interpolate, type DenseSegment } from './dense.js';
 import { march, type MarchPlan, type OdeStats, type StepInfo, type StepSegment } from './march.js';
 import type { ButcherTableau } from './tableau.js';
-import { dopri5, euler, midpoint, rk4 } from './tableaus.js';
+import { dopri5, euler, midpoint, rk3, rk4 } from './tableaus.js';
 import type { VectorOps } from './vector-ops.js';
 
 export type { OdeStats, StepInfo } from './march.js';
 
-export type OdeMethod = 'euler' | 'midpoint' | 'rk4' | 'dopri5';
+export type OdeMethod = 'euler' | 'midpoint' | 'rk3' | 'rk4' | 'dopri5';
 
-const tableauByMethod: Readonly<Record<OdeMethod, ButcherTableau>> = Object.freeze({ euler, midpoint, rk4, dopri5 });
+const tableauByMethod: Readonly<Record<OdeMethod, ButcherTableau>> = Object.freeze({ euler, midpoint, rk3, rk4, dopri5 });
 
 export const odeMethods: readonly OdeMethod[] = Object.freeze(Object.keys(tableauByMethod) as OdeMethod[]);
 

@@ -4,10 +4,10 @@ import { runSync } from './drive.js';
 import { rkStep } from './rk-step.js';
 import type { ButcherTableau } from './tableau.js';
 import { defineTableau } from './tableau.js';
-import { dopri5, euler, midpoint, rk4 } from './tableaus.js';
+import { dopri5, euler, midpoint, rk3, rk4 } from './tableaus.js';
 import { float64Ops } from './vector-ops.js';
 
-const all = [euler, midpoint, rk4, dopri5];
+const all = [euler, midpoint, rk3, rk4, dopri5];
 const sum = (xs: readonly number[]): number => xs.reduce((s, x) => s + x, 0);
 const close = (actual: number, expected: number, what: string): void =>
   assert.ok(Math.abs(actual - expected) < 1e-14, `${what}: ${actual} ≠ ${expected}`);
@@ -49,7 +49,7 @@ for (const tableau of all) {
 
 test('dopri5: FSAL, error weights sum to 0, midpoint weights sum to 1/2', () => {
   assert.equal(dopri5.fsal, true);
-  for (const other of [euler, midpoint, rk4]) assert.equal(other.fsal, false);
+  for (const other of [euler, midpoint, rk3, rk4]) assert.equal(other.fsal, false);
   close(sum(dopri5.errorWeights!), 0, 'Σ e');
   close(sum(dopri5.midWeights!), 1 / 2, 'Σ mid');
 });

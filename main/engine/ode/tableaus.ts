@@ -16,6 +16,15 @@ export const midpoint = defineTableau({
   b: [0, 1],
 });
 
+/** Kutta's third-order method: three evaluations a step, for fields smooth enough to spare rk4's fourth. */
+export const rk3 = defineTableau({
+  name: 'rk3',
+  order: 3,
+  c: [0, 1 / 2, 1],
+  a: [[], [1 / 2], [-1, 2]],
+  b: [1 / 6, 2 / 3, 1 / 6],
+});
+
 export const rk4 = defineTableau({
   name: 'rk4',
   order: 4,

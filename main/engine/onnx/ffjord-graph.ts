@@ -6,8 +6,9 @@ import { encodeFieldGraph } from './field-graph.js';
 /**
  * FFJORD's ConcatSquash tanh network (ffjord-network.ts) as a velocity field in our time:
  * v(x, t) = −T·f(x, s) with s = (1 − t)·T, since FFJORD's own time s runs from the data
- * (s = 0) to the noise (s = T). Each layer is y = (h·W + b)·σ(g_w·s + g_b) + h_w·s; the
- * gate is per row here because rows may carry different times.
+ * (s = 0) to the noise (s = T). Each layer is y = (h·W + b)·σ(g_w·s + g_b) + h_w·s; the gate
+ * and the hyper-bias depend on s alone, so they are computed on t as fed ([1, 1] or [N, 1])
+ * and broadcast over the rows.
  */
 export function exportFfjordOnnx(model: TrainedModel): Uint8Array {
   const { widths } = parseArchitecture(model);
@@ -27,9 +28,9 @@ export function exportFfjordOnnx(model: TrainedModel): Uint8Array {
   const endTime = Math.fround(sqrtEndTime * sqrtEndTime);
   const doc = `FlowGIF FFJORD velocity field: ConcatSquash tanh network [${widths.join(', ')}], end time T = ${endTime}.`;
 
-  return encodeFieldGraph('ffjord', model.noise, doc, (g, { x, tRows }) => {
+  return encodeFieldGraph('ffjord', model.noise, doc, (g, { x, t }) => {
     const endTimeName = g.floats('end_time', [], [endTime]);
-    const s = g.op('Sub', [endTimeName, g.op('Mul', [tRows, endTimeName])]);
+    const s = g.op('Sub', [endTimeName, g.op('Mul', [t, endTimeName])]);
     let h = x;
     for (let i = 0; i + 1 < widths.length; i++) {
       const out = widths[i + 1]!;

@@ -2,8 +2,8 @@ import type { NoiseSource } from '../flow/noise-source.js';
 import { GraphBuilder, encodeOnnxModel, type OnnxValueInfo } from './onnx-model.js';
 
 /**
- * What every exported velocity field shares: the signature v = f(x, t) and the time column
- * broadcast to one row per point, so a caller may pass t as [N, 1] or as a single [1, 1].
+ * What every exported velocity field shares: the signature v = f(x, t), where a caller may pass
+ * t as [N, 1] (a time per point) or as a single [1, 1] for all points.
  */
 export const INPUT_X = 'x';
 export const INPUT_T = 't';
@@ -29,8 +29,12 @@ const outputs: readonly OnnxValueInfo[] = [
 
 export interface FieldGraphInputs {
   readonly x: string;
-  /** t as [N, 1], whatever shape the caller fed. */
-  readonly tRows: string;
+  /**
+   * t as the caller fed it, [N, 1] or [1, 1]. Bodies compute what depends on t alone on this
+   * and let it broadcast against x's rows: with one t per call (the ORT field's, every preview
+   * and export) that work is done once a call instead of once a point.
+   */
+  readonly t: string;
 }
 
 /**
@@ -44,10 +48,7 @@ export function encodeFieldGraph(
   body: (g: GraphBuilder, inputs: FieldGraphInputs) => string,
 ): Uint8Array {
   const g = new GraphBuilder();
-  const rows = g.op('Shape', [INPUT_X], { attributes: [{ name: 'start', type: 'int', value: 0 }, { name: 'end', type: 'int', value: 1 }] });
-  const rowShape = g.op('Concat', [rows, g.int64s('one', [1], [1])], { attributes: [{ name: 'axis', type: 'int', value: 0 }] });
-  const tRows = g.op('Expand', [INPUT_T, rowShape]);
-  const v = body(g, { x: INPUT_X, tRows });
+  const v = body(g, { x: INPUT_X, t: INPUT_T });
   // Name the result 'v' with an Identity so bodies need not know the output's name.
   g.op('Identity', [v], { output: OUTPUT_V });
   return encodeOnnxModel({

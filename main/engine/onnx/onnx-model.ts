@@ -5,7 +5,7 @@ import { ProtoWriter } from './protobuf-writer.js';
  * Field numbers are those of onnx/onnx.proto3; only float and int64 tensors occur here.
  */
 export const ONNX_IR_VERSION = 8;
-/** Opset 17: every op we emit has had its current definition since ≤ 15 (Shape start/end). */
+/** Opset 17: every op we emit has had its current definition since ≤ 16 (Identity). */
 export const ONNX_OPSET = 17;
 
 export type OnnxDataType = 'float' | 'int64';
@@ -143,11 +143,6 @@ export class GraphBuilder {
   /** A float initializer; returns its name. */
   floats(name: string, dims: readonly number[], data: Float32Array | readonly number[]): string {
     this.initializers.push({ name, dataType: 'float', dims, data: data instanceof Float32Array ? data : Float32Array.from(data) });
-    return name;
-  }
-
-  int64s(name: string, dims: readonly number[], data: readonly number[]): string {
-    this.initializers.push({ name, dataType: 'int64', dims, data });
     return name;
   }
 

@@ -43,7 +43,7 @@ export interface TrajectoryOptions {
   /**
    * Fixed solver steps from t = 0 to 1, spread evenly over the K − 1 level intervals (rounded
    * up to a whole number per interval). Without it: DEFAULT_STEPS_PER_LEVEL per interval for
-   * euler, midpoint and rk4; for dopri5 one adaptive solve over [0, 1], the levels read from its
+   * every fixed-step method; for dopri5 one adaptive solve over [0, 1], the levels read from its
    * dense output.
    */
   readonly steps?: number;
