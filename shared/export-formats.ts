@@ -7,12 +7,31 @@
 export const formatExtensions = {
   gif: ['.gif'],
   mp4: ['.mp4', '.m4v', '.mov'],
+  webm: ['.webm'],
+  webp: ['.webp'],
+  apng: ['.apng'],
   png: [],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 export type ExportFormat = keyof typeof formatExtensions;
 
 export const exportFormats = Object.keys(formatExtensions) as readonly ExportFormat[];
+
+/** What the export form's format menu and the save dialog's filter call each format. */
+export const formatLabels: Readonly<Record<ExportFormat, string>> = {
+  gif: 'GIF',
+  mp4: 'MP4 (H.264)',
+  webm: 'WebM (VP9)',
+  webp: 'Animated WebP',
+  apng: 'Animated PNG (APNG)',
+  png: 'PNG frames',
+};
+
+/** Formats that keep a transparent background (GIF keeps it as on/off pixels). */
+export const formatsWithAlpha: readonly ExportFormat[] = exportFormats.filter((format) => format !== 'mp4');
+
+/** Formats that store how many times they play (GIF's NETSCAPE block, WebP's ANIM, APNG's acTL). */
+export const formatsWithLoopCount: readonly ExportFormat[] = ['gif', 'webp', 'apng'];
 
 /** The format a file extension names (any case, with the dot), or undefined if it names none. */
 export function formatOfExtension(extension: string): ExportFormat | undefined {

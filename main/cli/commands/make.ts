@@ -29,7 +29,7 @@ export const makeCommand: Command = {
     const densityOptions = densityOptionsFrom(parsed);
     const noise = noiseShapeFrom(parsed) ?? DEFAULT_NOISE_SHAPE;
     // Before training or opening anything: a bad destination fails now, not after the work.
-    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
+    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
 
     let modelPath: string | undefined;
     if (trainSeconds !== undefined) {

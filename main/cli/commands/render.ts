@@ -23,7 +23,7 @@ export const renderCommand: Command = {
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
     const source = flowSourceFrom(parsed, settings.size);
-    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal });
+    await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
     const flow = await openFlowNoted(source, io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);

@@ -88,6 +88,17 @@ export interface ProbedStream {
   readonly height: number;
   readonly nb_read_frames: string;
   readonly r_frame_rate: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Every frame of a video file as ffmpeg decodes it, RGBA. `decoder` names one explicitly: VP9's
+ * alpha is a side stream only libvpx's decoder reads (ffmpeg's own vp9 drops it).
+ */
+export async function decodeRgba(file: string, decoder?: string): Promise<Buffer> {
+  const args = ['-v', 'error', ...(decoder === undefined ? [] : ['-c:v', decoder]), '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'];
+  const { stdout } = await run('ffmpeg', args, { encoding: 'buffer', maxBuffer: 1 << 28 });
+  return stdout;
 }
 
 export async function ffprobe(file: string): Promise<ProbedStream[]> {

@@ -146,9 +146,9 @@ test('a GIF never replaces a file of another kind (victim.docx stays as it was)'
   assert.deepEqual(await listAll(dir), ['victim.docx']);
 });
 
-for (const format of ['gif', 'mp4', 'png'] as const) {
+for (const format of ['gif', 'mp4', 'webm', 'webp', 'apng', 'png'] as const) {
   test(`${format}: cancelling mid-encode rejects with AbortError and leaves nothing behind`, async (t) => {
-    if (format === 'mp4') {
+    if (format !== 'gif' && format !== 'png') {
       const skip = await ffmpegSkip();
       if (skip) return t.skip(skip);
     }
@@ -220,7 +220,9 @@ test('an unwritable destination is OUTPUT_UNWRITABLE before any frame is rendere
 test('unsupported combinations fail loudly before anything runs', async () => {
   const base: EncodeRequest = { format: 'gif', outputPath: '/tmp/never-written.gif', quality: 80, frames: small() };
   const cases: [Partial<EncodeRequest> & Record<string, unknown>, RegExp][] = [
-    [{ format: 'webm' as 'gif' }, /Unknown output format "webm"/],
+    [{ format: 'avi' as 'gif' }, /Unknown output format "avi"/],
+    [{ format: 'webm' }, /never-written\.gif names a GIF, but the format is WebM \(VP9\)/],
+    [{ format: 'webm', outputPath: '/tmp/never.webm', loop: 2 }, /WebM \(VP9\) has no loop count/],
     [{ quality: 0 }, /Quality must be a whole number from 1 to 100/],
     [{ quality: 50.5 }, /Quality/],
     [{ loop: -1 }, /Loop must be 0/],
@@ -240,7 +242,7 @@ test('estimateSize is close to the real size, from a few frames, leaving no file
   const estimateFolders = async () => (await fs.readdir(os.tmpdir())).filter((name) => name.startsWith('flowgif-estimate-'));
   const before = await estimateFolders();
   const skip = await ffmpegSkip();
-  const formats = skip ? (['gif', 'png'] as const) : (['gif', 'mp4', 'png'] as const);
+  const formats = skip ? (['gif', 'png'] as const) : (['gif', 'mp4', 'webm', 'webp', 'apng', 'png'] as const);
   if (skip) t.diagnostic(skip);
   for (const format of formats) {
     const frames = watchedSource(flowingDots({ width: 96, height: 64, count: 60, fps: 25 }));

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
-import { formatExtensions, type ExportFormat } from '../../../shared/export-formats.js';
+import { formatExtensions, formatLabels, formatsWithLoopCount, type ExportFormat } from '../../../shared/export-formats.js';
 import { withProgress, type CancelSignal, type JobContext } from '../../../shared/job.js';
 import { makeOwnedTempDir } from '../project/owned-temp.js';
 import { assertWritableFolder, withAtomicTarget, type ReplaceRule } from '../project/write-atomic.js';
@@ -10,6 +10,7 @@ import { throwIfAborted } from './abort.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from './find-encoders.js';
 import { assertValidFrameSource, evenlySpaced, selectFrames, type FrameSource } from './frame-source.js';
 import { encodeGif, maxGifFps } from './gif-encoder.js';
+import { encodeAlphaFormat, type AlphaFormat } from './ffmpeg-formats.js';
 import { encodeMp4 } from './mp4-encoder.js';
 import { checkSequenceFolder, encodePngSequence, folderBytes } from './png-sequence.js';
 
@@ -17,11 +18,11 @@ export type OutputFormat = ExportFormat;
 
 export interface EncodeRequest {
   readonly format: OutputFormat;
-  /** A file for gif and mp4; a folder for png (frame-0001.png …). */
+  /** A file, except for png: a folder (frame-0001.png …). */
   readonly outputPath: string;
-  /** 1–100: gifski's quality for GIF, mapped to x264's CRF for MP4; PNG is lossless. */
+  /** 1–100: gifski's quality for GIF, WebP's, mapped to a CRF for MP4 and WebM; PNG and APNG are lossless. */
   readonly quality: number;
-  /** GIF only: total plays, 0 = forever (default), 1 = once, n = n times. */
+  /** GIF, WebP and APNG: total plays, 0 = forever (default), 1 = once, n = n times. */
   readonly loop?: number;
   readonly frames: FrameSource;
   readonly encoders?: EncoderPaths;
@@ -54,14 +55,31 @@ interface FormatSpec {
   readonly prepare: (request: EstimateRequest, signal: CancelSignal) => Promise<Encoder>;
 }
 
+/** A format ffmpeg writes from RGBA, keeping transparency (ffmpeg-formats.ts). */
+function alphaFormat(format: AlphaFormat, noun: string): FormatSpec {
+  return {
+    label: formatLabels[format],
+    noun,
+    writes: 'file',
+    extensions: formatExtensions[format],
+    loops: formatsWithLoopCount.includes(format),
+    maxFps: 240,
+    prepare: async (request, signal) => {
+      const ffmpeg = await findFfmpeg(request.encoders, signal);
+      const options = { quality: request.quality, loop: request.loop ?? 0, ffmpeg };
+      return (frames, output, ctx) => encodeAlphaFormat(format, frames, output, options, ctx);
+    },
+  };
+}
+
 /** The formats and what each supports; anything else fails loudly before work starts. */
 const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
   gif: {
-    label: 'GIF',
+    label: formatLabels.gif,
     noun: 'a GIF',
     writes: 'file',
     extensions: formatExtensions.gif,
-    loops: true,
+    loops: formatsWithLoopCount.includes('gif'),
     maxFps: maxGifFps,
     prepare: async (request, signal) => {
       const gifski = await findGifski(request.encoders, signal);
@@ -70,11 +88,11 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
     },
   },
   mp4: {
-    label: 'MP4 (H.264)',
+    label: formatLabels.mp4,
     noun: 'an MP4',
     writes: 'file',
     extensions: formatExtensions.mp4,
-    loops: false,
+    loops: formatsWithLoopCount.includes('mp4'),
     maxFps: 240,
     prepare: async (request, signal) => {
       const ffmpeg = await findFfmpeg(request.encoders, signal);
@@ -82,12 +100,15 @@ const formats: Readonly<Record<OutputFormat, FormatSpec>> = {
       return (frames, output, ctx) => encodeMp4(frames, output, options, ctx);
     },
   },
+  webm: alphaFormat('webm', 'a WebM'),
+  webp: alphaFormat('webp', 'an animated WebP'),
+  apng: alphaFormat('apng', 'an APNG'),
   png: {
     label: 'PNG sequence',
     noun: 'a PNG sequence',
     writes: 'folder',
     extensions: formatExtensions.png,
-    loops: false,
+    loops: formatsWithLoopCount.includes('png'),
     maxFps: Number.POSITIVE_INFINITY,
     prepare: async () => (frames, output, ctx) => encodePngSequence(frames, output, ctx),
   },
@@ -113,7 +134,7 @@ function specFor(request: EstimateRequest): FormatSpec {
     throw invalid(`Loop must be 0 (forever) or a whole number of plays (got ${loop}).`);
   }
   if (loop !== 0 && !spec.loops) {
-    throw invalid(`A ${spec.label} has no loop count (got loop ${loop}).`, 'Players decide whether it loops; export a GIF to set one.');
+    throw invalid(`A ${spec.label} has no loop count (got loop ${loop}).`, 'Players decide whether it loops; export a GIF, WebP or APNG to set one.');
   }
   assertValidFrameSource(frames);
   if (frames.fps > spec.maxFps) {
@@ -132,6 +153,7 @@ const extensionMeaning: Readonly<Record<string, string>> = {
   '.png': 'a single PNG file',
   '.webm': 'a WebM video',
   '.apng': 'an animated PNG',
+  '.webp': 'a WebP image',
 };
 
 function assertExtensionFits(spec: FormatSpec, outputPath: string): void {
@@ -204,6 +226,9 @@ export interface SizeEstimate {
 const spread: Readonly<Record<OutputFormat, { low: number; high: number }>> = {
   gif: { low: 0.6, high: 1.5 },
   mp4: { low: 0.6, high: 1.5 },
+  webm: { low: 0.6, high: 1.5 },
+  webp: { low: 0.6, high: 1.5 },
+  apng: { low: 0.6, high: 1.5 },
   png: { low: 0.85, high: 1.15 },
 };
 

@@ -1,11 +1,7 @@
-import fs from 'node:fs/promises';
-import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
-import { throwIfAborted } from './abort.js';
+import { encodeThroughFfmpeg } from './ffmpeg-stream.js';
 import type { FfmpegInfo } from './find-encoders.js';
-import { readFrame, type FrameSource } from './frame-source.js';
-import { createProgressMeter } from './progress-meter.js';
-import { runProcess } from './run-process.js';
+import type { FrameSource } from './frame-source.js';
 
 export interface Mp4Options {
   /** 1–100, mapped to x264's CRF. */
@@ -55,13 +51,10 @@ export function toOpaqueEvenRgb(rgba: Uint8ClampedArray, width: number, height: 
   return out;
 }
 
-export function ffmpegArgs(frames: FrameSource, quality: number, output: string): string[] {
-  const even = evenSize(frames.width, frames.height);
+/** x264's arguments after the raw RGB input. */
+export function x264Args(frames: FrameSource, quality: number): string[] {
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'error',
-    '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${even.width}x${even.height}`, '-r', String(frames.fps),
-    '-i', 'pipe:0',
-    '-an', '-c:v', 'libx264', '-preset', 'medium', '-crf', String(crfForQuality(quality)),
+    '-c:v', 'libx264', '-preset', 'medium', '-crf', String(crfForQuality(quality)),
     // Convert with BT.709 and say so: untagged video is guessed at, and players guess differently.
     '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
     '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709',
@@ -69,31 +62,20 @@ export function ffmpegArgs(frames: FrameSource, quality: number, output: string)
     // moov before mdat: browsers start playing before the whole file has arrived.
     '-movflags', '+faststart',
     // The temporary name has no .mp4 extension, so the muxer is named.
-    '-f', 'mp4', '-y', output,
+    '-f', 'mp4',
   ];
 }
 
 /** H.264 MP4 through ffmpeg, raw frames streamed on stdin; progress is frames handed over. */
 export async function encodeMp4(frames: FrameSource, output: string, options: Mp4Options, ctx: JobContext): Promise<void> {
-  if (!options.ffmpeg.encoders.has('libx264')) {
-    throw new FlowGifError('ENCODER_MISSING', `The ffmpeg at ${options.ffmpeg.path} has no H.264 encoder (libx264).`, {
-      file: options.ffmpeg.path,
-      hint: 'Use an ffmpeg built with --enable-libx264 (Debian, Homebrew and the ffmpeg.org builds are), or export a GIF.',
-    });
-  }
-  const meter = createProgressMeter(ctx, frames.count);
-  meter.report(0);
-  async function* rawFrames(): AsyncGenerator<Buffer> {
-    for (let i = 0; i < frames.count; i++) {
-      throwIfAborted(ctx.signal);
-      const rgba = await readFrame(frames, i, ctx.signal);
-      yield toOpaqueEvenRgb(rgba, frames.width, frames.height);
-      meter.report(i + 1);
-    }
-  }
-  await runProcess(options.ffmpeg, ffmpegArgs(frames, options.quality, output), ctx.signal, {
-    stdin: rawFrames(),
-    file: output,
-  });
-  meter.report(frames.count, (await fs.stat(output)).size);
+  const needs = {
+    encoder: 'libx264',
+    missingHint: 'Use an ffmpeg built with --enable-libx264 (Debian, Homebrew and the ffmpeg.org builds are), or export a GIF.',
+  };
+  await encodeThroughFfmpeg(frames, output, options.ffmpeg, needs, () => ({
+    inputPixFmt: 'rgb24',
+    inputSize: evenSize(frames.width, frames.height),
+    toRaw: (rgba) => toOpaqueEvenRgb(rgba, frames.width, frames.height),
+    outputArgs: x264Args(frames, options.quality),
+  }), ctx);
 }

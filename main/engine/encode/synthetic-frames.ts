@@ -8,6 +8,8 @@ export interface SyntheticFramesOptions {
   readonly fps?: number;
   readonly particles?: number;
   readonly seed?: number;
+  /** Dots on nothing (alpha 0) instead of white, as a 'transparent' background draws them. */
+  readonly transparent?: boolean;
 }
 
 /**
@@ -48,7 +50,7 @@ export function flowingDots(options: SyntheticFramesOptions): FrameSource {
       const t = count === 1 ? 1 : index / (count - 1);
       const cx = radius + t * (width - 2 * radius);
       const cy = height / 2;
-      const rgba = new Uint8ClampedArray(width * height * 4).fill(255);
+      const rgba = new Uint8ClampedArray(width * height * 4).fill(options.transparent === true ? 0 : 255);
       for (let i = 0; i < n; i++) {
         const x = Math.floor((1 - t) * (start[2 * i] ?? 0) + t * (cx + radius * (end[2 * i] ?? 0)));
         const y = Math.floor((1 - t) * (start[2 * i + 1] ?? 0) + t * (cy + radius * (end[2 * i + 1] ?? 0)));
@@ -57,6 +59,7 @@ export function flowingDots(options: SyntheticFramesOptions): FrameSource {
         rgba[p] = colour[3 * i] ?? 0;
         rgba[p + 1] = colour[3 * i + 1] ?? 0;
         rgba[p + 2] = colour[3 * i + 2] ?? 0;
+        rgba[p + 3] = 255;
       }
       return rgba;
     },

@@ -1,8 +1,9 @@
 import path from 'node:path';
 import sharp from 'sharp';
 import { FlowGifError } from '../../../shared/errors.js';
-import { formatOfExtension } from '../../../shared/export-formats.js';
+import { exportFormats, formatExtensions, formatLabels, formatOfExtension, formatsWithAlpha, formatsWithLoopCount } from '../../../shared/export-formats.js';
 import type { CancelSignal, JobContext } from '../../../shared/job.js';
+import type { BackgroundSetting } from '../../../shared/render/picture-background.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameTimes } from '../../../shared/timeline.js';
 import { checkEncodeDestination, encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
@@ -12,7 +13,7 @@ import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../proj
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { OpenedFlow } from './flow-source.js';
 
-/** gif and mp4 by extension; a trailing slash or no extension means a folder of PNG frames. */
+/** By extension (shared/export-formats.ts); a trailing slash or no extension means a folder of PNG frames. */
 export function formatForPath(outputPath: string): OutputFormat {
   if (outputPath.endsWith('/') || outputPath.endsWith(path.sep)) return 'png';
   const extension = path.extname(outputPath);
@@ -21,7 +22,7 @@ export function formatForPath(outputPath: string): OutputFormat {
   if (format !== undefined) return format;
   throw new FlowGifError('INVALID_ARGUMENT', `Cannot tell the format of ${outputPath} from its extension.`, {
     file: outputPath,
-    hint: 'Use .gif, .mp4, or a folder path ending in / for PNG frames.',
+    hint: `Use ${exportFormats.flatMap((f) => formatExtensions[f]).join(', ')}, or a folder path ending in / for PNG frames.`,
   });
 }
 
@@ -91,7 +92,20 @@ export function checkExportDestination(outputPath: string, format: OutputFormat)
 
 async function findEncoder(format: OutputFormat, options: { encoders?: EncoderPaths | undefined; signal: CancelSignal }): Promise<void> {
   if (format === 'gif') await findGifski(options.encoders, options.signal);
-  if (format === 'mp4') await findFfmpeg(options.encoders, options.signal);
+  else if (format !== 'png') await findFfmpeg(options.encoders, options.signal);
+}
+
+/**
+ * A see-through background ('transparent', #RRGGBBAA) in a format without alpha would be
+ * flattened onto white without a word; refuse it, naming the formats that keep it. 'auto' is
+ * the picture's own background, which is always opaque (picture-background.ts).
+ */
+export function assertFormatKeepsBackground(format: OutputFormat, background: BackgroundSetting): void {
+  if (background === 'auto' || background[3] === 255 || formatsWithAlpha.includes(format)) return;
+  const keepers = formatsWithAlpha.filter((f) => f !== 'png').map((f) => formatLabels[f]);
+  throw new FlowGifError('INVALID_ARGUMENT', `${formatLabels[format]} has no transparency, but the background is see-through.`, {
+    hint: `Export ${keepers.join(', ')} or PNG frames to keep it, or choose an opaque background.`,
+  });
 }
 
 /**
@@ -101,8 +115,9 @@ async function findEncoder(format: OutputFormat, options: { encoders?: EncoderPa
 export async function checkRenderDestination(
   outputPath: string,
   format: OutputFormat,
-  options: { encoders?: EncoderPaths; signal: CancelSignal },
+  options: { encoders?: EncoderPaths; signal: CancelSignal; background?: BackgroundSetting },
 ): Promise<void> {
+  if (options.background !== undefined) assertFormatKeepsBackground(format, options.background);
   await checkExportDestination(outputPath, format);
   await findEncoder(format, options);
 }
@@ -111,6 +126,7 @@ export async function checkRenderDestination(
 export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx: JobContext): Promise<RenderResult> {
   const format = request.format ?? formatForPath(request.outputPath);
   const outputPath = destinationPath(request.outputPath, format);
+  assertFormatKeepsBackground(format, request.settings.background);
   // A bad destination or a missing encoder should fail before the particles are solved.
   if (request.destinationChecked !== true) await checkExportDestination(outputPath, format);
   await findEncoder(format, { encoders: request.encoders, signal: ctx.signal });
@@ -118,7 +134,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
     const encode = {
       format,
       quality: request.settings.quality,
-      ...(format === 'gif' ? { loop: request.settings.timeline.loops } : {}),
+      ...(formatsWithLoopCount.includes(format) ? { loop: request.settings.timeline.loops } : {}),
       frames: frameSource(scene, request.settings),
       ...(request.encoders ? { encoders: request.encoders } : {}),
     };
@@ -131,6 +147,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
 
 /** The size an export will have, from a few frames encoded for real. */
 export async function estimateRenderSize(flow: OpenedFlow, format: OutputFormat, settings: RenderSettings, ctx: JobContext): Promise<SizeEstimate> {
+  assertFormatKeepsBackground(format, settings.background);
   return withScene(flow, settings, format === 'mp4', ctx, (scene) =>
     estimateSize({ format, quality: settings.quality, frames: frameSource(scene, settings) }, ctx),
   );

@@ -1,4 +1,4 @@
-import { exportFormats, formatExtensions, newFileExtension, type ExportFormat } from '../../../shared/export-formats.js';
+import { exportFormats, formatExtensions, formatLabels, formatsWithAlpha, newFileExtension, type ExportFormat } from '../../../shared/export-formats.js';
 import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
 import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
@@ -87,7 +87,9 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   if (!form.particlesAuto && !whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
   if (!form.pointSizeAuto && !(form.pointSize >= 0.5 && form.pointSize <= 16)) problems.pointSize = '0.5 to 16 px.';
   if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
-  if (form.format === 'mp4' && form.background === 'transparent') problems.background = "MP4 has no transparency; pick the picture's own, white or black.";
+  if (!formatsWithAlpha.includes(form.format) && form.background === 'transparent') {
+    problems.background = `${formatLabels[form.format]} has no transparency; pick the picture's own, white or black.`;
+  }
   if (Object.keys(problems).length > 0) return { problems };
   try {
     const settings = resolveRenderSettings({
