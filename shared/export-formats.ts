@@ -6,8 +6,9 @@
  */
 export const formatExtensions = {
   gif: ['.gif'],
-  mp4: ['.mp4', '.m4v', '.mov'],
+  mp4: ['.mp4', '.m4v'],
   webm: ['.webm'],
+  mov: ['.mov'],
   webp: ['.webp'],
   apng: ['.apng'],
   png: [],
@@ -22,6 +23,7 @@ export const formatLabels: Readonly<Record<ExportFormat, string>> = {
   gif: 'GIF',
   mp4: 'MP4 (H.264)',
   webm: 'WebM (VP9)',
+  mov: 'MOV (ProRes 4444)',
   webp: 'Animated WebP',
   apng: 'Animated PNG (APNG)',
   png: 'PNG frames',

@@ -11,6 +11,7 @@ const saveFilters: Readonly<Record<RequestPayload<'dialog:save-path'>['format'],
   gif: { filter: { name: 'GIF animation', extensions: ['gif'] }, extension: newFileExtension('gif') },
   mp4: { filter: { name: 'MP4 video', extensions: ['mp4'] }, extension: newFileExtension('mp4') },
   webm: { filter: { name: 'WebM video', extensions: ['webm'] }, extension: newFileExtension('webm') },
+  mov: { filter: { name: 'QuickTime movie (ProRes)', extensions: ['mov'] }, extension: newFileExtension('mov') },
   webp: { filter: { name: 'Animated WebP', extensions: ['webp'] }, extension: newFileExtension('webp') },
   apng: { filter: { name: 'Animated PNG', extensions: ['apng'] }, extension: newFileExtension('apng') },
   // PNG frames go into a folder: the name typed is the folder the engine creates.

@@ -83,6 +83,7 @@ export function ffmpegSkip(): Promise<string | false> {
 
 export interface ProbedStream {
   readonly codec_name: string;
+  readonly profile?: string;
   readonly pix_fmt: string;
   readonly width: number;
   readonly height: number;

@@ -146,7 +146,7 @@ test('a GIF never replaces a file of another kind (victim.docx stays as it was)'
   assert.deepEqual(await listAll(dir), ['victim.docx']);
 });
 
-for (const format of ['gif', 'mp4', 'webm', 'webp', 'apng', 'png'] as const) {
+for (const format of ['gif', 'mp4', 'webm', 'mov', 'webp', 'apng', 'png'] as const) {
   test(`${format}: cancelling mid-encode rejects with AbortError and leaves nothing behind`, async (t) => {
     if (format !== 'gif' && format !== 'png') {
       const skip = await ffmpegSkip();
@@ -228,6 +228,7 @@ test('unsupported combinations fail loudly before anything runs', async () => {
     [{ loop: -1 }, /Loop must be 0/],
     [{ format: 'mp4', outputPath: '/tmp/never.mp4', loop: 2 }, /MP4 \(H\.264\) has no loop count/],
     [{ outputPath: '/tmp/never.mp4' }, /names an MP4, but the format is GIF/],
+    [{ format: 'mp4', outputPath: '/tmp/never.mov' }, /names a QuickTime movie, but the format is MP4 \(H\.264\)/],
     [{ format: 'png', outputPath: '/tmp/never.png' }, /names a single PNG file, but the format is PNG sequence/],
     [{ frames: flowingDots({ width: 8, height: 8, count: 2, fps: 120 }) }, /GIF plays at most 100 frames per second/],
     [{ frames: { ...small(), count: 0 } }, /frame count must be a whole number ≥ 1/],
@@ -242,7 +243,7 @@ test('estimateSize is close to the real size, from a few frames, leaving no file
   const estimateFolders = async () => (await fs.readdir(os.tmpdir())).filter((name) => name.startsWith('flowgif-estimate-'));
   const before = await estimateFolders();
   const skip = await ffmpegSkip();
-  const formats = skip ? (['gif', 'png'] as const) : (['gif', 'mp4', 'webm', 'webp', 'apng', 'png'] as const);
+  const formats = skip ? (['gif', 'png'] as const) : (['gif', 'mp4', 'webm', 'mov', 'webp', 'apng', 'png'] as const);
   if (skip) t.diagnostic(skip);
   for (const format of formats) {
     const frames = watchedSource(flowingDots({ width: 96, height: 64, count: 60, fps: 25 }));

@@ -4,16 +4,16 @@ import type { FfmpegInfo } from './find-encoders.js';
 import type { FrameSource } from './frame-source.js';
 
 /**
- * The formats ffmpeg writes from RGBA frames, keeping their alpha: WebM (VP9), animated WebP and
- * APNG. Whether a file gets an alpha plane is read off the first frame: FlowGIF draws every frame
+ * The formats ffmpeg writes from RGBA frames, keeping their alpha: WebM (VP9), MOV (ProRes 4444),
+ * animated WebP and APNG. Whether a file gets an alpha plane is read off the first frame: FlowGIF draws every frame
  * on the same background, so it is transparent in all frames or in none.
  */
-export type AlphaFormat = 'webm' | 'webp' | 'apng';
+export type AlphaFormat = 'webm' | 'mov' | 'webp' | 'apng';
 
 export interface AlphaFormatOptions {
-  /** 1–100; APNG is lossless and ignores it. */
+  /** 1–100; APNG (lossless) and ProRes (an editing codec at its own fixed quality) ignore it. */
   readonly quality: number;
-  /** Total plays, 0 = forever (WebP and APNG; a WebM's player decides). */
+  /** Total plays, 0 = forever (WebP and APNG; a video's player decides). */
   readonly loop: number;
   readonly ffmpeg: FfmpegInfo;
 }
@@ -30,6 +30,7 @@ const debianHint = 'Debian/Ubuntu’s ffmpeg and the ffmpeg.org static builds ha
 
 const needs: Readonly<Record<AlphaFormat, FfmpegNeeds>> = {
   webm: { encoder: 'libvpx-vp9', missingHint: `Use an ffmpeg built with --enable-libvpx (${debianHint}), or export a GIF.` },
+  mov: { encoder: 'prores_ks', missingHint: 'Use ffmpeg 2.0 or newer (prores_ks is built in), or export a WebM.' },
   webp: { encoder: 'libwebp_anim', missingHint: `Use an ffmpeg built with --enable-libwebp (${debianHint}), or export a GIF.` },
   apng: { encoder: 'apng', missingHint: 'Use ffmpeg 3.0 or newer, or export a GIF or PNG frames.' },
 };
@@ -49,6 +50,14 @@ export function alphaFormatArgs(format: AlphaFormat, frames: FrameSource, option
         '-vf', `scale=out_color_matrix=bt709:out_range=tv,format=${alpha ? 'yuva420p' : 'yuv420p'}`,
         '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709',
         '-f', 'webm',
+      ];
+    case 'mov':
+      return [
+        // 4444 keeps full chroma and, in yuva444p10le, a 16-bit alpha plane; 'apl0' as Apple's
+        // own encoder says, which some editors check.
+        '-c:v', 'prores_ks', '-profile:v', '4444', '-vendor', 'apl0',
+        '-pix_fmt', alpha ? 'yuva444p10le' : 'yuv444p10le',
+        '-f', 'mov',
       ];
     case 'webp':
       return [

@@ -54,7 +54,7 @@ async function apngControl(file: string): Promise<{ frames: number; plays: numbe
   return { frames: data.readUInt32BE(at + 4), plays: data.readUInt32BE(at + 8) };
 }
 
-async function encode(format: 'webm' | 'webp' | 'apng' | 'gif', dir: string, name: string, frames: FrameSource, loop?: number) {
+async function encode(format: 'webm' | 'mov' | 'webp' | 'apng' | 'gif', dir: string, name: string, frames: FrameSource, loop?: number) {
   const ctx = recordingContext();
   const result = await encodeAnimation({ format, outputPath: path.join(dir, `${name}.${format}`), quality: 70, frames, ...(loop === undefined ? {} : { loop }) }, ctx);
   ctx.assertCompleted();
@@ -85,6 +85,28 @@ test('WebM: VP9, every frame, alpha_mode 1 and clear pixels where the background
   assert.equal(plain?.tags?.alpha_mode, undefined, 'no alpha plane for an opaque background');
   assert.ok(allOpaque(await decodeRgba(opaque.outputPath, 'libvpx-vp9')));
   assert.deepEqual(await listAll(dir), ['clear.webm', 'opaque.webm'], 'no temporary files are left');
+});
+
+test('MOV: ProRes 4444, every frame, and an alpha plane exactly clear where the background is transparent', async (t) => {
+  const skip = await ffmpegSkip();
+  if (skip) return t.skip(skip);
+  const dir = await tempDir(t);
+  const clear = await encode('mov', dir, 'clear', dots(true));
+  const [video, ...others] = await ffprobe(clear.outputPath);
+  assert.equal(others.length, 0, 'one stream, no audio');
+  // Written as yuva444p10le; ffmpeg's ProRes decoder reports 4444 as 12-bit (yuva444p12le).
+  assert.deepEqual(
+    [video?.codec_name, video?.profile, video?.pix_fmt.startsWith('yuva444p'), video?.width, video?.height, video?.nb_read_frames],
+    ['prores', '4444', true, width, height, String(count)],
+  );
+  const agreement = alphaAgreement(await allFrames(dots(true)), await decodeRgba(clear.outputPath));
+  t.diagnostic(`mov alpha: ${JSON.stringify(agreement)}`);
+  assert.deepEqual(agreement, { clear: 1, dots: 1 });
+
+  const opaque = await encode('mov', dir, 'opaque', dots(false));
+  const [plain] = await ffprobe(opaque.outputPath);
+  assert.equal(plain?.pix_fmt.startsWith('yuv444p'), true, `no alpha plane for an opaque background (${plain?.pix_fmt})`);
+  assert.ok(allOpaque(await decodeRgba(opaque.outputPath)));
 });
 
 test('APNG: every frame, the play count, and alpha exactly where the source has it', async (t) => {
