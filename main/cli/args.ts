@@ -71,6 +71,14 @@ export function numberOption(parsed: Parsed, name: string, rule: NumberRule = {}
   return value;
 }
 
+/** A string flag that must be one of `values` (the engine's own list, so the message names what it accepts). */
+export function choiceOption<T extends string>(parsed: Parsed, name: string, values: readonly T[]): T | undefined {
+  const raw = stringOption(parsed, name);
+  if (raw === undefined) return undefined;
+  if (!(values as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${values.join(', ')}, not '${raw}'.`);
+  return raw as T;
+}
+
 /** Exactly one positional, or exactly one of the named alternatives. */
 export function onePositional(parsed: Parsed, what: string): string {
   if (parsed.positionals.length === 0) throw new UsageError(`Missing ${what}.`);
