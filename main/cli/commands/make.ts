@@ -15,15 +15,16 @@ export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
   usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    train: { type: 'string' },
+    ...methodOptionSpec,
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+    ...renderOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      output: { type: 'string', short: 'o' },
-      train: { type: 'string' },
-      ...methodOptionSpec,
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-      ...renderOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);

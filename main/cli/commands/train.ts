@@ -12,16 +12,17 @@ export const trainCommand: Command = {
   summary: 'train a flow on an image and save it as a .flow model',
   usage: `train IMAGE -o MODEL.flow ${methodUsage} [--seconds S | --steps N] [--seed K]
                  ${densityOptionsUsage} [--noise fitted|round] [--json]`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    ...methodOptionSpec,
+    seconds: { type: 'string' },
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      output: { type: 'string', short: 'o' },
-      ...methodOptionSpec,
-      seconds: { type: 'string' },
-      steps: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', 'MODEL.flow');
     if (!outputPath.endsWith('.flow')) throw new UsageError(`The model file must end in .flow, not ${path.basename(outputPath)}.`);
