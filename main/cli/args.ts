@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from './usage-error.js';
 
-type Options = NonNullable<ParseArgsConfig['options']>;
+export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export interface Parsed {
   readonly values: Record<string, string | boolean | undefined>;
@@ -69,6 +69,14 @@ export function numberOption(parsed: Parsed, name: string, rule: NumberRule = {}
   if (rule.min !== undefined && value < rule.min) throw new UsageError(`--${name} must be at least ${rule.min}, not ${raw}.`);
   if (rule.max !== undefined && value > rule.max) throw new UsageError(`--${name} must be at most ${rule.max}, not ${raw}.`);
   return value;
+}
+
+/** A string flag that must be one of `values` (the engine's own list, so the message names what it accepts). */
+export function choiceOption<T extends string>(parsed: Parsed, name: string, values: readonly T[]): T | undefined {
+  const raw = stringOption(parsed, name);
+  if (raw === undefined) return undefined;
+  if (!(values as readonly string[]).includes(raw)) throw new UsageError(`--${name} must be one of ${values.join(', ')}, not '${raw}'.`);
+  return raw as T;
 }
 
 /** Exactly one positional, or exactly one of the named alternatives. */

@@ -1,4 +1,5 @@
 import type { JobContext } from '../../shared/job.js';
+import type { Options } from './args.js';
 
 export interface CommandIo {
   readonly ctx: JobContext;
@@ -12,5 +13,7 @@ export interface Command {
   readonly name: string;
   readonly summary: string;
   readonly usage: string;
+  /** Its flags, as node:util parseArgs takes them: what it accepts, for the parser and the docs' check. */
+  readonly options: Options;
   run(args: readonly string[], io: CommandIo): Promise<void>;
 }

@@ -1,18 +1,9 @@
 #!/usr/bin/env node
 import { createRequire } from 'node:module';
 import { sweepTempFoldersAtStartup } from '../engine/project/owned-temp.js';
-import type { Command } from './command.js';
-import { evalCommand } from './commands/eval.js';
-import { exportOnnxCommand } from './commands/export-onnx.js';
-import { frameCommand } from './commands/frame.js';
-import { makeCommand } from './commands/make.js';
-import { renderCommand } from './commands/render.js';
-import { sampleCommand } from './commands/sample.js';
-import { trainCommand } from './commands/train.js';
+import { commands } from './commands/all.js';
 import { EXIT_CANCELLED, EXIT_OK, EXIT_USAGE, reportError } from './error-report.js';
 import { createReporter, type ReporterMode } from './progress-reporter.js';
-
-const commands: readonly Command[] = [makeCommand, trainCommand, sampleCommand, evalCommand, renderCommand, frameCommand, exportOnnxCommand];
 
 function usage(): string {
   const lines = ['Usage: flowgif COMMAND [options]', '', 'Commands:'];

@@ -1,10 +1,13 @@
-import { resolveRenderSettings, densityLooks, type DensityLook, type RenderSettings } from '../../shared/render/render-settings.js';
+import { resolveRenderSettings, densityLooks, renderLimits, styleRanges, type RenderSettings } from '../../shared/render/render-settings.js';
 import { parseBackground } from '../../shared/render/picture-background.js';
-import { particleColourModes, type ParticleColourMode } from '../../shared/render/particle-colours.js';
-import { easings, isEasing } from '../../shared/easing.js';
-import { oncePass } from '../../shared/timeline.js';
+import { particleColourModes } from '../../shared/render/particle-colours.js';
+import { blendModes, rasterModes } from '../../shared/render/raster-options.js';
+import { colourMapNames } from '../../shared/render/colour-maps.js';
+import { parseHexColour } from '../../shared/render/colour.js';
+import { easings } from '../../shared/easing.js';
+import { oncePass, timelineLimits } from '../../shared/timeline.js';
 import { parseCanvas } from '../../shared/render/canvas.js';
-import { flag, numberOption, stringOption, type Parsed } from './args.js';
+import { choiceOption, flag, numberOption, stringOption, type Parsed } from './args.js';
 import { UsageError } from './usage-error.js';
 
 /** The look-and-timing flags shared by render, frame and make. */
@@ -17,10 +20,17 @@ export const renderOptionSpecs = {
   seed: { type: 'string' },
   colour: { type: 'string' },
   color: { type: 'string' },
+  'solid-colour': { type: 'string' },
+  'solid-color': { type: 'string' },
   mode: { type: 'string' },
   'density-look': { type: 'string' },
+  'colour-map': { type: 'string' },
+  'color-map': { type: 'string' },
+  'density-smoothing': { type: 'string' },
   background: { type: 'string' },
   'point-size': { type: 'string' },
+  blend: { type: 'string' },
+  opacity: { type: 'string' },
   'hold-start': { type: 'string' },
   'hold-end': { type: 'string' },
   bounce: { type: 'boolean' },
@@ -31,22 +41,35 @@ export const renderOptionSpecs = {
   quality: { type: 'string' },
 } as const;
 
+const choices = (values: readonly string[]): string => values.join('|');
+
 export const renderOptionsUsage =
-  '[--fps F] [--seconds S] [--size PX] [--canvas picture|square|WxH] [--particles N] [--seed K] [--colour ink|image|solid|angle] [--mode points|density]\n' +
-  '              [--density-look colour|map] [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX]\n' +
-  '              [--easing E] [--hold-start S] [--hold-end S] [--once|--bounce] [--reverse] [--loops N] [--quality Q]';
+  `[--fps F] [--seconds S] [--size PX] [--canvas picture|square|WxH] [--particles N] [--seed K]\n` +
+  `              [--colour ${choices(particleColourModes)}] [--solid-colour #RRGGBB[AA]] [--mode ${choices(rasterModes)}]\n` +
+  `              [--density-look ${choices(densityLooks)}] [--colour-map ${choices(colourMapNames)}] [--density-smoothing PX]\n` +
+  `              [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX] [--blend ${choices(blendModes)}] [--opacity A]\n` +
+  `              [--easing ${choices(easings)}] [--hold-start S] [--hold-end S] [--once|--bounce] [--reverse] [--loops N] [--quality Q]`;
+
+/** The spelling the user typed, colour or color: the message names their flag. */
+function spelt(parsed: Parsed, british: string): string {
+  const american = british.replace('colour', 'color');
+  return stringOption(parsed, british) === undefined && stringOption(parsed, american) !== undefined ? american : british;
+}
+
+function solidColourFrom(parsed: Parsed, colour: string | undefined): RenderSettings['solidColour'] | undefined {
+  const name = spelt(parsed, 'solid-colour');
+  const text = stringOption(parsed, name);
+  if (text === undefined) return undefined;
+  const rgba = parseHexColour(text);
+  if (rgba === undefined) throw new UsageError(`--${name} must be a colour like #ff0000 or #ff000080, not '${text}'.`);
+  // The solid colour is what 'solid' draws in; with another colouring it would be silently unused.
+  if (colour !== undefined && colour !== 'solid') throw new UsageError(`--${name} is the colour of --colour solid; it cannot go with --colour ${colour}.`);
+  return rgba;
+}
 
 export function renderSettingsFrom(parsed: Parsed): RenderSettings {
-  const colour = stringOption(parsed, 'colour') ?? stringOption(parsed, 'color');
-  if (colour !== undefined && !particleColourModes.includes(colour as ParticleColourMode)) {
-    throw new UsageError(`--colour must be one of ${particleColourModes.join(', ')}, not '${colour}'.`);
-  }
-  const mode = stringOption(parsed, 'mode');
-  if (mode !== undefined && mode !== 'points' && mode !== 'density') throw new UsageError(`--mode must be points or density, not '${mode}'.`);
-  const densityLook = stringOption(parsed, 'density-look');
-  if (densityLook !== undefined && !densityLooks.includes(densityLook as DensityLook)) {
-    throw new UsageError(`--density-look must be one of ${densityLooks.join(', ')}, not '${densityLook}'.`);
-  }
+  const colour = choiceOption(parsed, spelt(parsed, 'colour'), particleColourModes);
+  const solidColour = solidColourFrom(parsed, colour);
   const backgroundText = stringOption(parsed, 'background');
   const background = backgroundText === undefined ? undefined : parseBackground(backgroundText);
   if (backgroundText !== undefined && background === undefined) {
@@ -63,26 +86,32 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   }
   const once = flag(parsed, 'once');
   if (once && flag(parsed, 'bounce')) throw new UsageError('--once plays one way only; it cannot be combined with --bounce.');
-  const easing = stringOption(parsed, 'easing');
-  if (easing !== undefined && !isEasing(easing)) throw new UsageError(`--easing must be one of ${easings.join(', ')}, not '${easing}'.`);
+  const easing = choiceOption(parsed, 'easing', easings);
+  const L = timelineLimits;
   return resolveRenderSettings({
-    size: numberOption(parsed, 'size', { integer: true, min: 16, max: 4096 }),
+    size: numberOption(parsed, 'size', { integer: true, min: renderLimits.minSize, max: renderLimits.maxSize }),
     canvas,
-    particles: numberOption(parsed, 'particles', { integer: true, min: 1, max: 2_000_000 }),
-    seed: numberOption(parsed, 'seed', { integer: true, min: 0 }),
-    colour: colour as ParticleColourMode | undefined,
-    mode: mode as RenderSettings['mode'] | undefined,
-    densityLook: densityLook as DensityLook | undefined,
+    particles: numberOption(parsed, 'particles', { integer: true, min: 1, max: renderLimits.maxParticles }),
+    seed: numberOption(parsed, 'seed', { integer: true, min: 0, max: renderLimits.maxSeed }),
+    // --solid-colour alone means solid particles of that colour.
+    colour: colour ?? (solidColour === undefined ? undefined : 'solid'),
+    solidColour,
+    mode: choiceOption(parsed, 'mode', rasterModes),
+    densityLook: choiceOption(parsed, 'density-look', densityLooks),
+    colourMap: choiceOption(parsed, spelt(parsed, 'colour-map'), colourMapNames),
+    densitySmoothing: numberOption(parsed, 'density-smoothing', styleRanges.densitySmoothing),
     background,
-    pointSize: numberOption(parsed, 'point-size', { min: 0.1, max: 64 }),
-    quality: numberOption(parsed, 'quality', { integer: true, min: 1, max: 100 }),
+    pointSize: numberOption(parsed, 'point-size', styleRanges.pointSize),
+    blend: choiceOption(parsed, 'blend', blendModes),
+    opacity: numberOption(parsed, 'opacity', styleRanges.opacity),
+    quality: numberOption(parsed, 'quality', { integer: true, ...styleRanges.quality }),
     timeline: {
-      fps: numberOption(parsed, 'fps', { min: 1, max: 100 }),
-      durationSeconds: numberOption(parsed, 'seconds', { min: 0.1, max: 600 }),
+      fps: numberOption(parsed, 'fps', { min: 1, max: L.maxFps }),
+      durationSeconds: numberOption(parsed, 'seconds', { min: 0.1, max: L.maxDurationSeconds }),
       // --once: one pass held on the picture, played once unless --loops says otherwise.
-      loops: numberOption(parsed, 'loops', { integer: true, min: 0, max: 65535 }) ?? (once ? oncePass.loops : undefined),
-      holdStartSeconds: numberOption(parsed, 'hold-start', { min: 0, max: 60 }),
-      holdEndSeconds: numberOption(parsed, 'hold-end', { min: 0, max: 60 }),
+      loops: numberOption(parsed, 'loops', { integer: true, min: 0, max: L.maxLoops }) ?? (once ? oncePass.loops : undefined),
+      holdStartSeconds: numberOption(parsed, 'hold-start', { min: 0, max: L.maxHoldSeconds }),
+      holdEndSeconds: numberOption(parsed, 'hold-end', { min: 0, max: L.maxHoldSeconds }),
       ...(flag(parsed, 'bounce') ? { bounce: true } : once ? { bounce: oncePass.bounce } : {}),
       ...(flag(parsed, 'reverse') ? { reverse: true } : {}),
       ...(easing === undefined ? {} : { easing }),

@@ -4,8 +4,11 @@ import { isRgba, type Rgba } from './colour.js';
 import { MAX_POINT_SIZE } from './splat-kernel.js';
 import type { View } from './view.js';
 
-export type BlendMode = 'additive' | 'alpha';
-export type RasterMode = 'points' | 'density';
+/** additive: light adds up (a glow); alpha: each particle painted over the ones before. */
+export const blendModes = Object.freeze(['alpha', 'additive'] as const);
+export type BlendMode = (typeof blendModes)[number];
+export const rasterModes = Object.freeze(['points', 'density'] as const);
+export type RasterMode = (typeof rasterModes)[number];
 
 /** Plain data (it may cross IPC): how one frame of particles becomes pixels. */
 export interface RasterOptions {

@@ -12,3 +12,12 @@ test('an exact canvas is the output size: its long side is the size that particl
   assert.equal(resolveRenderSettings().canvas, 'picture');
   assert.throws(() => resolveRenderSettings({ canvas: { width: 1200, height: 8 } }), /canvas width and height must be whole pixels from 16 to 4096/);
 });
+
+test('blend, dot size, opacity and smoothing are checked with the ranges the CLI takes', () => {
+  assert.throws(() => resolveRenderSettings({ blend: 'glow' as never }), /blend must be one of alpha, additive \(got glow\)/);
+  assert.throws(() => resolveRenderSettings({ opacity: 1.2 }), /opacity must be from 0 to 1 \(got 1\.2\)/);
+  assert.throws(() => resolveRenderSettings({ pointSize: 0.05 }), /pointSize must be from 0\.1 to 64/);
+  assert.throws(() => resolveRenderSettings({ densitySmoothing: -1 }), /densitySmoothing must be from 0 to 64/);
+  const edges = resolveRenderSettings({ blend: 'additive', opacity: 0, pointSize: 64, densitySmoothing: 0 });
+  assert.deepEqual([edges.blend, edges.opacity, edges.pointSize, edges.densitySmoothing], ['additive', 0, 64, 0]);
+});

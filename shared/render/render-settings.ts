@@ -4,7 +4,8 @@ import { isRgba, type Rgba } from './colour.js';
 import type { BackgroundSetting } from './picture-background.js';
 import { outputDensityFor } from './output-density.js';
 import { particleColourModes, type ParticleColourMode } from './particle-colours.js';
-import type { BlendMode, RasterMode } from './raster-options.js';
+import { blendModes, rasterModes, type BlendMode, type RasterMode } from './raster-options.js';
+import { MAX_POINT_SIZE } from './splat-kernel.js';
 import { resolveTimeline, type Timeline } from '../timeline.js';
 import { canvasProblem, exactCanvasLongSide } from './canvas.js';
 import type { Canvas } from './view.js';
@@ -64,7 +65,19 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   quality: 90,
 });
 
-export const renderLimits = Object.freeze({ minSize: 16, maxSize: 4096, maxParticles: 2_000_000 });
+export const renderLimits = Object.freeze({ minSize: 16, maxSize: 4096, maxParticles: 2_000_000, maxSeed: 2 ** 32 - 1 });
+
+/**
+ * The numeric style fields' inclusive ranges: resolveRenderSettings checks them and the CLI's
+ * flags take them, so a value one host accepts the other does too.
+ */
+export const styleRanges = Object.freeze({
+  // Below a tenth of a pixel a dot draws nothing visible; the splat kernel stops at its own maximum.
+  pointSize: Object.freeze({ min: 0.1, max: MAX_POINT_SIZE }),
+  opacity: Object.freeze({ min: 0, max: 1 }),
+  densitySmoothing: Object.freeze({ min: 0, max: 64 }),
+  quality: Object.freeze({ min: 1, max: 100 }),
+});
 
 export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { readonly timeline?: Partial<Timeline> };
 
@@ -90,14 +103,18 @@ export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSe
   if (!whole(settings.particles, 1, renderLimits.maxParticles)) {
     problems.push(`particles must be a whole number from 1 to ${renderLimits.maxParticles} (got ${settings.particles}).`);
   }
-  if (!whole(settings.seed, 0, 2 ** 32 - 1)) problems.push(`seed must be a whole number ≥ 0 (got ${settings.seed}).`);
+  if (!whole(settings.seed, 0, renderLimits.maxSeed)) problems.push(`seed must be a whole number from 0 to ${renderLimits.maxSeed} (got ${settings.seed}).`);
   if (!particleColourModes.includes(settings.colour)) problems.push(`colour must be one of ${particleColourModes.join(', ')} (got ${String(settings.colour)}).`);
   if (!isRgba(settings.solidColour)) problems.push('solidColour must be [r, g, b, a] with channels 0..255.');
   if (settings.background !== 'auto' && !isRgba(settings.background)) problems.push("background must be 'auto' or [r, g, b, a] with channels 0..255.");
-  if (settings.mode !== 'points' && settings.mode !== 'density') problems.push(`mode must be points or density (got ${String(settings.mode)}).`);
+  if (!rasterModes.includes(settings.mode)) problems.push(`mode must be one of ${rasterModes.join(', ')} (got ${String(settings.mode)}).`);
   if (!densityLooks.includes(settings.densityLook)) problems.push(`densityLook must be one of ${densityLooks.join(', ')} (got ${String(settings.densityLook)}).`);
   if (!isColourMapName(settings.colourMap)) problems.push(`colourMap ${String(settings.colourMap)} is not a known colour map.`);
-  if (!(settings.quality >= 1 && settings.quality <= 100)) problems.push(`quality must be from 1 to 100 (got ${settings.quality}).`);
+  if (!blendModes.includes(settings.blend)) problems.push(`blend must be one of ${blendModes.join(', ')} (got ${String(settings.blend)}).`);
+  for (const field of ['pointSize', 'opacity', 'densitySmoothing', 'quality'] as const) {
+    const { min, max } = styleRanges[field];
+    if (!(settings[field] >= min && settings[field] <= max)) problems.push(`${field} must be from ${min} to ${max} (got ${settings[field]}).`);
+  }
   if (problems.length > 0) throw new FlowGifError('INVALID_ARGUMENT', `Invalid render settings: ${problems.join(' ')}`);
   return settings;
 }

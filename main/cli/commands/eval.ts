@@ -7,14 +7,15 @@ export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure how well a flow draws its image (TV score, held-out NLL)',
   usage: `eval (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) [--n N] [--seed K] [--json]`,
+  options: {
+    exact: { type: 'string' },
+    n: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      exact: { type: 'string' },
-      n: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const source = flowSourceFrom(parsed);
     const n = numberOption(parsed, 'n', { integer: true, min: 100, max: 10_000_000 }) ?? 20_000;
     const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;

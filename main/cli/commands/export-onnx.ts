@@ -11,11 +11,12 @@ export const exportOnnxCommand: Command = {
   name: 'export-onnx',
   summary: 'write a trained model’s velocity field as ONNX (x [N,2], t [N,1] → v [N,2])',
   usage: 'export-onnx MODEL.flow -o OUT.onnx [--json]',
+  options: {
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      output: { type: 'string', short: 'o' },
-      json: { type: 'boolean' },
-    });
+    const parsed = parse(args, this.options);
     const modelPath = onePositional(parsed, 'MODEL.flow');
     const outputPath = requiredString(parsed, 'output', 'OUT.onnx');
     await assertWritableFolder(outputPath, onnxRule);

@@ -10,15 +10,16 @@ export const frameCommand: Command = {
   name: 'frame',
   summary: 'render one frame of a flow at flow time t as a PNG',
   usage: `frame (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --t T -o frame.png\n              ${renderOptionsUsage} [--json]`,
+  options: {
+    exact: { type: 'string' },
+    t: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+    ...renderOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      exact: { type: 'string' },
-      t: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-      ...renderOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const t = numberOption(parsed, 't', { min: 0, max: 1 });
     if (t === undefined) throw new UsageError('Missing --t T (flow time from 0 = noise to 1 = picture).');
     const outputPath = requiredString(parsed, 'output', 'frame.png');

@@ -2,29 +2,36 @@ import path from 'node:path';
 import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
 import { checkRenderDestination, destinationPath, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
-import { numberOption, onePositional, parse, requiredString } from '../args.js';
+import { numberOption, onePositional, parse, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
+import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
+import { UsageError } from '../usage-error.js';
 import { describe, noteEstimate, resultJson } from './render.js';
 
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    train: { type: 'string' },
+    ...methodOptionSpec,
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+    ...renderOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      output: { type: 'string', short: 'o' },
-      train: { type: 'string' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-      ...renderOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
+    const method = methodFrom(parsed);
+    // A method with nothing to train would be silently ignored: the exact flow has none.
+    if (trainSeconds === undefined && stringOption(parsed, 'method') !== undefined) throw new UsageError('--method chooses how --train SECONDS trains; give --train too.');
     const settings = renderSettingsFrom(parsed);
     const densityOptions = densityOptionsFrom(parsed);
     const noise = noiseShapeFrom(parsed) ?? DEFAULT_NOISE_SHAPE;
@@ -35,7 +42,7 @@ export const makeCommand: Command = {
     if (trainSeconds !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
       modelPath = `${destinationPath(outputPath, format).replace(/\.[^./\\]+$/, '')}.flow`;
-      const trained = await trainToFile({ imagePath, outputPath: modelPath, method: 'fm', seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
+      const trained = await trainToFile({ imagePath, outputPath: modelPath, method, seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(
@@ -45,7 +52,7 @@ export const makeCommand: Command = {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);
       io.result(
         describe(result) + (modelPath === undefined ? '' : `\nModel: ${path.resolve(modelPath)}`),
-        { ...resultJson(result), flow: modelPath === undefined ? 'exact' : 'fm', ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },
+        { ...resultJson(result), flow: modelPath === undefined ? 'exact' : method, ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },
       );
     } finally {
       flow.field.dispose();

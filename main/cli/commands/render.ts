@@ -11,14 +11,15 @@ export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as a GIF, an MP4 or a folder of PNG frames',
   usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o OUT.(gif|mp4|DIR/)\n              ${renderOptionsUsage} [--json]`,
+  options: {
+    exact: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+    ...renderOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      exact: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-      ...renderOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);

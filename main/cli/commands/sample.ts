@@ -12,16 +12,17 @@ export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw points from a flow at time t and write them as CSV in image space',
   usage: `sample (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] -o OUT.csv [--json]`,
+  options: {
+    exact: { type: 'string' },
+    n: { type: 'string' },
+    t: { type: 'string' },
+    seed: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      exact: { type: 'string' },
-      n: { type: 'string' },
-      t: { type: 'string' },
-      seed: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const source = flowSourceFrom(parsed);
     const n = numberOption(parsed, 'n', { integer: true, min: 1, max: 10_000_000 });
     if (n === undefined) requiredString(parsed, 'n', 'N (how many points)');

@@ -1,31 +1,32 @@
 import path from 'node:path';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
-import { numberOption, parse, onePositional, requiredString, stringOption } from '../args.js';
+import { numberOption, parse, onePositional, requiredString } from '../args.js';
 import type { Command } from '../command.js';
 import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom } from '../flow-source-args.js';
+import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { UsageError } from '../usage-error.js';
 
 export const trainCommand: Command = {
   name: 'train',
   summary: 'train a flow on an image and save it as a .flow model',
-  usage: `train IMAGE -o MODEL.flow [--method fm|ffjord] [--seconds S | --steps N] [--seed K]
+  usage: `train IMAGE -o MODEL.flow ${methodUsage} [--seconds S | --steps N] [--seed K]
                  ${densityOptionsUsage} [--noise fitted|round] [--json]`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    ...methodOptionSpec,
+    seconds: { type: 'string' },
+    steps: { type: 'string' },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+    ...densityOptionSpecs,
+  },
   async run(args, io) {
-    const parsed = parse(args, {
-      output: { type: 'string', short: 'o' },
-      method: { type: 'string' },
-      seconds: { type: 'string' },
-      steps: { type: 'string' },
-      seed: { type: 'string' },
-      json: { type: 'boolean' },
-      ...densityOptionSpecs,
-    });
+    const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', 'MODEL.flow');
     if (!outputPath.endsWith('.flow')) throw new UsageError(`The model file must end in .flow, not ${path.basename(outputPath)}.`);
-    const method = stringOption(parsed, 'method') ?? 'fm';
-    if (method !== 'fm' && method !== 'ffjord') throw new UsageError(`--method must be fm or ffjord, not '${method}'.`);
+    const method = methodFrom(parsed);
     const seconds = numberOption(parsed, 'seconds', { min: 0.1 });
     const steps = numberOption(parsed, 'steps', { integer: true, min: 1 });
     if (seconds !== undefined && steps !== undefined) throw new UsageError('Give --seconds or --steps, not both.');

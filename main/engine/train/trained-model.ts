@@ -4,7 +4,8 @@ import type { NoiseSource } from '../flow/noise-source.js';
  * What a trainer produces and a .flow file stores: plain data, no tensors, so it can be
  * saved, sent across processes and loaded on any backend.
  */
-export type FlowMethod = 'fm' | 'ffjord';
+export const flowMethods = Object.freeze(['fm', 'ffjord'] as const);
+export type FlowMethod = (typeof flowMethods)[number];
 
 export interface NamedTensor {
   readonly name: string;
