@@ -4,6 +4,7 @@ import { checkRenderDestination, destinationPath, formatForPath, renderToFile } 
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
+import { outputUsage, outputWhat } from '../output-args.js';
 import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
 import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
@@ -14,7 +15,7 @@ import { describe, noteEstimate, resultJson } from './render.js';
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o OUT.(gif|mp4|DIR/) [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
   options: {
     output: { type: 'string', short: 'o' },
     train: { type: 'string' },
@@ -26,7 +27,7 @@ export const makeCommand: Command = {
   async run(args, io) {
     const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
-    const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
+    const outputPath = requiredString(parsed, 'output', outputWhat);
     const format = formatForPath(outputPath);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
     const method = methodFrom(parsed);

@@ -3,14 +3,15 @@ import { formatBytes } from '../../../shared/format-bytes.js';
 import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
+import { outputUsage, outputWhat } from '../output-args.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
 import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 
 export const renderCommand: Command = {
   name: 'render',
-  summary: 'render a flow as a GIF, an MP4 or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o OUT.(gif|mp4|DIR/)\n              ${renderOptionsUsage} [--json]`,
+  summary: 'render a flow as an animation (GIF, MP4, WebM, MOV, WebP, APNG) or a folder of PNG frames',
+  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage} [--json]`,
   options: {
     exact: { type: 'string' },
     output: { type: 'string', short: 'o' },
@@ -20,7 +21,7 @@ export const renderCommand: Command = {
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
-    const outputPath = requiredString(parsed, 'output', 'OUT.gif, OUT.mp4 or DIR/');
+    const outputPath = requiredString(parsed, 'output', outputWhat);
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
     const source = flowSourceFrom(parsed, settings.size);
