@@ -1,6 +1,8 @@
 import assert, { AssertionError } from 'node:assert/strict';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { gridDifference, readCanvas } from './page-pixels.js';
@@ -238,6 +240,49 @@ const exportGif: Scenario = {
   },
 };
 
+/** ffprobe's view of a file's first stream, or undefined where ffprobe is not installed. */
+async function probeFirstStream(file: string): Promise<Record<string, unknown> | undefined> {
+  let stdout: string;
+  try {
+    ({ stdout } = await promisify(execFile)('ffprobe', ['-v', 'error', '-count_frames', '-show_streams', '-of', 'json', file]));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return (JSON.parse(stdout) as { streams: Record<string, unknown>[] }).streams[0];
+}
+
+const exportTransparentWebm: Scenario = {
+  name: 'exports a WebM with a transparent background through the dialog: VP9 with its alpha plane',
+  fresh: false,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    // The dialog may still be open on the GIF export that came before.
+    const dialog = page.getByRole('dialog', { name: 'Export animation' });
+    if (!(await dialog.isVisible())) await openExportDialog(page);
+    await fillGifBasics(page, dialog, EXPORT_SECONDS);
+    await page.getByTestId('export-format').selectOption('webm');
+    await dialog.getByLabel('Background').selectOption('transparent');
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    const file = path.join(exportDir, 'journey.webm');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled'], what: 'the WebM export' });
+    assert.equal(await page.getByTestId('export-status').getAttribute('data-path'), file);
+    await shot('4-webm-done');
+    const bytes = await fs.readFile(file);
+    assert.equal(bytes.readUInt32BE(0), 0x1a45dfa3, 'the file starts with the EBML (Matroska/WebM) signature');
+    const stream = await probeFirstStream(file);
+    if (stream === undefined) {
+      note('ffprobe is not installed (apt-get install ffmpeg): the WebM was checked by its signature only');
+      return;
+    }
+    const alphaMode = (stream['tags'] as Record<string, string> | undefined)?.['alpha_mode'];
+    assert.deepEqual([stream['codec_name'], alphaMode, Number(stream['nb_read_frames'])], ['vp9', '1', EXPORT_FRAMES], 'VP9, alpha_mode 1, every frame');
+    note(`${file}: ${bytes.length} bytes, ${stream['codec_name']} ${stream['width']}×${stream['height']}, alpha_mode ${alphaMode}, ${String(stream['nb_read_frames'])} frames`);
+  },
+};
+
 const corruptImage: Scenario = {
   name: 'a truncated PNG upload shows an error naming the file, and the app keeps working',
   fresh: true,
@@ -379,4 +424,4 @@ const queuedExport: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, corruptImage, uploadImage, replaceExport, queuedExport];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport];
