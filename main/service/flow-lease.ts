@@ -59,3 +59,18 @@ export function untilAborted<T>(promise: Promise<T>, signal: CancelSignal): Prom
     promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
 }
+
+/**
+ * What `cache` holds under `key`, built on first ask and shared by every later one. A build that
+ * fails is forgotten, so the next ask tries again instead of inheriting the failure.
+ */
+export function buildOnce<K, T>(cache: Map<K, Promise<T>>, key: K, build: () => Promise<T>): Promise<T> {
+  const cached = cache.get(key);
+  if (cached !== undefined) return cached;
+  const building = build();
+  cache.set(key, building);
+  building.catch(() => {
+    if (cache.get(key) === building) cache.delete(key);
+  });
+  return building;
+}

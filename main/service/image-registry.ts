@@ -9,7 +9,7 @@ import type { ImageDensity } from '../engine/image/density.js';
 import { finerWorkingSide } from '../engine/image/working-side.js';
 import { finerExactFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
 import { imageInfo } from '../engine/pipeline/wire-data.js';
-import { LeaseCount, untilAborted, type FlowLease } from './flow-lease.js';
+import { buildOnce, LeaseCount, untilAborted, type FlowLease } from './flow-lease.js';
 
 /** A picture as the user opened it. */
 export interface OpenImage {
@@ -130,16 +130,10 @@ export class ImageRegistry {
    * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
    */
   #exactFlow(entry: Entry, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
-    let built = entry.exact.get(noise);
-    if (built === undefined) {
+    const built = buildOnce(entry.exact, noise, () => {
       const source = noiseSourceFor(noise, entry.density.mapping);
-      const building = this.#counted(prepareExactFlow(entry.density, { source }, { signal: noopJobContext.signal, progress: ctx.progress }));
-      entry.exact.set(noise, building);
-      building.catch(() => {
-        if (entry.exact.get(noise) === building) entry.exact.delete(noise);
-      });
-      built = building;
-    }
+      return this.#counted(prepareExactFlow(entry.density, { source }, { signal: noopJobContext.signal, progress: ctx.progress }));
+    });
     return untilAborted(built, ctx.signal);
   }
 
@@ -153,15 +147,9 @@ export class ImageRegistry {
     const picture: PictureBytes | undefined = entry.bytes !== undefined ? { bytes: entry.bytes, name: entry.name } : entry.path === undefined ? undefined : { path: entry.path };
     if (side === undefined || picture === undefined) return Promise.resolve(undefined);
     const key = `${noise}:${side}`;
-    let built = entry.finer.get(key);
-    if (built === undefined) {
-      const building = this.#counted(finerExactFlow(entry.density, picture, outputSize, noise, { signal: noopJobContext.signal, progress: ctx.progress }));
-      entry.finer.set(key, building);
-      building.catch(() => {
-        if (entry.finer.get(key) === building) entry.finer.delete(key);
-      });
-      built = building;
-    }
+    const built = buildOnce(entry.finer, key, () =>
+      this.#counted(finerExactFlow(entry.density, picture, outputSize, noise, { signal: noopJobContext.signal, progress: ctx.progress })),
+    );
     if (entry.leases.leases <= 1) {
       for (const [other, flow] of entry.finer) {
         if (other === key) continue;
