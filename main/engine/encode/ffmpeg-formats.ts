@@ -36,7 +36,7 @@ const needs: Readonly<Record<AlphaFormat, FfmpegNeeds>> = {
 };
 
 /** The arguments after the raw RGBA input, for a file with or without an alpha plane. */
-export function alphaFormatArgs(format: AlphaFormat, frames: FrameSource, options: AlphaFormatOptions, alpha: boolean): string[] {
+export function alphaFormatArgs(format: AlphaFormat, options: AlphaFormatOptions, alpha: boolean): string[] {
   switch (format) {
     case 'webm':
       return [
@@ -87,6 +87,6 @@ export async function encodeAlphaFormat(
     inputPixFmt: 'rgba',
     inputSize: { width: frames.width, height: frames.height },
     toRaw: (rgba) => Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength),
-    outputArgs: alphaFormatArgs(format, frames, options, hasAlpha(first)),
+    outputArgs: alphaFormatArgs(format, options, hasAlpha(first)),
   }), ctx);
 }
