@@ -89,3 +89,18 @@ test('a dropped model keeps its session for the job using it, and frees it when 
   await settle();
   assert.deepEqual([opener.opened, opener.freed], [1, 1]);
 });
+
+test('a session that fails to open is not kept: the next job opens it again', async () => {
+  const opener = countingOpener();
+  let failures = 1;
+  const registry = new ModelRegistry(async (model) => {
+    if (failures-- > 0) throw new Error('onnxruntime could not load the graph');
+    return opener.open(model);
+  });
+  registry.add('m', await storedModel());
+  await assert.rejects(registry.lease('m').opened(noopJobContext), /could not load/);
+  const { field } = await registry.lease('m').opened(noopJobContext);
+  assert.equal(field.kind, 'fm');
+  assert.deepEqual([opener.opened, registry.liveSessions], [1, 1]);
+  registry.dispose();
+});

@@ -3,7 +3,7 @@ import type { ImageId, ModelId } from '../../shared/ipc/contract.js';
 import type { AsyncVelocityField } from '../engine/flow/velocity-field.js';
 import type { ImageDensity } from '../engine/image/density.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
-import { LeaseCount, untilAborted, type FlowLease } from './flow-lease.js';
+import { buildOnce, LeaseCount, untilAborted, type FlowLease } from './flow-lease.js';
 
 export interface StoredModel {
   readonly model: TrainedModel;
@@ -16,8 +16,6 @@ export interface StoredModel {
 export type OpenInferenceField = (model: TrainedModel) => Promise<AsyncVelocityField>;
 
 interface Entry extends StoredModel {
-  /** Its one inference session, opened on first use and shared by every job of the model. */
-  session: Promise<AsyncVelocityField> | undefined;
   readonly leases: LeaseCount;
 }
 
@@ -31,6 +29,8 @@ export const MAX_MODELS = 8;
  */
 export class ModelRegistry {
   readonly #models = new Map<ModelId, Entry>();
+  /** Each model's one inference session, opened on first use and shared by every job of the model. */
+  readonly #opened = new Map<Entry, Promise<AsyncVelocityField>>();
   readonly #open: OpenInferenceField;
   readonly #max: number;
   #sessions = 0;
@@ -46,7 +46,7 @@ export class ModelRegistry {
   }
 
   add(modelId: ModelId, stored: StoredModel): void {
-    const entry: Entry = { ...stored, session: undefined, leases: new LeaseCount(() => this.#free(entry)) };
+    const entry: Entry = { ...stored, leases: new LeaseCount(() => this.#free(entry)) };
     this.#models.set(modelId, entry);
     for (const [id, old] of this.#models) {
       if (this.#models.size <= this.#max) break;
@@ -84,23 +84,17 @@ export class ModelRegistry {
   }
 
   #session(entry: Entry): Promise<AsyncVelocityField> {
-    if (entry.session === undefined) {
-      const opening = this.#open(entry.model).then((field) => {
+    return buildOnce(this.#opened, entry, () =>
+      this.#open(entry.model).then((field) => {
         this.#sessions++;
         return field;
-      });
-      entry.session = opening;
-      // A failed open is not kept: the next job tries again.
-      opening.catch(() => {
-        if (entry.session === opening) entry.session = undefined;
-      });
-    }
-    return entry.session;
+      }),
+    );
   }
 
   #free(entry: Entry): void {
-    const session = entry.session;
-    entry.session = undefined;
+    const session = this.#opened.get(entry);
+    this.#opened.delete(entry);
     void session?.then(
       (field) => {
         field.dispose();
