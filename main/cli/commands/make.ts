@@ -4,7 +4,7 @@ import { checkRenderDestination, destinationPath, formatForPath, renderToFile } 
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { outputUsage, outputWhat } from '../output-args.js';
+import { budgetOptionSpec, budgetUsage, maxBytesFrom, outputUsage, outputWhat } from '../output-args.js';
 import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
 import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
@@ -15,7 +15,7 @@ import { describe, noteEstimate, resultJson } from './render.js';
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} [--json]`,
+  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} ${budgetUsage} [--json]`,
   options: {
     output: { type: 'string', short: 'o' },
     train: { type: 'string' },
@@ -23,6 +23,7 @@ export const makeCommand: Command = {
     json: { type: 'boolean' },
     ...densityOptionSpecs,
     ...renderOptionSpecs,
+    ...budgetOptionSpec,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
@@ -34,6 +35,7 @@ export const makeCommand: Command = {
     // A method with nothing to train would be silently ignored: the exact flow has none.
     if (trainSeconds === undefined && stringOption(parsed, 'method') !== undefined) throw new UsageError('--method chooses how --train SECONDS trains; give --train too.');
     const settings = renderSettingsFrom(parsed);
+    const maxBytes = maxBytesFrom(parsed, format);
     const densityOptions = densityOptionsFrom(parsed);
     const noise = noiseShapeFrom(parsed) ?? DEFAULT_NOISE_SHAPE;
     // Before training or opening anything: a bad destination fails now, not after the work.
@@ -50,7 +52,7 @@ export const makeCommand: Command = {
       modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size } : { kind: 'model', path: modelPath },
       io);
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);
       io.result(
         describe(result) + (modelPath === undefined ? '' : `\nModel: ${path.resolve(modelPath)}`),
         { ...resultJson(result), flow: modelPath === undefined ? 'exact' : method, ...(modelPath === undefined ? {} : { model: path.resolve(modelPath) }) },

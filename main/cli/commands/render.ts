@@ -1,9 +1,11 @@
 import path from 'node:path';
+import { formatByteBudget } from '../../../shared/byte-size.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
+import { describeBudgetChanges } from '../../engine/pipeline/fit-under-budget.js';
 import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
-import { outputUsage, outputWhat } from '../output-args.js';
+import { budgetOptionSpec, budgetUsage, maxBytesFrom, outputUsage, outputWhat } from '../output-args.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
 import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
@@ -11,24 +13,26 @@ import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../re
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as an animation (GIF, MP4, WebM, MOV, WebP, APNG) or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage} [--json]`,
+  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage} ${budgetUsage} [--json]`,
   options: {
     exact: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
     ...renderOptionSpecs,
+    ...budgetOptionSpec,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
     const outputPath = requiredString(parsed, 'output', outputWhat);
     const format = formatForPath(outputPath);
     const settings = renderSettingsFrom(parsed);
+    const maxBytes = maxBytesFrom(parsed, format);
     const source = flowSourceFrom(parsed, settings.size);
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
     const flow = await openFlowNoted(source, io);
     try {
-      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true }, io.ctx);
+      const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);
       io.result(describe(result), resultJson(result));
     } finally {
       flow.field.dispose();
@@ -50,7 +54,9 @@ export function describe(result: RenderResult): string {
   const what = result.format === 'png' ? 'PNG frames' : result.format.toUpperCase();
   return (
     `Wrote ${what}: ${result.frames} frames, ${result.width}×${result.height}, ${(result.durationMs / 1000).toFixed(2)} s, ` +
-    `${result.particles.toLocaleString('en')} particles, ${formatBytes(result.sizeBytes)}.\n${path.resolve(result.outputPath)}`
+    `${result.particles.toLocaleString('en')} particles, ${formatBytes(result.sizeBytes)}.\n` +
+    (result.budget === undefined ? '' : `Fitted under ${formatByteBudget(result.budget.maxBytes)}: ${describeBudgetChanges(result.budget.changes)}.\n`) +
+    path.resolve(result.outputPath)
   );
 }
 
@@ -64,5 +70,8 @@ export function resultJson(result: RenderResult): Record<string, unknown> {
     duration_ms: result.durationMs,
     particles: result.particles,
     size_bytes: result.sizeBytes,
+    ...(result.budget === undefined
+      ? {}
+      : { max_bytes: result.budget.maxBytes, budget_changes: result.budget.changes, budget_encodes: result.budget.encodes }),
   };
 }

@@ -184,6 +184,11 @@ function replaceRule(spec: FormatSpec): ReplaceRule {
   return { what: spec.noun, extensions: spec.extensions };
 }
 
+/** What a file of this format may replace: another file of the format, never anything else. */
+export function encodeReplaceRule(format: OutputFormat): ReplaceRule {
+  return replaceRule(formats[format]);
+}
+
 /**
  * The one way to write an animation: validates the request, checks the destination and finds
  * the encoder before rendering a single frame, then encodes to a temporary name beside the

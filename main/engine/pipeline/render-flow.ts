@@ -11,7 +11,9 @@ import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encode
 import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene } from '../render/scene.js';
+import type { Trajectory } from '../render/trajectory.js';
 import type { OpenedFlow } from './flow-source.js';
+import { fitUnderBudget, type BudgetFit } from './fit-under-budget.js';
 
 /** By extension (shared/export-formats.ts); a trailing slash or no extension means a folder of PNG frames. */
 export function formatForPath(outputPath: string): OutputFormat {
@@ -32,8 +34,9 @@ export async function withScene<T>(
   evenSize: boolean,
   ctx: JobContext,
   use: (scene: Scene) => Promise<T>,
+  trajectory?: Trajectory,
 ): Promise<T> {
-  const scene = await prepareScene(flow.field, flow.density, settings, { evenSize }, ctx);
+  const scene = await prepareScene(flow.field, flow.density, settings, { evenSize, ...(trajectory === undefined ? {} : { trajectory }) }, ctx);
   return use(scene);
 }
 
@@ -71,6 +74,8 @@ export interface RenderRequest {
   readonly onEstimate?: (estimate: SizeEstimate) => void;
   /** The host ran checkExportDestination when the export was asked for: the folder is checked once. */
   readonly destinationChecked?: boolean;
+  /** Lower quality, frame rate or size as needed so the file is at most this many bytes (fit-under-budget.ts). */
+  readonly maxBytes?: number;
 }
 
 export interface RenderResult extends EncodeResult {
@@ -78,6 +83,8 @@ export interface RenderResult extends EncodeResult {
   readonly width: number;
   readonly height: number;
   readonly particles: number;
+  /** With maxBytes: what was changed to fit. */
+  readonly budget?: BudgetFit;
 }
 
 /** PNG frames go to a folder: a trailing separator is how a path says so, not part of its name. */
@@ -130,18 +137,44 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   // A bad destination or a missing encoder should fail before the particles are solved.
   if (request.destinationChecked !== true) await checkExportDestination(outputPath, format);
   await findEncoder(format, { encoders: request.encoders, signal: ctx.signal });
-  return withScene(flow, request.settings, format === 'mp4', ctx, async (scene) => {
-    const encode = {
-      format,
-      quality: request.settings.quality,
-      ...(formatsWithLoopCount.includes(format) ? { loop: request.settings.timeline.loops } : {}),
-      frames: frameSource(scene, request.settings),
-      ...(request.encoders ? { encoders: request.encoders } : {}),
-    };
+  const evenSize = format === 'mp4';
+  const encodeRequest = (scene: Scene, settings: RenderSettings) => ({
+    format,
+    quality: settings.quality,
+    ...(formatsWithLoopCount.includes(format) ? { loop: settings.timeline.loops } : {}),
+    frames: frameSource(scene, settings),
+    ...(request.encoders ? { encoders: request.encoders } : {}),
+  });
+  const described = (scene: Scene, result: EncodeResult): RenderResult => ({
+    ...result,
+    format,
+    width: scene.raster.width,
+    height: scene.raster.height,
+    particles: scene.trajectory.particles,
+  });
+  if (request.maxBytes !== undefined) {
+    // Every try draws the same particles: they are solved once, by the first try.
+    let solved: Trajectory | undefined;
+    const inScene = <T>(settings: RenderSettings, tryCtx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> =>
+      withScene(flow, settings, evenSize, tryCtx, (scene) => {
+        solved = scene.trajectory;
+        return use(scene);
+      }, solved);
+    const { result, fit } = await fitUnderBudget(
+      { format, outputPath, settings: request.settings, maxBytes: request.maxBytes },
+      {
+        estimate: (settings, tryCtx) => inScene(settings, tryCtx, async (scene) => (await estimateSize(encodeRequest(scene, settings), tryCtx)).bytes),
+        encode: (settings, tryPath, tryCtx) => inScene(settings, tryCtx, async (scene) => described(scene, await encodeAnimation({ ...encodeRequest(scene, settings), outputPath: tryPath }, tryCtx))),
+      },
+      ctx,
+    );
+    return { ...result, budget: fit };
+  }
+  return withScene(flow, request.settings, evenSize, ctx, async (scene) => {
+    const encode = encodeRequest(scene, request.settings);
     if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encode, ctx));
     // Checked above (or by the host): the encoder need not check the folder again.
-    const result = await encodeAnimation({ ...encode, outputPath, destinationChecked: true }, ctx);
-    return { ...result, format, width: scene.raster.width, height: scene.raster.height, particles: scene.trajectory.particles };
+    return described(scene, await encodeAnimation({ ...encode, outputPath, destinationChecked: true }, ctx));
   });
 }
 

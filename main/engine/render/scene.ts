@@ -25,6 +25,11 @@ export interface Scene {
 export interface SceneOptions {
   /** Video wants even sides (yuv420p). */
   readonly evenSize?: boolean;
+  /**
+   * Paths already solved for this flow with the same particles and seed: a size-limited export
+   * draws its tries at other sizes and frame rates from one solve.
+   */
+  readonly trajectory?: Trajectory;
 }
 
 export async function prepareScene(
@@ -34,7 +39,7 @@ export async function prepareScene(
   options: SceneOptions,
   ctx: JobContext,
 ): Promise<Scene> {
-  const trajectory = await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
+  const trajectory = options.trajectory ?? await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
   const frameColoursAt = frameColours(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
