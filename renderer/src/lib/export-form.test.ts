@@ -6,13 +6,13 @@ import { formFromSettings, settingsFromForm, type ExportForm, type FieldProblems
 
 function settingsOf(form: ExportForm, base: RenderSettings = defaultRenderSettings): RenderSettings {
   const parsed = settingsFromForm(form, base);
-  if (!('settings' in parsed)) assert.fail(`expected settings, got problems ${JSON.stringify(parsed.problems)}`);
+  if (!('settings' in parsed)) throw new Error(`expected settings, got problems ${JSON.stringify(parsed.problems)}`);
   return parsed.settings;
 }
 
 function problemsOf(form: ExportForm): FieldProblems {
   const parsed = settingsFromForm(form, defaultRenderSettings);
-  if (!('problems' in parsed)) assert.fail('expected problems, got settings');
+  if (!('problems' in parsed)) throw new Error('expected problems, got settings');
   return parsed.problems;
 }
 
