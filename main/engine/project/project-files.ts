@@ -1,4 +1,3 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { ProjectData } from '../../../shared/ipc/contract.js';
