@@ -335,6 +335,22 @@ const exportStyleOptions: Scenario = {
     await page.getByTestId('export-start').click();
     await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the styled WebM export' });
     await shot('9-more-style-done');
+    // The export history lists it, newest first; in the browser it downloads with the file's own bytes.
+    const history = page.getByTestId('export-history');
+    await history.locator('summary').click();
+    const newest = history.getByTestId('export-history-entry').first();
+    assert.equal(await newest.getAttribute('data-path'), file, 'the newest history entry is this export');
+    const download = newest.getByTestId('export-history-download');
+    if (await download.count() > 0) {
+      const href = await download.getAttribute('href');
+      assert.ok(href !== null);
+      const served = await page.context().request.get(new URL(href, page.url()).href);
+      assert.equal(served.status(), 200);
+      assert.equal(served.headers()['content-type'], 'video/webm');
+      assert.ok(Buffer.from(await served.body()).equals(await fs.readFile(file)), 'the download is the file');
+      note(`download link ${href}: ${(await served.body()).length} bytes, the file's own`);
+    }
+    await shot('9-export-history');
     const stream = await probeFirstStream(file);
     if (stream === undefined) {
       note('ffprobe is not installed (apt-get install ffmpeg): the styled export was not checked');
