@@ -225,6 +225,8 @@ describe('PathGrants: copy and drag out', () => {
     assert.equal(refusal(grants, 'export:copy', { path: exported }), undefined);
     assert.equal(refusal(grants, 'export:drag', { path: exported }), undefined);
     assert.equal(grants.exportedFormat(exported), 'gif');
+    assert.equal(refusal(grants, 'shell:show-in-folder', { path: exported }), undefined, 'an exported file may be shown in its folder');
+    assert.ok(refusal(grants, 'export:start', { flow: { kind: 'exact', imageId: 'i' }, format: 'gif', outputPath: exported, settings: defaultRenderSettings }), 'being on the history does not let the page write there again');
     for (const refused of [other, at('Desktop', 'gone.gif'), at('Desktop', 'x', '..', '..', 'Documents', 'secret.pdf'), path.join(exportsDir, 'never-written.gif'), 'cat.gif']) {
       const error = refusal(grants, 'export:copy', { path: refused });
       assert.ok(error !== undefined && /only copies or drags out files it exported/.test(error.message), `${refused} is refused`);

@@ -116,9 +116,8 @@ export class PathGrants {
         for (const entry of request.value.entries) {
           const key = normalized(entry.outputPath);
           if (key === undefined) continue;
+          // Only what is there now: a granted export is no licence to write there again.
           if (!entry.missing) this.#exported.set(key, entry.format);
-          // Its folder may be shown even once the file is gone.
-          this.grant(entry.outputPath, `export-${entry.format}`);
         }
         return;
       case 'project:save':
@@ -186,11 +185,11 @@ export class PathGrants {
     }
   }
 
-  /** Granted for any use, or a frame inside a granted PNG-frames folder. */
+  /** Granted for any use, on the export history, or a frame inside a granted PNG-frames folder. */
   #known(file: string): boolean {
     const key = normalized(file);
     if (key === undefined) return false;
-    if (this.#grants.has(key)) return true;
+    if (this.#grants.has(key) || this.#exported.has(key)) return true;
     return this.#grants.get(path.dirname(key))?.has('export-png') ?? false;
   }
 
