@@ -283,6 +283,96 @@ const exportTransparentWebm: Scenario = {
   },
 };
 
+/** The last frame of a video as RGBA pixels, through ffmpeg; undefined where ffmpeg is not installed. */
+async function lastVideoFrame(file: string, png: string): Promise<{ data: Buffer; width: number; height: number } | undefined> {
+  try {
+    await promisify(execFile)('ffmpeg', ['-v', 'error', '-y', '-sseof', '-0.5', '-i', file, '-update', '1', '-frames:v', '1', png]);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const { data, info } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** The dialog lies inside the window: it scrolls rather than run past the bottom. */
+async function dialogFits(page: Page, dialog: Locator, width: number, height: number): Promise<string> {
+  await page.setViewportSize({ width, height });
+  const box = await dialog.boundingBox();
+  assert.ok(box !== null, 'the dialog is on screen');
+  assert.ok(box.y >= 0 && box.y + box.height <= height + 1 && box.x >= 0 && box.x + box.width <= width + 1, `the export dialog (${JSON.stringify(box)}) fits a ${width}×${height} window`);
+  return `${width}×${height}: dialog ${Math.round(box.width)}×${Math.round(box.height)} at y ${Math.round(box.y)}`;
+}
+
+const exportStyleOptions: Scenario = {
+  name: 'sets holds, plays once and a solid colour under More style: the exported WebM has the held frames and the colour',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    await openSampleAndWait(page);
+    const dialog = await openExportDialog(page);
+    await fillGifBasics(page, dialog, 1);
+    await page.getByTestId('export-format').selectOption('webm');
+    await dialog.getByLabel('Background').selectOption('white');
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    await dialog.getByLabel('Colours').selectOption('solid');
+    await page.getByTestId('export-solid-colour').fill('#ff0000');
+    await dialog.getByLabel('Flow back to the start').uncheck();
+    await page.getByTestId('export-plays').selectOption('once');
+    await page.getByTestId('export-more-style').locator('summary').click();
+    await page.getByTestId('export-hold-start').fill('1');
+    await page.getByTestId('export-hold-end').fill('2');
+    await page.getByTestId('export-opacity').fill('1');
+    // One way, held 1 s at the start and 2 s on the picture: 5 + 5 + 10 frames at 5 fps.
+    const expectedFrames = EXPORT_FPS * 1 + EXPORT_FPS * 1 + EXPORT_FPS * 2;
+    const file = path.join(exportDir, 'styled.webm');
+    await page.getByTestId('export-path').fill(file);
+    note(await dialogFits(page, dialog, 1280, 800));
+    await shot('9-more-style-1280x800');
+    note(await dialogFits(page, dialog, 1024, 700));
+    await shot('9-more-style-1024x700');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the styled WebM export' });
+    await shot('9-more-style-done');
+    // The export history lists it, newest first; in the browser it downloads with the file's own bytes.
+    const history = page.getByTestId('export-history');
+    await history.locator('summary').click();
+    const newest = history.getByTestId('export-history-entry').first();
+    assert.equal(await newest.getAttribute('data-path'), file, 'the newest history entry is this export');
+    const download = newest.getByTestId('export-history-download');
+    if (await download.count() > 0) {
+      const href = await download.getAttribute('href');
+      assert.ok(href !== null);
+      const served = await page.context().request.get(new URL(href, page.url()).href);
+      assert.equal(served.status(), 200);
+      assert.equal(served.headers()['content-type'], 'video/webm');
+      assert.ok(Buffer.from(await served.body()).equals(await fs.readFile(file)), 'the download is the file');
+      note(`download link ${href}: ${(await served.body()).length} bytes, the file's own`);
+    }
+    await shot('9-export-history');
+    const stream = await probeFirstStream(file);
+    if (stream === undefined) {
+      note('ffprobe is not installed (apt-get install ffmpeg): the styled export was not checked');
+      return;
+    }
+    assert.equal(Number(stream['nb_read_frames']), expectedFrames, 'the holds add their frames and nothing flows back');
+    const frame = await lastVideoFrame(file, path.join(exportDir, 'styled-last.png'));
+    assert.ok(frame !== undefined, 'ffmpeg decodes the last frame');
+    let red = 0;
+    let other = 0;
+    for (let i = 0; i < frame.data.length; i += 4) {
+      const [r, g, b] = [frame.data[i]!, frame.data[i + 1]!, frame.data[i + 2]!];
+      if (r > 180 && g < 90 && b < 90) red++;
+      else if (!(r > 200 && g > 200 && b > 200) && Math.abs(r - g) < 40) other++;
+    }
+    const pixels = frame.width * frame.height;
+    note(`${file}: ${String(stream['nb_read_frames'])} frames; last frame ${frame.width}×${frame.height}: ${((100 * red) / pixels).toFixed(1)} % red, ${((100 * other) / pixels).toFixed(1)} % grey or dark`);
+    assert.ok(red / pixels > 0.02, `the picture is drawn in the solid red: only ${red} of ${pixels} pixels are red`);
+    assert.ok(other < red / 4, `few pixels in another colour than the red on white (${other} vs ${red} red)`);
+  },
+};
+
 const corruptImage: Scenario = {
   name: 'a truncated PNG upload shows an error naming the file, and the app keeps working',
   fresh: true,
@@ -424,4 +514,4 @@ const queuedExport: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions];

@@ -54,6 +54,18 @@ export const timelineLimits = Object.freeze({
   maxFrames: 20000,
 });
 
+/**
+ * The timing fields' inclusive ranges as a form or flags take them: the same bounds as
+ * timelineLimits, with the smallest values that still make an animation (validateTimeline only
+ * asks for more than zero).
+ */
+export const timelineRanges = Object.freeze({
+  fps: Object.freeze({ min: 1, max: timelineLimits.maxFps }),
+  durationSeconds: Object.freeze({ min: 0.1, max: timelineLimits.maxDurationSeconds }),
+  holdSeconds: Object.freeze({ min: 0, max: timelineLimits.maxHoldSeconds }),
+  loops: Object.freeze({ min: 0, max: timelineLimits.maxLoops }),
+});
+
 interface FrameCounts {
   readonly motion: number;
   readonly holdStart: number;

@@ -1,7 +1,7 @@
 import type { RequestChannel, RequestPayload, ResponseValue } from '../../shared/ipc/contract.js';
 
 /** The channels the shell answers itself: they need native UI the engine process has not got. */
-export const hostChannels = ['dialog:open-image', 'dialog:open-project', 'dialog:save-path', 'shell:show-in-folder'] as const satisfies readonly RequestChannel[];
+export const hostChannels = ['dialog:open-image', 'dialog:open-project', 'dialog:save-path', 'shell:show-in-folder', 'export:copy', 'export:drag'] as const satisfies readonly RequestChannel[];
 
 export type HostChannel = (typeof hostChannels)[number];
 

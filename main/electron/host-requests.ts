@@ -1,8 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { app, dialog, shell, type BrowserWindow, type FileFilter, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { app, clipboard, ClipboardItem, dialog, nativeImage, shell, type BrowserWindow, type FileFilter, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
 import { newFileExtension } from '../../shared/export-formats.js';
-import type { RequestPayload } from '../../shared/ipc/contract.js';
+import type { ExportFormat, RequestPayload } from '../../shared/ipc/contract.js';
+import { clipboardContent, MAX_CLIPBOARD_IMAGE_BYTES, wantsBytes } from './clipboard-content.js';
 import type { HostHandlers } from './host-channels.js';
 
 const imageExtensions = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'tif', 'tiff', 'svg'];
@@ -19,8 +20,17 @@ const saveFilters: Readonly<Record<RequestPayload<'dialog:save-path'>['format'],
   project: { filter: { name: 'FlowGIF project', extensions: ['flowgif'] }, extension: '.flowgif' },
 };
 
-/** `onReplaceConfirmed`: the save dialog itself asked before replacing that exact path. */
-export function createHostHandlers(window: () => BrowserWindow | undefined, onReplaceConfirmed: (file: string) => void = () => {}): HostHandlers {
+export interface HostHandlerOptions {
+  /** The save dialog itself asked before replacing that exact path. */
+  readonly onReplaceConfirmed?: (file: string) => void;
+  /** The format of a file on the export history (path-grants.ts refused any other before this runs). */
+  readonly exportedFormat?: (file: string) => ExportFormat | undefined;
+  /** Shown under the pointer while a video or a frames folder is dragged out. */
+  readonly dragIcon?: string;
+}
+
+export function createHostHandlers(window: () => BrowserWindow | undefined, options: HostHandlerOptions = {}): HostHandlers {
+  const onReplaceConfirmed = options.onReplaceConfirmed ?? (() => {});
   // Dialogs open where the user last went; the first time, in Pictures.
   let lastFolder: string | undefined;
   const startFolder = (): string => lastFolder ?? app.getPath('pictures');
@@ -65,6 +75,26 @@ export function createHostHandlers(window: () => BrowserWindow | undefined, onRe
       }
       shell.showItemInFolder(target);
       return { shown: true };
+    },
+    'export:copy': async ({ path: file }) => {
+      const format = options.exportedFormat?.(file);
+      if (format === undefined) return { copied: [] };
+      const stat = await fs.stat(file).catch(() => undefined);
+      const bytes = wantsBytes(format, process.platform) && stat !== undefined && stat.isFile() && stat.size <= MAX_CLIPBOARD_IMAGE_BYTES ? await fs.readFile(file) : undefined;
+      const content = clipboardContent(file, format, process.platform, bytes);
+      const items = Object.fromEntries(Object.entries(content.entries).map(([type, value]) => [type, typeof value === 'string' ? value : new Blob([value])]));
+      await clipboard.write([new ClipboardItem(items)]);
+      return { copied: content.copied };
+    },
+    'export:drag': async ({ path: file }) => {
+      const owner = window();
+      if (owner === undefined || options.exportedFormat?.(file) === undefined) return { started: false };
+      // startDrag needs an icon on macOS: the picture itself where it decodes, else the app's.
+      const own = nativeImage.createFromPath(file);
+      const icon = own.isEmpty() ? nativeImage.createFromPath(options.dragIcon ?? '') : own.resize({ width: 64 });
+      if (icon.isEmpty()) return { started: false };
+      owner.webContents.startDrag({ file, icon });
+      return { started: true };
     },
   };
 }

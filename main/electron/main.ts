@@ -91,7 +91,11 @@ function start(): void {
   const grants = new PathGrants();
   registerIpcHandlers({
     trustedWebContentsIds: () => trusted,
-    host: createHostHandlers(() => mainWindow, (file) => grants.confirmReplacing(file)),
+    host: createHostHandlers(() => mainWindow, {
+      onReplaceConfirmed: (file) => grants.confirmReplacing(file),
+      exportedFormat: (file) => grants.exportedFormat(file),
+      dragIcon: iconFile,
+    }),
     forward: (channel, payload, owner) => service.request(channel, payload, owner),
     grants,
     amend: (channel, value) => {

@@ -212,3 +212,28 @@ describe('PathGrants: show in folder', () => {
     assert.ok(refusal(grants, 'shell:show-in-folder', { path: at('.ssh', 'id_ed25519') }));
   });
 });
+
+describe('PathGrants: copy and drag out', () => {
+  const entry = (outputPath: string, missing = false) => ({ outputPath, format: 'gif' as const, sizeBytes: 10, frames: 3, width: 8, height: 8, finishedAt: 1, missing });
+
+  it('copies and drags only files on the export history the engine answered, and not once they are missing', () => {
+    const exported = at('Desktop', 'cat.gif');
+    const other = at('Documents', 'secret.pdf');
+    const grants = withAppInfo();
+    assert.ok(refusal(grants, 'export:copy', { path: exported }), 'nothing is copied before the history names it');
+    grants.learn('export:history', {}, { entries: [entry(exported), entry(at('Desktop', 'gone.gif'), true)] });
+    assert.equal(refusal(grants, 'export:copy', { path: exported }), undefined);
+    assert.equal(refusal(grants, 'export:drag', { path: exported }), undefined);
+    assert.equal(grants.exportedFormat(exported), 'gif');
+    assert.equal(refusal(grants, 'shell:show-in-folder', { path: exported }), undefined, 'an exported file may be shown in its folder');
+    assert.ok(refusal(grants, 'export:start', { flow: { kind: 'exact', imageId: 'i' }, format: 'gif', outputPath: exported, settings: defaultRenderSettings }), 'being on the history does not let the page write there again');
+    for (const refused of [other, at('Desktop', 'gone.gif'), at('Desktop', 'x', '..', '..', 'Documents', 'secret.pdf'), path.join(exportsDir, 'never-written.gif'), 'cat.gif']) {
+      const error = refusal(grants, 'export:copy', { path: refused });
+      assert.ok(error !== undefined && /only copies or drags out files it exported/.test(error.message), `${refused} is refused`);
+      assert.ok(refusal(grants, 'export:drag', { path: refused }), `${refused} is not dragged`);
+    }
+    // A later list replaces the last: a file it no longer names is no longer copied.
+    grants.learn('export:history', {}, { entries: [] });
+    assert.ok(refusal(grants, 'export:copy', { path: exported }));
+  });
+});

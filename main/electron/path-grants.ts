@@ -25,6 +25,8 @@ export class PathGrants {
   readonly #grants = new Map<string, Set<GrantUse>>();
   #defaultFolder: string | undefined;
   readonly #replaceConfirmed = new Set<string>();
+  /** Files on the engine's export history, with their format: only these are copied or dragged out. */
+  readonly #exported = new Map<string, ExportFormat>();
 
   grant(file: string, use: GrantUse): void {
     const key = normalized(file);
@@ -37,6 +39,12 @@ export class PathGrants {
   allows(file: string, use: GrantUse): boolean {
     const key = normalized(file);
     return key !== undefined && (this.#grants.get(key)?.has(use) ?? false);
+  }
+
+  /** The format of a file this app exported (as the engine's history last listed it), else undefined. */
+  exportedFormat(file: string): ExportFormat | undefined {
+    const key = normalized(file);
+    return key === undefined ? undefined : this.#exported.get(key);
   }
 
   /**
@@ -102,6 +110,16 @@ export class PathGrants {
         // The picture and model paths come from the project file the user chose, read by the engine.
         if (request.value.image.path !== undefined) this.grant(request.value.image.path, 'image');
         return;
+      case 'export:history':
+        // The engine's own record of what it wrote: the list as it is now replaces the last one.
+        this.#exported.clear();
+        for (const entry of request.value.entries) {
+          const key = normalized(entry.outputPath);
+          if (key === undefined) continue;
+          // Only what is there now: a granted export is no licence to write there again.
+          if (!entry.missing) this.#exported.set(key, entry.format);
+        }
+        return;
       case 'project:save':
         // Now on the recent list: it may be reopened, and saved again where the user put it.
         this.grant(request.value.path, 'project-open');
@@ -153,16 +171,25 @@ export class PathGrants {
         if (this.#known(file) || this.#inDefaultFolder(file)) return undefined;
         return new FlowGifError('INVALID_ARGUMENT', `FlowGIF only shows files it wrote or you chose, and ${file} is not one of them.`, { file });
       }
+      case 'export:copy':
+      case 'export:drag': {
+        const file = request.payload.path;
+        if (this.exportedFormat(file) !== undefined) return undefined;
+        return new FlowGifError('INVALID_ARGUMENT', `FlowGIF only copies or drags out files it exported, and ${file} is not one of them.`, {
+          file,
+          hint: 'Pick the file from the export history.',
+        });
+      }
       default:
         return undefined;
     }
   }
 
-  /** Granted for any use, or a frame inside a granted PNG-frames folder. */
+  /** Granted for any use, on the export history, or a frame inside a granted PNG-frames folder. */
   #known(file: string): boolean {
     const key = normalized(file);
     if (key === undefined) return false;
-    if (this.#grants.has(key)) return true;
+    if (this.#grants.has(key) || this.#exported.has(key)) return true;
     return this.#grants.get(path.dirname(key))?.has('export-png') ?? false;
   }
 

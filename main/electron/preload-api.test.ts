@@ -26,6 +26,9 @@ const validPayloads: { readonly [C in RequestChannel]: RequestPayload<C> } = {
   'dialog:open-project': {},
   'dialog:save-path': { defaultName: 'a.gif', format: 'gif' },
   'shell:show-in-folder': { path: '/home/me/a.gif' },
+  'export:history': {},
+  'export:copy': { path: '/home/me/a.gif' },
+  'export:drag': { path: '/home/me/a.gif' },
 };
 
 /** ipcRenderer as the preload sees it; `answer` is what main answers each invoke with. */

@@ -30,6 +30,8 @@ function shell(picked: string) {
     'dialog:open-project': async () => ({ path: picked }),
     'dialog:save-path': async () => ({ path: picked }),
     'shell:show-in-folder': async () => ({ shown: true }),
+    'export:copy': async () => ({ copied: ['path'] }),
+    'export:drag': async () => ({ started: true }),
   };
   const routing: RequestRouting = {
     trustedWebContentsIds: () => new Set([7]),
@@ -85,7 +87,11 @@ describe('routeRequest', () => {
       'dialog:open-project': {},
       'dialog:save-path': { defaultName: 'cat.gif', format: 'gif' },
       'shell:show-in-folder': { path: path.join(exportsDir, 'cat.gif') },
+      'export:copy': { path: path.join(exportsDir, 'cat.gif') },
+      'export:drag': { path: path.join(exportsDir, 'cat.gif') },
     };
+    // Copy and drag take only what the engine's export history lists.
+    routing.grants.learn('export:history', {}, { entries: [{ outputPath: path.join(exportsDir, 'cat.gif'), format: 'gif', sizeBytes: 1, frames: 2, width: 3, height: 4, finishedAt: 5, missing: false }] });
     for (const channel of hostChannels) {
       const result = await routeRequest(routing, channel, ours, payloads[channel]);
       assert.equal(result.ok, true, channel);

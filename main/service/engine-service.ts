@@ -36,6 +36,7 @@ import { ImageRegistry } from './image-registry.js';
 import { JobQueue } from './job-queue.js';
 import { JobRunner } from './job-runner.js';
 import { ModelRegistry } from './model-registry.js';
+import { ExportHistory } from './export-history.js';
 import { existingTargets, refuseReplacing, targetKey } from './output-targets.js';
 import { listSamples } from './samples-list.js';
 
@@ -79,6 +80,7 @@ export class EngineService implements FlowGifApi {
   readonly #images = new ImageRegistry();
   readonly #models: ModelRegistry;
   readonly #recent: RecentProjects;
+  readonly #history: ExportHistory;
   readonly #modelsDir: string;
   readonly #logBug: (error: unknown) => void;
   #disposed = false;
@@ -88,6 +90,7 @@ export class EngineService implements FlowGifApi {
     this.#logBug = options.logBug ?? ((error) => console.error('FlowGIF engine bug:', error));
     this.#jobs = new JobRunner((message) => this.#emit(message), this.#logBug, new JobQueue());
     this.#recent = new RecentProjects(options.dataDir);
+    this.#history = new ExportHistory(options.dataDir);
     this.#modelsDir = path.join(options.tempDir, 'models');
     const open = options.openInferenceField ?? openInferenceField;
     this.#models = new ModelRegistry((model) => open(model, options.tempDir));
@@ -160,6 +163,9 @@ export class EngineService implements FlowGifApi {
     'dialog:open-project': () => hostOnly('dialog:open-project'),
     'dialog:save-path': () => hostOnly('dialog:save-path'),
     'shell:show-in-folder': () => hostOnly('shell:show-in-folder'),
+    'export:history': async () => ({ entries: await this.#history.entries() }),
+    'export:copy': () => hostOnly('export:copy'),
+    'export:drag': () => hostOnly('export:drag'),
   };
 
   async #appInfo(): Promise<AppInfo> {
@@ -315,7 +321,10 @@ export class EngineService implements FlowGifApi {
       async (ctx) => {
         const opened = await flow.opened(ctx, request.settings.size);
         const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, destinationChecked: true, ...(encoders ? { encoders } : {}) }, ctx);
-        return { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+        const done = { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+        // The file is written whatever becomes of the list: a history that cannot be saved loses only itself.
+        await this.#history.add({ ...done, format: request.format, finishedAt: Date.now() }).catch((error: unknown) => this.#logBug(error));
+        return done;
       },
       {
         queued: true,

@@ -351,3 +351,57 @@ test('another local process sending the expected Origin can neither open a pictu
   const saved = JSON.parse(await fs.readFile(fresh, 'utf8')) as ProjectData;
   assert.equal(path.resolve(path.dirname(fresh), saved.image.path!), picture);
 });
+
+/** The raw bytes of a GET: the download test compares them with the file. */
+function getBytes(urlPath: string, headers: Record<string, string> = signedIn): Promise<{ status: number; headers: http.IncomingHttpHeaders; bytes: Buffer }> {
+  const { hostname, port } = new URL(host.url);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: urlPath, headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, bytes: Buffer.concat(chunks) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('a finished export is on the history and downloads with its bytes; other paths, traversals and requests without the key are refused', async () => {
+  const heart = await ok(api, 'image:open', { source: { kind: 'sample', name: 'heart.png' } });
+  const folder = path.join(root, 'exports dir');
+  await fs.mkdir(folder, { recursive: true });
+  const file = path.join(folder, 'heart ü.gif');
+  const watcher = new JobWatcher(api);
+  const settings = resolveRenderSettings({ size: 64, particles: 300, timeline: { fps: 5, durationSeconds: 0.4, holdEndSeconds: 0, bounce: false } });
+  const { jobId } = await ok(api, 'export:start', { flow: { kind: 'exact', imageId: heart.imageId }, format: 'gif', outputPath: file, settings });
+  await watcher.done(jobId);
+  watcher.unsubscribe();
+
+  const { entries } = await ok(api, 'export:history', {});
+  const entry = entries.find((e) => e.outputPath === file);
+  assert.ok(entry !== undefined, 'the export is on the history');
+  const onDisk = await fs.readFile(file);
+  assert.deepEqual([entry.format, entry.sizeBytes, entry.width, entry.missing], ['gif', onDisk.length, 64, false]);
+
+  const link = `/download?path=${encodeURIComponent(file)}`;
+  const served = await getBytes(link);
+  assert.equal(served.status, 200);
+  assert.equal(served.headers['content-type'], 'image/gif');
+  assert.equal(served.headers['content-disposition'], `attachment; filename="heart _.gif"; filename*=UTF-8''heart%20%C3%BC.gif`);
+  assert.ok(served.bytes.equals(onDisk), 'the bytes served are the file');
+
+  assert.equal((await getBytes(link, {})).status, 401, 'without the key: refused before anything is looked up');
+  const secret = path.join(root, 'secret.txt');
+  assert.equal((await getBytes(`/download?path=${encodeURIComponent(secret)}`)).status, 404, 'a file the app did not export');
+  const traversal = path.join(folder, '..', 'secret.txt');
+  assert.equal((await getBytes(`/download?path=${encodeURIComponent(traversal)}`)).status, 404, 'a traversal from an exported folder');
+  const dotted = await getBytes(`/download/../secret.txt?path=${encodeURIComponent(file)}`);
+  assert.ok(dotted.status === 403 && !dotted.bytes.toString().includes('not for the browser'), 'a traversal in the route itself');
+  assert.equal((await getBytes('/download')).status, 400, 'no path');
+
+  // Gone since: shown as missing on the history, and no longer served.
+  await fs.rm(file);
+  const after = await ok(api, 'export:history', {});
+  assert.equal(after.entries.find((e) => e.outputPath === file)?.missing, true);
+  assert.equal((await getBytes(link)).status, 410);
+});

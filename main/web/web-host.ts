@@ -15,6 +15,8 @@ import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../sh
 import { WorkerClient } from '../service/worker-client.js';
 import { accessCookie, accessCookieName, checkAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
 import { lookUpAsset } from '../hosting/static-assets.js';
+import { DOWNLOAD_PATH } from '../../shared/download-link.js';
+import { serveDownload } from './download-route.js';
 import { rendererMissingPage, sendFile, webContentSecurityPolicy } from './static-files.js';
 import { makeOwnedTempDir } from '../engine/project/owned-temp.js';
 
@@ -100,6 +102,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return;
     }
     const urlPath = (request.url ?? '/').split('?')[0]!;
+    if (urlPath === DOWNLOAD_PATH) return serveDownload(request, response, api);
     const found = await lookUpAsset(options.rendererDir, urlPath);
     if (found.kind === 'file') return sendFile(response, found.file, found.type, request.method === 'HEAD');
     if (found.kind === 'refused') return plain(response, 403, 'Forbidden');

@@ -132,6 +132,21 @@ export interface ExportDone {
   readonly height: number;
 }
 
+/** One finished export, as the export history keeps it (newest first, across launches). */
+export interface ExportRecord extends ExportDone {
+  readonly format: ExportFormat;
+  /** When it finished, ms since the epoch. */
+  readonly finishedAt: number;
+}
+
+/** A history entry as the UI sees it: the file may have been moved or deleted since. */
+export interface ExportHistoryEntry extends ExportRecord {
+  readonly missing: boolean;
+}
+
+/** What a copy put on the clipboard: always the path as text; the file where the platform can name one; the picture for GIF and APNG. */
+export type CopiedPart = 'path' | 'file' | 'image';
+
 export interface SizeEstimate {
   readonly bytes: number;
   readonly lowBytes: number;
@@ -168,6 +183,11 @@ export interface RequestMap {
   'dialog:open-project': [Record<string, never>, { readonly path: string | undefined }];
   'dialog:save-path': [{ readonly defaultName: string; readonly format: ExportFormat | 'project' }, { readonly path: string | undefined }];
   'shell:show-in-folder': [{ readonly path: string }, { readonly shown: boolean }];
+  /** The engine's export history: files this app exported, newest first, each marked missing if gone. */
+  'export:history': [Record<string, never>, { readonly entries: readonly ExportHistoryEntry[] }];
+  /** Host features for a file on the export history: the clipboard, and a drag out of the window (Electron). */
+  'export:copy': [{ readonly path: string }, { readonly copied: readonly CopiedPart[] }];
+  'export:drag': [{ readonly path: string }, { readonly started: boolean }];
 }
 
 export type RequestChannel = keyof RequestMap;
@@ -238,4 +258,7 @@ export const requestChannels: readonly RequestChannel[] = [
   'dialog:open-project',
   'dialog:save-path',
   'shell:show-in-folder',
+  'export:history',
+  'export:copy',
+  'export:drag',
 ];

@@ -193,6 +193,13 @@ const ExportDoneSchema = v.object({
   height: wholeAtLeast(1),
 });
 
+const ExportHistoryEntrySchema = v.object({
+  ...ExportDoneSchema.entries,
+  format: v.picklist(exportFormats),
+  finishedAt: wholeAtLeast(0),
+  missing: v.boolean(),
+});
+
 const ProjectDataSchema: v.GenericSchema<unknown, ProjectData> = v.object({
   version: v.literal(1),
   image: v.object({ name: v.string(), path: orUndefined(v.string()) }),
@@ -229,6 +236,9 @@ const payloadSchemas: Schemas<0> = {
   'dialog:open-project': empty,
   'dialog:save-path': v.object({ defaultName: v.string(), format: v.picklist([...exportFormats, 'project']) }),
   'shell:show-in-folder': v.object({ path }),
+  'export:history': empty,
+  'export:copy': v.object({ path }),
+  'export:drag': v.object({ path }),
 };
 
 const responseSchemas: Schemas<1> = {
@@ -252,6 +262,9 @@ const responseSchemas: Schemas<1> = {
   'dialog:open-project': optionalPath,
   'dialog:save-path': optionalPath,
   'shell:show-in-folder': v.object({ shown: v.boolean() }),
+  'export:history': v.object({ entries: v.array(ExportHistoryEntrySchema) }),
+  'export:copy': v.object({ copied: v.array(v.picklist(['path', 'file', 'image'])) }),
+  'export:drag': v.object({ started: v.boolean() }),
 };
 
 const jobKind = v.picklist(jobKinds);

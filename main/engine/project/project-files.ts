@@ -1,10 +1,10 @@
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { ProjectData } from '../../../shared/ipc/contract.js';
 import { projectDataProblem, validateProjectData } from '../../../shared/ipc/schemas.js';
 import type { ImageDensity } from '../image/density.js';
 import { saveFlowFile } from './flow-file.js';
+import { RecentList } from './recent-list.js';
 import { MAX_PROJECT_FILE_BYTES, readRegularFile } from './read-regular-file.js';
 import { assertWritableFolder, writeFileAtomic, type ReplaceRule } from './write-atomic.js';
 import type { TrainedModel } from '../train/trained-model.js';
@@ -107,36 +107,23 @@ const MAX_RECENT = 10;
 
 /** Recently saved or opened projects, newest first, kept in the app's data folder. */
 export class RecentProjects {
-  readonly #file: string;
-  /** Adds run one after another, so two saves at once cannot drop each other's entry. */
-  #queue: Promise<void> = Promise.resolve();
+  readonly #list: RecentList<string>;
 
   constructor(dataDir: string) {
-    this.#file = path.join(dataDir, 'recent-projects.json');
+    this.#list = new RecentList({
+      file: path.join(dataDir, 'recent-projects.json'),
+      what: 'a list of recent projects',
+      max: MAX_RECENT,
+      accept: (p): p is string => typeof p === 'string',
+      key: (p) => p,
+    });
   }
 
-  async list(): Promise<string[]> {
-    try {
-      const bytes = await readRegularFile(this.#file, {
-        what: 'a list of recent projects',
-        maxBytes: MAX_PROJECT_FILE_BYTES,
-        codes: { notFound: 'NOT_FOUND', notRegular: 'INVALID_ARGUMENT', tooLarge: 'INVALID_ARGUMENT' },
-      });
-      const parsed: unknown = JSON.parse(bytes.toString('utf8'));
-      return Array.isArray(parsed) ? parsed.filter((p): p is string => typeof p === 'string').slice(0, MAX_RECENT) : [];
-    } catch {
-      // A missing or damaged list is an empty one: it is a convenience, not data.
-      return [];
-    }
+  list(): Promise<string[]> {
+    return this.#list.list();
   }
 
   add(projectPath: string): Promise<void> {
-    const next = this.#queue.then(async () => {
-      const list = [projectPath, ...(await this.list()).filter((p) => p !== projectPath)].slice(0, MAX_RECENT);
-      await fs.mkdir(path.dirname(this.#file), { recursive: true });
-      await writeFileAtomic(this.#file, `${JSON.stringify(list, null, 2)}\n`);
-    });
-    this.#queue = next.catch(() => {});
-    return next;
+    return this.#list.add(projectPath);
   }
 }

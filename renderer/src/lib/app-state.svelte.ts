@@ -5,6 +5,7 @@ import type {
   FlowGifApi,
   FlowRef,
   ImageId,
+  ExportHistoryEntry,
   ImageInfo,
   ImageSource,
   JobKind,
@@ -77,6 +78,8 @@ export class AppState {
   readonly export: JobSlot<'export'>;
   /** The file an export would replace, waiting for the user's answer; the export it belongs to. */
   exportReplace = $state<string | undefined>(undefined);
+  /** The engine's export history as it last answered: newest first, missing files marked. */
+  exportHistory = $state<readonly ExportHistoryEntry[]>([]);
   private exportAsked: { format: ExportFormat; outputPath: string } | undefined;
 
   projectPath = $state<string | undefined>(undefined);
@@ -288,6 +291,8 @@ export class AppState {
     this.dismissExportReplace();
     const request = { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}) };
     await this.export.start(() => this.api.invoke('export:start', request), {
+      // The engine put it on the history as it finished.
+      done: () => void this.loadExportHistory(),
       failed: (d) => {
         if (d.code !== 'OUTPUT_EXISTS' || replace) return;
         // Not a failure yet: a question for the user, and the same export again if they agree.
@@ -296,6 +301,12 @@ export class AppState {
         this.exportReplace = d.file ?? outputPath;
       },
     });
+  }
+
+  /** The engine keeps the history; the UI only shows its latest answer. */
+  async loadExportHistory(): Promise<void> {
+    const answer = await this.call('export:history', {});
+    if (answer !== undefined) this.exportHistory = answer.entries;
   }
 
   cancelExport(): void {

@@ -235,3 +235,22 @@ test('opening a project takes its settings and the engine recent list, and previ
   assert.deepEqual(app.info?.recentProjects, ['/projects/saved.flowgif', '/projects/other.flowgif']);
   assert.deepEqual(previewJob(api, api.jobs('preview').length - 1).flow, { kind: 'model', modelId: 'm9' });
 });
+
+test("a finished export reloads the engine's export history; the UI keeps no list of its own", async () => {
+  const { api, app } = await withImage();
+  const engineList = [
+    { outputPath: '/out/a.gif', format: 'gif' as const, sizeBytes: 10, frames: 2, width: 4, height: 4, finishedAt: 2, missing: false },
+    { outputPath: '/out/old.mp4', format: 'mp4' as const, sizeBytes: 99, frames: 9, width: 8, height: 8, finishedAt: 1, missing: true },
+  ];
+  let answered: typeof engineList = [];
+  api.answer('export:history', () => ok({ entries: answered }));
+  const exported = app.startExport('gif', '/out/a.gif');
+  await settle();
+  assert.deepEqual(app.exportHistory, []);
+  answered = engineList;
+  api.done(api.lastJob('export').jobId, 'export', { outputPath: '/out/a.gif', sizeBytes: 10, frames: 2, width: 4, height: 4 });
+  await exported;
+  await settle();
+  assert.deepEqual(app.exportHistory, engineList, 'exactly what the engine answered, missing entry included');
+  assert.equal(api.channels().filter((c) => c === 'export:history').length, 1);
+});

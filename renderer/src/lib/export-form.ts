@@ -2,8 +2,12 @@ import { exportFormats, formatExtensions, formatLabels, formatsWithAlpha, newFil
 import { outputDensityFor } from '../../../shared/render/output-density.js';
 import type { ParticleColourMode } from '../../../shared/render/particle-colours.js';
 import { namedBackgrounds, type BackgroundSetting } from '../../../shared/render/picture-background.js';
-import { defaultRenderSettings, renderLimits, resolveRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
-import { timelineLimits } from '../../../shared/timeline.js';
+import { defaultRenderSettings, renderLimits, resolveRenderSettings, styleRanges, type DensityLook, type RenderSettings } from '../../../shared/render/render-settings.js';
+import { timelineRanges } from '../../../shared/timeline.js';
+import type { Easing } from '../../../shared/easing.js';
+import type { ColourMapName } from '../../../shared/render/colour-maps.js';
+import type { BlendMode, RasterMode } from '../../../shared/render/raster-options.js';
+import { parseHexColour, type Rgba } from '../../../shared/render/colour.js';
 import type { Canvas } from '../../../shared/render/view.js';
 import { joinPath, stripExtension } from './format.js';
 
@@ -38,8 +42,39 @@ export interface ExportForm {
   colour: ParticleColourMode;
   background: BackgroundName;
   quality: number;
-  loop: boolean;
   bounce: boolean;
+  // Style and timing beyond the basics: the "More style" section (ExportStyleFields.svelte).
+  mode: RasterMode;
+  densityLook: DensityLook;
+  colourMap: ColourMapName;
+  densitySmoothing: number;
+  blend: BlendMode;
+  opacity: number;
+  /** '#rrggbb', as the colour picker gives it; shown while colour is 'solid'. */
+  solidColour: string;
+  easing: Easing;
+  seed: number;
+  holdStart: number;
+  holdEnd: number;
+  reverse: boolean;
+  /** How often a GIF, WebP or APNG plays: forever (loops 0), once (1), or playTimes times. */
+  plays: PlayCount;
+  playTimes: number;
+}
+
+export type PlayCount = 'forever' | 'once' | 'times';
+
+function playsOf(loops: number): PlayCount {
+  return loops === 0 ? 'forever' : loops === 1 ? 'once' : 'times';
+}
+
+function loopsOf(form: ExportForm): number {
+  return form.plays === 'forever' ? 0 : form.plays === 'once' ? 1 : form.playTimes;
+}
+
+/** '#rrggbb' of a colour; its alpha is kept apart (a colour picker has none). */
+export function rgbHex(rgba: Rgba): string {
+  return `#${rgba.slice(0, 3).map((c) => Math.round(c).toString(16).padStart(2, '0')).join('')}`;
 }
 
 export function formFromSettings(format: ExportFormat, s: RenderSettings): ExportForm {
@@ -60,8 +95,22 @@ export function formFromSettings(format: ExportFormat, s: RenderSettings): Expor
     colour: s.colour,
     background: backgroundName(s.background),
     quality: s.quality,
-    loop: s.timeline.loops === 0,
     bounce: s.timeline.bounce,
+    mode: s.mode,
+    densityLook: s.densityLook,
+    colourMap: s.colourMap,
+    densitySmoothing: s.densitySmoothing,
+    blend: s.blend,
+    opacity: s.opacity,
+    solidColour: rgbHex(s.solidColour),
+    easing: s.timeline.easing,
+    seed: s.seed,
+    holdStart: s.timeline.holdStartSeconds,
+    holdEnd: s.timeline.holdEndSeconds,
+    reverse: s.timeline.reverse,
+    plays: playsOf(s.timeline.loops),
+    // Once or forever, the count field offers the next choice up.
+    playTimes: s.timeline.loops > 1 ? s.timeline.loops : 2,
   };
 }
 
@@ -74,22 +123,52 @@ export function densityShown(form: ExportForm): { particles: number; pointSize: 
 export type FieldProblems = Partial<Record<keyof ExportForm | 'form', string>>;
 
 const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;
+const within = (x: number, range: { readonly min: number; readonly max: number }): boolean => x >= range.min && x <= range.max;
+const figure = (x: number): string => x.toLocaleString('en').replace(/,/g, '\u2009');
+
+/**
+ * Every range the form checks, from the shared limits the CLI takes too (styleRanges,
+ * renderLimits, timelineRanges): one source, so a value one accepts the other does.
+ */
+export const formRanges = Object.freeze({
+  size: { min: renderLimits.minSize, max: renderLimits.maxSize },
+  particles: { min: 1, max: renderLimits.maxParticles },
+  seed: { min: 0, max: renderLimits.maxSeed },
+  pointSize: styleRanges.pointSize,
+  opacity: styleRanges.opacity,
+  densitySmoothing: styleRanges.densitySmoothing,
+  quality: styleRanges.quality,
+  fps: timelineRanges.fps,
+  seconds: timelineRanges.durationSeconds,
+  hold: timelineRanges.holdSeconds,
+  // "n times" means more than once: once and forever have their own choices.
+  playTimes: { min: 2, max: timelineRanges.loops.max },
+});
 
 /** Settings for the form, or the problems to show beside each field. */
 export function settingsFromForm(form: ExportForm, base: RenderSettings): { settings: RenderSettings } | { problems: FieldProblems } {
   const problems: FieldProblems = {};
-  if (!whole(form.size, renderLimits.minSize, renderLimits.maxSize)) problems.size = `${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
-  if (form.canvas === 'custom' && !(whole(form.canvasWidth, renderLimits.minSize, renderLimits.maxSize) && whole(form.canvasHeight, renderLimits.minSize, renderLimits.maxSize))) {
-    problems.canvas = `Width and height from ${renderLimits.minSize} to ${renderLimits.maxSize} px.`;
+  const R = formRanges;
+  if (!whole(form.size, R.size.min, R.size.max)) problems.size = `${R.size.min} to ${R.size.max} px.`;
+  if (form.canvas === 'custom' && !(whole(form.canvasWidth, R.size.min, R.size.max) && whole(form.canvasHeight, R.size.min, R.size.max))) {
+    problems.canvas = `Width and height from ${R.size.min} to ${R.size.max} px.`;
   }
-  if (!(form.fps > 0 && form.fps <= timelineLimits.maxFps)) problems.fps = `Up to ${timelineLimits.maxFps} fps.`;
-  if (!(form.seconds > 0 && form.seconds <= timelineLimits.maxDurationSeconds)) problems.seconds = `Up to ${timelineLimits.maxDurationSeconds} s.`;
-  if (!form.particlesAuto && !whole(form.particles, 1000, renderLimits.maxParticles)) problems.particles = `1 000 to ${renderLimits.maxParticles.toLocaleString('en')}.`;
-  if (!form.pointSizeAuto && !(form.pointSize >= 0.5 && form.pointSize <= 16)) problems.pointSize = '0.5 to 16 px.';
-  if (!whole(form.quality, 1, 100)) problems.quality = '1 to 100.';
+  if (!within(form.fps, R.fps)) problems.fps = `${R.fps.min} to ${R.fps.max} fps.`;
+  if (!within(form.seconds, R.seconds)) problems.seconds = `${R.seconds.min} to ${R.seconds.max} s.`;
+  if (!form.particlesAuto && !whole(form.particles, R.particles.min, R.particles.max)) problems.particles = `A whole number from ${R.particles.min} to ${figure(R.particles.max)}.`;
+  if (!form.pointSizeAuto && !within(form.pointSize, R.pointSize)) problems.pointSize = `${R.pointSize.min} to ${R.pointSize.max} px.`;
+  if (!whole(form.quality, R.quality.min, R.quality.max)) problems.quality = `${R.quality.min} to ${R.quality.max}.`;
   if (!formatsWithAlpha.includes(form.format) && form.background === 'transparent') {
     problems.background = `${formatLabels[form.format]} has no transparency; pick the picture's own, white or black.`;
   }
+  if (!within(form.opacity, R.opacity)) problems.opacity = `${R.opacity.min} to ${R.opacity.max}.`;
+  if (!within(form.densitySmoothing, R.densitySmoothing)) problems.densitySmoothing = `${R.densitySmoothing.min} to ${R.densitySmoothing.max} px.`;
+  const solid = parseHexColour(form.solidColour);
+  if (form.colour === 'solid' && solid === undefined) problems.solidColour = 'Pick a colour.';
+  if (!whole(form.seed, R.seed.min, R.seed.max)) problems.seed = `A whole number from ${R.seed.min} to ${figure(R.seed.max)}.`;
+  if (!within(form.holdStart, R.hold)) problems.holdStart = `${R.hold.min} to ${R.hold.max} s.`;
+  if (!within(form.holdEnd, R.hold)) problems.holdEnd = `${R.hold.min} to ${R.hold.max} s.`;
+  if (form.plays === 'times' && !whole(form.playTimes, R.playTimes.min, R.playTimes.max)) problems.playTimes = `A whole number from ${R.playTimes.min} to ${figure(R.playTimes.max)}.`;
   if (Object.keys(problems).length > 0) return { problems };
   try {
     const settings = resolveRenderSettings({
@@ -103,7 +182,26 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
       // A colour the user saved in a project keeps its exact shade while the name is unchanged.
       background: backgroundName(base.background) === form.background ? base.background : backgrounds[form.background],
       quality: form.quality,
-      timeline: { ...base.timeline, fps: form.fps, durationSeconds: form.seconds, loops: form.loop ? 0 : 1, bounce: form.bounce },
+      mode: form.mode,
+      densityLook: form.densityLook,
+      colourMap: form.colourMap,
+      densitySmoothing: form.densitySmoothing,
+      blend: form.blend,
+      opacity: form.opacity,
+      // The picker has no alpha: a saved colour keeps its own while its shade is unchanged.
+      solidColour: solid === undefined || rgbHex(base.solidColour) === form.solidColour ? base.solidColour : solid,
+      seed: form.seed,
+      timeline: {
+        ...base.timeline,
+        fps: form.fps,
+        durationSeconds: form.seconds,
+        loops: loopsOf(form),
+        bounce: form.bounce,
+        easing: form.easing,
+        holdStartSeconds: form.holdStart,
+        holdEndSeconds: form.holdEnd,
+        reverse: form.reverse,
+      },
     });
     return { settings };
   } catch (error) {
