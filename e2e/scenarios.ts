@@ -373,6 +373,36 @@ const exportStyleOptions: Scenario = {
   },
 };
 
+const exportFitUnder: Scenario = {
+  name: 'exports a GIF with Fit under 0.15 MB: the file is under 150 000 bytes and the dialog says what was lowered',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    await openSampleAndWait(page);
+    const dialog = await openExportDialog(page);
+    await fillGifBasics(page, dialog, EXPORT_SECONDS);
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    // Unlimited, this GIF is about 320 kB (the CLI, same settings).
+    await page.getByTestId('export-budget').selectOption('custom');
+    await page.getByTestId('export-budget-mb').fill('0.15');
+    const file = path.join(exportDir, 'fitted.gif');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-budget-note').waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    await shot('10-fit-under');
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the size-limited GIF export' });
+    await shot('10-fit-under-done');
+    const said = (await page.getByTestId('export-budget-done').innerText()).trim();
+    note(said);
+    assert.match(said, /^Fitted under 150 kB: quality 90 → \d+/);
+    const bytes = (await fs.stat(file)).size;
+    note(`${file}: ${bytes} bytes, ${await gifFrames(file)} frames`);
+    assert.ok(bytes <= 150_000 && bytes > 60_000, `${bytes} bytes for a limit of 150 000`);
+    assert.equal(await gifFrames(file), EXPORT_FRAMES, 'every frame is kept: at 5 fps the frame rate is below what a budget lowers');
+    assert.deepEqual(await fs.readdir(exportDir), ['fitted.gif'], 'the tries leave nothing in the folder');
+  },
+};
+
 const corruptImage: Scenario = {
   name: 'a truncated PNG upload shows an error naming the file, and the app keeps working',
   fresh: true,
@@ -514,4 +544,4 @@ const queuedExport: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder];

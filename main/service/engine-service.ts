@@ -320,11 +320,22 @@ export class EngineService implements FlowGifApi {
       'export',
       async (ctx) => {
         const opened = await flow.opened(ctx, request.settings.size);
-        const result = await renderToFile(opened, { outputPath, settings: request.settings, format: request.format, destinationChecked: true, ...(encoders ? { encoders } : {}) }, ctx);
-        const done = { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
+        const result = await renderToFile(
+          opened,
+          {
+            outputPath,
+            settings: request.settings,
+            format: request.format,
+            destinationChecked: true,
+            ...(encoders ? { encoders } : {}),
+            ...(request.maxBytes === undefined ? {} : { maxBytes: request.maxBytes }),
+          },
+          ctx,
+        );
+        const file = { outputPath: result.outputPath, sizeBytes: result.sizeBytes, frames: result.frames, width: result.width, height: result.height };
         // The file is written whatever becomes of the list: a history that cannot be saved loses only itself.
-        await this.#history.add({ ...done, format: request.format, finishedAt: Date.now() }).catch((error: unknown) => this.#logBug(error));
-        return done;
+        await this.#history.add({ ...file, format: request.format, finishedAt: Date.now() }).catch((error: unknown) => this.#logBug(error));
+        return result.budget === undefined ? file : { ...file, budget: result.budget };
       },
       {
         queued: true,

@@ -9,6 +9,7 @@ import type { Progress } from '../job.js';
 import type { NoiseShape } from '../noise.js';
 import type { DensityMass } from '../density-mass.js';
 import type { ExportFormat } from '../export-formats.js';
+import type { BudgetFit } from '../size-budget.js';
 import type { Rgba } from '../render/colour.js';
 import type { PictureBackground } from '../render/picture-background.js';
 import type { RenderSettings } from '../render/render-settings.js';
@@ -122,6 +123,8 @@ export interface ExportRequest {
   readonly settings: RenderSettings;
   /** The user agreed to replace what is at outputPath; without it an existing target is refused (OUTPUT_EXISTS). */
   readonly replace?: boolean;
+  /** "Fit under": the file's most bytes; quality, frame rate and size are lowered as needed. */
+  readonly maxBytes?: number;
 }
 
 export interface ExportDone {
@@ -130,6 +133,8 @@ export interface ExportDone {
   readonly frames: number;
   readonly width: number;
   readonly height: number;
+  /** With maxBytes: what was changed to fit. */
+  readonly budget?: BudgetFit;
 }
 
 /** One finished export, as the export history keeps it (newest first, across launches). */
@@ -173,7 +178,7 @@ export interface RequestMap {
   'train:start': [TrainRequest, { readonly jobId: JobId }];
   'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
   /** A job (kind 'estimate') that ends done with the SizeEstimate; a newer estimate of the same flow, or its export, cancels it. */
-  'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace'>, { readonly jobId: JobId }];
+  'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace' | 'maxBytes'>, { readonly jobId: JobId }];
   'export:start': [ExportRequest, { readonly jobId: JobId }];
   /** `replace`: the user agreed to replace existing files; without it they are refused (OUTPUT_EXISTS). */
   'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId; readonly replace?: boolean }, { readonly path: string }];

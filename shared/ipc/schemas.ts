@@ -9,6 +9,7 @@ import { exportFormats } from '../export-formats.js';
 import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
 import { densityMasses } from '../density-mass.js';
+import { budgetSettings } from '../size-budget.js';
 import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
@@ -185,7 +186,7 @@ const TrainDoneSchema = v.object({
   backend: v.string(),
 });
 
-const ExportDoneSchema = v.object({
+const ExportFileSchema = v.object({
   outputPath: v.string(),
   sizeBytes: wholeAtLeast(0),
   frames: wholeAtLeast(0),
@@ -193,8 +194,16 @@ const ExportDoneSchema = v.object({
   height: wholeAtLeast(1),
 });
 
+const BudgetFitSchema = v.object({
+  maxBytes: wholeAtLeast(1),
+  changes: v.array(v.object({ setting: v.picklist(budgetSettings), from: finite, to: finite })),
+  encodes: wholeAtLeast(1),
+});
+
+const ExportDoneSchema = v.object({ ...ExportFileSchema.entries, budget: v.optional(BudgetFitSchema) });
+
 const ExportHistoryEntrySchema = v.object({
-  ...ExportDoneSchema.entries,
+  ...ExportFileSchema.entries,
   format: v.picklist(exportFormats),
   finishedAt: wholeAtLeast(0),
   missing: v.boolean(),
@@ -229,7 +238,14 @@ const payloadSchemas: Schemas<0> = {
   }),
   'job:cancel': v.object({ jobId: id }),
   'export:estimate': v.object({ flow: FlowRefSchema, format: exportFormat, settings: RenderSettingsSchema }),
-  'export:start': v.object({ flow: FlowRefSchema, format: exportFormat, outputPath: path, settings: RenderSettingsSchema, replace: v.optional(v.boolean()) }),
+  'export:start': v.object({
+    flow: FlowRefSchema,
+    format: exportFormat,
+    outputPath: path,
+    settings: RenderSettingsSchema,
+    replace: v.optional(v.boolean()),
+    maxBytes: v.optional(wholeAtLeast(1)),
+  }),
   'project:save': v.object({ path, project: ProjectDataSchema, modelId: v.optional(id), replace: v.optional(v.boolean()) }),
   'project:open': v.object({ path }),
   'dialog:open-image': empty,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { formatByteBudget } from '../../../shared/byte-size.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
-import { describeBudgetChanges } from '../../engine/pipeline/fit-under-budget.js';
+import { describeBudgetChanges } from '../../../shared/size-budget.js';
 import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';

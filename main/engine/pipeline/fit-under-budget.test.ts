@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { resolveRenderSettings } from '../../../shared/render/render-settings.js';
-import { budgetChanges, budgetFloors, describeBudgetChanges, shrinkSettings } from './fit-under-budget.js';
+import { describeBudgetChanges } from '../../../shared/size-budget.js';
+import { budgetChanges, budgetFloors, shrinkSettings } from './fit-under-budget.js';
 
 const asked = resolveRenderSettings({ size: 1080, particles: 300_000, timeline: { fps: 20 } });
 

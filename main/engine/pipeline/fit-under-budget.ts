@@ -4,28 +4,12 @@ import path from 'node:path';
 import { formatByteBudget, formatDecimalBytes } from '../../../shared/byte-size.js';
 import { FlowGifError } from '../../../shared/errors.js';
 import { formatLabels, newFileExtension } from '../../../shared/export-formats.js';
+import { describeBudgetChanges, type BudgetChange, type BudgetFit, type BudgetSetting } from '../../../shared/size-budget.js';
 import type { JobContext } from '../../../shared/job.js';
 import { resolveRenderSettings, renderLimits, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { encodeReplaceRule, type EncodeResult, type OutputFormat } from '../encode/encode.js';
 import { makeOwnedTempDir } from '../project/owned-temp.js';
 import { withAtomicTarget } from '../project/write-atomic.js';
-
-/** A setting a size budget may lower, in the order it lowers them. */
-export type BudgetSetting = 'quality' | 'fps' | 'size';
-
-export interface BudgetChange {
-  readonly setting: BudgetSetting;
-  readonly from: number;
-  readonly to: number;
-}
-
-/** How a size-limited export went: what it changed to fit, and how many files it encoded. */
-export interface BudgetFit {
-  readonly maxBytes: number;
-  readonly changes: readonly BudgetChange[];
-  /** Full encodes, the accepted one included (size estimates not counted). */
-  readonly encodes: number;
-}
 
 /**
  * How low a budget may take each setting: below gifski's quality 60 dithering turns to visible
@@ -109,14 +93,6 @@ export function budgetChanges(asked: RenderSettings, fitted: RenderSettings): Bu
     ['size', longSide(asked), longSide(fitted)],
   ];
   return pairs.filter(([, from, to]) => from !== to).map(([setting, from, to]) => ({ setting, from, to }));
-}
-
-/** "quality 90 → 70, 20 → 12 fps, 1080 → 656 px", or "nothing changed". */
-export function describeBudgetChanges(changes: readonly BudgetChange[]): string {
-  if (changes.length === 0) return 'nothing changed';
-  return changes
-    .map(({ setting, from, to }) => (setting === 'quality' ? `quality ${from} → ${to}` : setting === 'fps' ? `${from} → ${to} fps` : `${from} → ${to} px`))
-    .join(', ');
 }
 
 /** Draws and encodes one try of the export with these settings, at `outputPath`. */

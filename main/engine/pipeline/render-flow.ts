@@ -13,7 +13,8 @@ import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../proj
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { Trajectory } from '../render/trajectory.js';
 import type { OpenedFlow } from './flow-source.js';
-import { fitUnderBudget, type BudgetFit } from './fit-under-budget.js';
+import { fitUnderBudget } from './fit-under-budget.js';
+import type { BudgetFit } from '../../../shared/size-budget.js';
 
 /** By extension (shared/export-formats.ts); a trailing slash or no extension means a folder of PNG frames. */
 export function formatForPath(outputPath: string): OutputFormat {

@@ -80,7 +80,7 @@ export class AppState {
   exportReplace = $state<string | undefined>(undefined);
   /** The engine's export history as it last answered: newest first, missing files marked. */
   exportHistory = $state<readonly ExportHistoryEntry[]>([]);
-  private exportAsked: { format: ExportFormat; outputPath: string } | undefined;
+  private exportAsked: { format: ExportFormat; outputPath: string; maxBytes: number | undefined } | undefined;
 
   projectPath = $state<string | undefined>(undefined);
   /** The file a project save would replace, waiting for the user's answer; the save it belongs to. */
@@ -284,12 +284,15 @@ export class AppState {
 
   // ---- export -----------------------------------------------------------------------------
 
-  /** `replace`: the user agreed to replace what is there; without it the engine refuses and the UI asks. */
-  async startExport(format: ExportFormat, outputPath: string, replace = false): Promise<void> {
+  /**
+   * `replace`: the user agreed to replace what is there; without it the engine refuses and the UI asks.
+   * `maxBytes`: "Fit under", the file's most bytes.
+   */
+  async startExport(format: ExportFormat, outputPath: string, replace = false, maxBytes?: number): Promise<void> {
     const flow = this.flow;
     if (flow === undefined || this.export.running) return;
     this.dismissExportReplace();
-    const request = { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}) };
+    const request = { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) };
     await this.export.start(() => this.api.invoke('export:start', request), {
       // The engine put it on the history as it finished.
       done: () => void this.loadExportHistory(),
@@ -297,7 +300,7 @@ export class AppState {
         if (d.code !== 'OUTPUT_EXISTS' || replace) return;
         // Not a failure yet: a question for the user, and the same export again if they agree.
         this.export.reset();
-        this.exportAsked = { format, outputPath };
+        this.exportAsked = { format, outputPath, maxBytes };
         this.exportReplace = d.file ?? outputPath;
       },
     });
@@ -316,7 +319,7 @@ export class AppState {
   /** The user agreed: the same export again, allowed to replace the file. */
   confirmExportReplace(): void {
     const asked = this.exportAsked;
-    if (asked !== undefined) void this.startExport(asked.format, asked.outputPath, true);
+    if (asked !== undefined) void this.startExport(asked.format, asked.outputPath, true, asked.maxBytes);
   }
 
   dismissExportReplace(): void {
