@@ -385,7 +385,10 @@ const exportFitUnder: Scenario = {
     // Unlimited, this GIF is about 320 kB (the CLI, same settings).
     await page.getByTestId('export-budget').selectOption('custom');
     await page.getByTestId('export-budget-mb').fill('0.15');
-    const file = path.join(exportDir, 'fitted.gif');
+    // A folder of its own: other scenarios export next to it, and the tries must leave nothing here.
+    const folder = path.join(exportDir, 'fitted');
+    await fs.mkdir(folder, { recursive: true });
+    const file = path.join(folder, 'fitted.gif');
     await page.getByTestId('export-path').fill(file);
     await page.getByTestId('export-budget-note').waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
     await shot('10-fit-under');
@@ -399,7 +402,7 @@ const exportFitUnder: Scenario = {
     note(`${file}: ${bytes} bytes, ${await gifFrames(file)} frames`);
     assert.ok(bytes <= 150_000 && bytes > 60_000, `${bytes} bytes for a limit of 150 000`);
     assert.equal(await gifFrames(file), EXPORT_FRAMES, 'every frame is kept: at 5 fps the frame rate is below what a budget lowers');
-    assert.deepEqual(await fs.readdir(exportDir), ['fitted.gif'], 'the tries leave nothing in the folder');
+    assert.deepEqual(await fs.readdir(folder), ['fitted.gif'], 'the tries leave nothing in the folder');
   },
 };
 
