@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { commands } from './commands/all.js';
+import { presetTable } from './preset-table.js';
 
 const readme = fileURLToPath(new URL('../../../README.md', import.meta.url));
 
@@ -36,4 +37,9 @@ test('the README and each command’s --help name every flag its parser takes', 
     assert.ok(section.includes(`\`${command.name} `), `the README's table has a row for ${command.name}`);
   }
   assert.deepEqual(missing, []);
+});
+
+test('the README’s preset table is the presets’ own values', async () => {
+  const section = await commandLineSection();
+  assert.ok(section.includes(presetTable()), `the README's Command line section has the preset table:\n${presetTable()}`);
 });

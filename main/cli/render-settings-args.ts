@@ -1,4 +1,4 @@
-import { resolveRenderSettings, densityLooks, renderLimits, styleRanges, type RenderSettings } from '../../shared/render/render-settings.js';
+import { resolveRenderSettings, densityLooks, renderLimits, styleRanges, type RenderSettings, type RenderSettingsInput } from '../../shared/render/render-settings.js';
 import { parseBackground } from '../../shared/render/picture-background.js';
 import { particleColourModes } from '../../shared/render/particle-colours.js';
 import { blendModes, rasterModes } from '../../shared/render/raster-options.js';
@@ -67,7 +67,21 @@ function solidColourFrom(parsed: Parsed, colour: string | undefined): RenderSett
   return rgba;
 }
 
-export function renderSettingsFrom(parsed: Parsed): RenderSettings {
+const definedOnly = <T extends object>(input: T): T => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T;
+
+/**
+ * Typed flags over a preset's values (preset-args.ts). A typed --size or --canvas is a new shape,
+ * so it replaces both of the preset's: a preset's exact canvas would otherwise contradict --size.
+ */
+function typedOver(preset: RenderSettingsInput | undefined, typed: RenderSettingsInput): RenderSettingsInput {
+  if (preset === undefined) return typed;
+  const { size: _size, canvas: _canvas, ...unshaped } = preset;
+  const shapeTyped = typed.size !== undefined || typed.canvas !== undefined;
+  return { ...(shapeTyped ? unshaped : preset), ...definedOnly(typed), timeline: { ...preset.timeline, ...definedOnly(typed.timeline ?? {}) } };
+}
+
+/** The settings the flags ask for, over `preset`'s values when a preset is named. */
+export function renderSettingsFrom(parsed: Parsed, preset?: RenderSettingsInput): RenderSettings {
   const colour = choiceOption(parsed, spelt(parsed, 'colour'), particleColourModes);
   const solidColour = solidColourFrom(parsed, colour);
   const backgroundText = stringOption(parsed, 'background');
@@ -88,7 +102,7 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
   if (once && flag(parsed, 'bounce')) throw new UsageError('--once plays one way only; it cannot be combined with --bounce.');
   const easing = choiceOption(parsed, 'easing', easings);
   const L = timelineLimits;
-  return resolveRenderSettings({
+  return resolveRenderSettings(typedOver(preset, {
     size: numberOption(parsed, 'size', { integer: true, min: renderLimits.minSize, max: renderLimits.maxSize }),
     canvas,
     particles: numberOption(parsed, 'particles', { integer: true, min: 1, max: renderLimits.maxParticles }),
@@ -116,5 +130,5 @@ export function renderSettingsFrom(parsed: Parsed): RenderSettings {
       ...(flag(parsed, 'reverse') ? { reverse: true } : {}),
       ...(easing === undefined ? {} : { easing }),
     },
-  });
+  }));
 }

@@ -1,41 +1,39 @@
 import path from 'node:path';
 import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
-import { checkRenderDestination, destinationPath, formatForPath, renderToFile } from '../../engine/pipeline/render-flow.js';
+import { checkRenderDestination, destinationPath, renderToFile } from '../../engine/pipeline/render-flow.js';
 import { trainToFile } from '../../engine/pipeline/train-flow.js';
 import { numberOption, onePositional, parse, requiredString, stringOption } from '../args.js';
 import type { Command } from '../command.js';
-import { budgetOptionSpec, budgetUsage, maxBytesFrom, outputUsage, outputWhat } from '../output-args.js';
+import { outputUsage, outputWhat } from '../output-args.js';
+import { outputOptionSpecs, outputRequestFrom, presetUsage } from '../preset-args.js';
 import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
 import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
-import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
+import { renderOptionsUsage } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
 import { describe, noteEstimate, resultJson } from './render.js';
 
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage} ${budgetUsage} [--json]`,
+  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
   options: {
     output: { type: 'string', short: 'o' },
     train: { type: 'string' },
     ...methodOptionSpec,
     json: { type: 'boolean' },
     ...densityOptionSpecs,
-    ...renderOptionSpecs,
-    ...budgetOptionSpec,
+    ...outputOptionSpecs,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', outputWhat);
-    const format = formatForPath(outputPath);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
     const method = methodFrom(parsed);
     // A method with nothing to train would be silently ignored: the exact flow has none.
     if (trainSeconds === undefined && stringOption(parsed, 'method') !== undefined) throw new UsageError('--method chooses how --train SECONDS trains; give --train too.');
-    const settings = renderSettingsFrom(parsed);
-    const maxBytes = maxBytesFrom(parsed, format);
+    const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
     const densityOptions = densityOptionsFrom(parsed);
     const noise = noiseShapeFrom(parsed) ?? DEFAULT_NOISE_SHAPE;
     // Before training or opening anything: a bad destination fails now, not after the work.

@@ -2,32 +2,30 @@ import path from 'node:path';
 import { formatByteBudget } from '../../../shared/byte-size.js';
 import { formatBytes } from '../../../shared/format-bytes.js';
 import { describeBudgetChanges } from '../../../shared/size-budget.js';
-import { checkRenderDestination, formatForPath, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
+import { checkRenderDestination, renderToFile, type RenderResult } from '../../engine/pipeline/render-flow.js';
 import { parse, requiredString } from '../args.js';
 import type { Command, CommandIo } from '../command.js';
-import { budgetOptionSpec, budgetUsage, maxBytesFrom, outputUsage, outputWhat } from '../output-args.js';
+import { outputUsage, outputWhat } from '../output-args.js';
+import { outputOptionSpecs, outputRequestFrom, presetUsage } from '../preset-args.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
 import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
-import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
+import { renderOptionsUsage } from '../render-settings-args.js';
 
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as an animation (GIF, MP4, WebM, MOV, WebP, APNG) or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage} ${budgetUsage} [--json]`,
+  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
   options: {
     exact: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
-    ...renderOptionSpecs,
-    ...budgetOptionSpec,
+    ...outputOptionSpecs,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
     const outputPath = requiredString(parsed, 'output', outputWhat);
-    const format = formatForPath(outputPath);
-    const settings = renderSettingsFrom(parsed);
-    const maxBytes = maxBytesFrom(parsed, format);
+    const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
     const source = flowSourceFrom(parsed, settings.size);
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
     const flow = await openFlowNoted(source, io);
