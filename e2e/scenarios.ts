@@ -406,6 +406,53 @@ const exportFitUnder: Scenario = {
   },
 };
 
+const exportPreset: Scenario = {
+  name: 'the Web page preset fills the dialog (WebP, 720 px, 24 fps, transparent, under 5 MB); edited, it says Custom, and exports a transparent WebP',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, exportDir, shot, note }) {
+    await openSampleAndWait(page);
+    const dialog = await openExportDialog(page);
+    const preset = page.getByTestId('export-preset');
+    await preset.selectOption('web');
+    const filled = {
+      format: await page.getByTestId('export-format').inputValue(),
+      size: await dialog.getByLabel('Size (long side)').inputValue(),
+      fps: await page.getByTestId('export-fps').inputValue(),
+      seconds: await page.getByTestId('export-seconds').inputValue(),
+      particles: await page.getByTestId('export-particles').inputValue(),
+      background: await dialog.getByLabel('Background').inputValue(),
+      budget: await page.getByTestId('export-budget').inputValue(),
+    };
+    note(`Web page preset: ${JSON.stringify(filled)}; ${await page.getByTestId('export-preset-purpose').innerText()}`);
+    assert.deepEqual(filled, { format: 'webp', size: '720', fps: '24', seconds: '3', particles: '120000', background: 'transparent', budget: '5000000' });
+    assert.match(await page.getByTestId('export-path').inputValue(), /\.webp$/, 'the file name follows the preset\'s format');
+    await shot('11-preset-web');
+    // Fewer particles and a shorter pass keep the run short; the menu then says the settings are the user's.
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    await page.getByTestId('export-seconds').fill('0.5');
+    assert.equal(await preset.inputValue(), 'custom', 'an edited preset shows Custom');
+    const folder = path.join(exportDir, 'preset');
+    await fs.mkdir(folder, { recursive: true });
+    const file = path.join(folder, 'web.webp');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the preset WebP export' });
+    note(await page.getByTestId('export-budget-done').innerText());
+    const meta = await sharp(file, { pages: -1 }).metadata();
+    const first = await sharp(file, { pages: 1 }).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    let clear = 0;
+    for (let i = 3; i < first.data.length; i += 4) if (first.data[i] === 0) clear++;
+    const share = clear / (first.info.width * first.info.height);
+    note(`${file}: ${meta.format} ${meta.width}×${meta.pageHeight}, ${meta.pages} frames stored, first frame ${(100 * share).toFixed(1)} % clear, ${meta.size ?? (await fs.stat(file)).size} bytes`);
+    assert.equal(meta.format, 'webp');
+    assert.equal(Math.max(meta.width!, meta.pageHeight!), 720, 'the preset\'s 720 px long side');
+    assert.ok(meta.pages! > 10, `${meta.pages} frames`);
+    // 5000 particles of noise on 720 px leave nearly every pixel clear.
+    assert.ok(share > 0.8, `the background is transparent: ${(100 * share).toFixed(1)} % of the first frame is clear`);
+  },
+};
+
 const corruptImage: Scenario = {
   name: 'a truncated PNG upload shows an error naming the file, and the app keeps working',
   fresh: true,
@@ -547,4 +594,4 @@ const queuedExport: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset];
