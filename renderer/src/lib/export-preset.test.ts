@@ -38,7 +38,7 @@ test('a preset played once sets Plays once without a way back; the next preset b
   const slides = applyPreset(fresh(), exportPresets.slides);
   assert.deepEqual([slides.form.canvas, slides.form.canvasWidth, slides.form.canvasHeight, slides.form.bounce, slides.form.plays, slides.form.background], ['custom', 1920, 1080, false, 'once', 'transparent']);
   const web = applyPreset(slides.form, exportPresets.web);
-  assert.deepEqual([web.form.canvas, web.form.size, web.form.bounce, web.form.plays, web.form.background], ['picture', 720, true, 'forever', 'transparent']);
+  assert.deepEqual([web.form.canvas, web.form.size, web.form.bounce, web.form.plays, web.form.background], ['picture', exportPresets.web.size, true, 'forever', 'transparent']);
   const readme = applyPreset(web.form, exportPresets.readme);
   assert.equal(readme.form.background, 'auto', 'an opaque preset puts back the picture’s own background');
 });
