@@ -47,6 +47,11 @@ export interface TrajectoryOptions {
    * dense output.
    */
   readonly steps?: number;
+  /**
+   * Store the levels in SharedArrayBuffers, so worker threads can read them without a copy.
+   * Off by default: a trajectory sent to another process over IPC must be plain memory.
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -107,8 +112,10 @@ export async function computeTrajectory(
   }, ctx.signal);
 
   const size = 2 * particles;
-  const positions = new Float32Array(times.length * size);
-  const velocities = new Float32Array(times.length * size);
+  const levelArray = (): Float32Array =>
+    options.shared === true ? new Float32Array(new SharedArrayBuffer(times.length * size * 4)) : new Float32Array(times.length * size);
+  const positions = levelArray();
+  const velocities = levelArray();
   // Levels the solver reached by interpolation, where it never evaluated f.
   const unevaluated: number[] = [];
   const total = adaptive ? 1000 : intervals * stepsPerInterval;
