@@ -12,7 +12,8 @@ import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { Trajectory } from '../render/trajectory.js';
-import { defaultFrameThreads, openFramePool, type FramePool } from '../render/frame-workers.js';
+import { openFramePool, type FramePool } from '../render/frame-workers.js';
+import { defaultThreads } from '../render/threads.js';
 import type { OpenedFlow } from './flow-source.js';
 import { fitUnderBudget } from './fit-under-budget.js';
 import type { BudgetFit } from '../../../shared/size-budget.js';
@@ -37,8 +38,15 @@ export async function withScene<T>(
   ctx: JobContext,
   use: (scene: Scene) => Promise<T>,
   trajectory?: Trajectory,
+  threads?: number,
 ): Promise<T> {
-  const scene = await prepareScene(flow.field, flow.density, settings, { evenSize, ...(trajectory === undefined ? {} : { trajectory }) }, ctx);
+  const scene = await prepareScene(
+    flow.field,
+    flow.density,
+    settings,
+    { evenSize, ...(trajectory === undefined ? {} : { trajectory }), ...(threads === undefined ? {} : { threads }) },
+    ctx,
+  );
   return use(scene);
 }
 
@@ -120,8 +128,8 @@ export interface RenderRequest {
   readonly destinationChecked?: boolean;
   /** Lower quality, frame rate or size as needed so the file is at most this many bytes (fit-under-budget.ts). */
   readonly maxBytes?: number;
-  /** Worker threads drawing frames; 0 draws them on the main thread. Default defaultFrameThreads(). */
-  readonly frameThreads?: number;
+  /** Worker threads solving particles and drawing frames; 0 does both on the main thread. Default defaultThreads(). */
+  readonly threads?: number;
 }
 
 export interface RenderResult extends EncodeResult {
@@ -184,7 +192,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   if (request.destinationChecked !== true) await checkExportDestination(outputPath, format);
   await findEncoder(format, { encoders: request.encoders, signal: ctx.signal });
   const evenSize = format === 'mp4';
-  const threads = request.frameThreads ?? defaultFrameThreads();
+  const threads = request.threads ?? defaultThreads();
   const encodeRequest = (frames: FrameSource, settings: RenderSettings) => ({
     format,
     quality: settings.quality,
@@ -206,7 +214,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
       withScene(flow, settings, evenSize, tryCtx, (scene) => {
         solved = scene.trajectory;
         return use(scene);
-      }, solved);
+      }, solved, threads);
     const { result, fit } = await fitUnderBudget(
       { format, outputPath, settings: request.settings, maxBytes: request.maxBytes },
       {
@@ -225,7 +233,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
     return withFrames(scene, request.settings, threads, async (frames) =>
       // Checked above (or by the host): the encoder need not check the folder again.
       described(scene, await encodeAnimation({ ...encodeRequest(frames, request.settings), outputPath, destinationChecked: true }, ctx)));
-  });
+  }, undefined, threads);
 }
 
 /** The size an export will have, from a few frames encoded for real. */

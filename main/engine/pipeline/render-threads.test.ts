@@ -29,8 +29,8 @@ describe('render with frame threads', () => {
   const settings = resolveRenderSettings({ size: 80, particles: 3000, timeline: { fps: 10, durationSeconds: 1 } });
 
   it('writes the PNG frames the main thread writes, byte for byte', async () => {
-    const serial = await renderToFile(flow, { outputPath: join(dir, 'serial/'), settings, frameThreads: 0 }, noopJobContext);
-    const threaded = await renderToFile(flow, { outputPath: join(dir, 'threaded/'), settings, frameThreads: 2 }, noopJobContext);
+    const serial = await renderToFile(flow, { outputPath: join(dir, 'serial/'), settings, threads: 0 }, noopJobContext);
+    const threaded = await renderToFile(flow, { outputPath: join(dir, 'threaded/'), settings, threads: 2 }, noopJobContext);
     assert.equal(threaded.frames, serial.frames);
     const names = (await readdir(join(dir, 'serial'))).sort();
     assert.ok(names.length >= 10, `${names.length} frames`);
@@ -50,7 +50,7 @@ describe('render with frame threads', () => {
       },
     };
     const output = join(dir, 'cancelled.gif');
-    await assert.rejects(renderToFile(flow, { outputPath: output, settings, frameThreads: 2 }, ctx), (error: unknown) => (error as Error).name === 'AbortError');
+    await assert.rejects(renderToFile(flow, { outputPath: output, settings, threads: 2 }, ctx), (error: unknown) => (error as Error).name === 'AbortError');
     assert.equal(existsSync(output), false);
     assert.equal(liveFrameWorkers(), 0);
     assert.deepEqual((await readdir(dir)).filter((name) => name.includes('cancelled')), []);

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { CancelSignal } from '../../../shared/job.js';
@@ -21,17 +20,6 @@ export interface FramePool {
   close(): Promise<void>;
 }
 
-/**
- * Threads drawing frames when the caller does not say: one per core, so on two cores one draws
- * while the main thread converts frames and ffmpeg encodes, and all overlap. FLOWGIF_FRAME_THREADS
- * sets it (0 draws on the main thread: the serial path, which benchmarks compare against).
- */
-export function defaultFrameThreads(): number {
-  const fromEnv = process.env['FLOWGIF_FRAME_THREADS'];
-  if (fromEnv !== undefined && /^\d+$/.test(fromEnv)) return Number(fromEnv);
-  return Math.min(4, os.availableParallelism());
-}
-
 let live = 0;
 
 /** Frame workers started and not yet exited, across every pool: a cancel must bring it back to 0. */
@@ -52,7 +40,7 @@ function sharedLevels(levels: FlatLevels): FlatLevels {
 
 function workerFailed(detail: string): FlowGifError {
   return new FlowGifError('ENCODER_FAILED', `A frame could not be drawn: ${detail}`, {
-    hint: 'This is a bug in FlowGIF; set FLOWGIF_FRAME_THREADS=0 to draw frames on the main thread instead.',
+    hint: 'This is a bug in FlowGIF; set FLOWGIF_THREADS=0 to draw frames on the main thread instead.',
   });
 }
 

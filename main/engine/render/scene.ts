@@ -9,7 +9,9 @@ import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { sceneDrawer, type SceneRecipe } from './scene-drawer.js';
-import { computeTrajectory, positionsAt, type Trajectory } from './trajectory.js';
+import { defaultThreads } from './threads.js';
+import { solveTrajectory } from './trajectory-workers.js';
+import { positionsAt, type Trajectory } from './trajectory.js';
 
 /**
  * A flow made drawable: particle paths solved once, each frame's colours (frame-raster.ts), and the framing.
@@ -32,6 +34,8 @@ export interface SceneOptions {
    * draws its tries at other sizes and frame rates from one solve.
    */
   readonly trajectory?: Trajectory;
+  /** Worker threads solving the particles (trajectory-workers.ts); 0 or 1 solves on this thread. Default defaultThreads(). */
+  readonly threads?: number;
 }
 
 export async function prepareScene(
@@ -42,7 +46,8 @@ export async function prepareScene(
   ctx: JobContext,
 ): Promise<Scene> {
   // Shared memory: frame workers read the levels in place rather than a copy each.
-  const trajectory = options.trajectory ?? await computeTrajectory(field, { particles: settings.particles, seed: settings.seed, shared: true }, ctx);
+  const trajectory =
+    options.trajectory ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, shared: true }, options.threads ?? defaultThreads(), ctx));
   const colours = particleColourPlan(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
