@@ -56,6 +56,29 @@ async function timeCli(cliArgs: string[]): Promise<{ seconds: number; stdout: st
   return { seconds: (performance.now() - started) / 1000, stdout };
 }
 
+/**
+ * Wall time and peak memory (RSS high-water of the CLI or of its encoder child, whichever is
+ * larger: GNU time's %M) of a whole CLI command, with extra environment (FLOWGIF_THREADS).
+ */
+async function timeCliPeak(cliArgs: string[], env: Record<string, string>): Promise<{ seconds: number; peakMB: number }> {
+  const gnuTime = '/usr/bin/time';
+  if (!existsSync(gnuTime)) throw new Error('peak memory needs GNU time at /usr/bin/time');
+  return new Promise((resolve, reject) => {
+    const child = spawn(gnuTime, ['-f', 'FLOWGIF_TIME %e %M', process.execPath, path.join(root, 'dist/main/cli/index.js'), ...cliArgs], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+    });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const m = /FLOWGIF_TIME ([\d.]+) (\d+)/.exec(err);
+      if (code !== 0 || m === null) reject(new Error(`flowgif ${cliArgs.join(' ')} exited ${code}: ${err.slice(-400)}`));
+      else resolve({ seconds: Number(m[1]), peakMB: Number(m[2]) / 1024 });
+    });
+  });
+}
+
 const rel = (p: string): string => path.relative(root, p) || p;
 
 const sections: Section[] = [
@@ -199,6 +222,33 @@ const sections: Section[] = [
       return [
         table(['make', 'frames', 'size px', 'file kB', 'whole command s', '× defaults'], rows),
         `Picture: \`${rel(sample)}\` (the README's main command).`,
+      ].join('\n\n');
+    },
+  },
+  {
+    title: 'Large export: 1920 × 1080, 60 fps, 5 s (300 frames) of 1 000 000 particles, exact flow',
+    async run() {
+      // The serial path (FLOWGIF_THREADS=0: solve and draw on the main thread) is the baseline,
+      // measured in the same run; the default splits the solve and the drawing over worker threads.
+      const sample = path.join(root, 'resources/samples/flowgif-mark.png');
+      const particles = quick ? '100000' : '1000000';
+      const seconds = quick ? '1' : '5';
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
+      const rows: Array<Array<string | number>> = [];
+      for (const ext of ['mp4', 'gif']) {
+        let baseline: { seconds: number; peakMB: number } | undefined;
+        for (const [name, env] of [['serial (FLOWGIF_THREADS=0)', { FLOWGIF_THREADS: '0' }], ['worker threads (default)', {}]] as const) {
+          const args = ['render', '--exact', sample, '--canvas', '1920x1080', '--particles', particles, '--fps', '60', '--seconds', seconds, '--once', '--hold-end', '0', '-o', path.join(dir, `out.${ext}`)];
+          const run = await timeCliPeak(args, env);
+          log(`${ext} ${name}: ${fmt(run.seconds)} s, ${fmt(run.peakMB, 0)} MB`);
+          baseline ??= run;
+          rows.push([ext, name, fmt(run.seconds, 1), fmt(run.peakMB, 0), fmt(run.seconds / baseline.seconds, 2), fmt(run.peakMB / baseline.peakMB, 2)]);
+        }
+      }
+      await fs.rm(dir, { recursive: true });
+      return [
+        table(['output', 'path', 'whole command s', 'peak RSS MB', '× serial time', '× serial memory'], rows),
+        `Command: \`flowgif render --exact ${rel(sample)} --canvas 1920x1080 --particles ${particles} --fps 60 --seconds ${seconds} --once --hold-end 0 -o out.EXT\`; peak RSS is GNU time's %M (the largest of the CLI and its encoder).`,
       ].join('\n\n');
     },
   },

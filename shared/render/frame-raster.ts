@@ -1,5 +1,5 @@
 import type { Rgba } from './colour.js';
-import { particleColours, particleColoursAt } from './particle-colours.js';
+import { particleColours, particleColoursAt, type ParticleColourMode } from './particle-colours.js';
 import { coverageMatchedPointSize } from './output-density.js';
 import { backdropOf, outputBackground, standOutColour, type PictureBackground } from './picture-background.js';
 import type { RasterOptions } from './raster-options.js';
@@ -36,17 +36,29 @@ export function frameBackground(settings: RenderSettings, picture: PictureBackgr
 }
 
 /**
- * Each frame's particle colours at flow time t, or undefined when frames draw one colour or the
- * colour map. Every colour stands out from what it is drawn on, so no particle vanishes into the
- * paper; 'ink' starts from the picture's mean ink. `imageColours` (where each particle lands) is
- * asked for only when the mode uses it.
+ * What each frame's particle colours are made from: every particle's own colour and the rule
+ * (particleColoursAt) that blends them in over the flow. Plain data, so a frame drawn in a worker
+ * thread gets the colours the main thread would.
  */
-export function frameColours(
+export interface ParticleColourPlan {
+  readonly own: Uint8ClampedArray;
+  readonly mode: ParticleColourMode;
+  /** The colour 'ink' particles start from, or undefined for the mean of their own. */
+  readonly cloud: Rgba | undefined;
+}
+
+/**
+ * The plan behind frameColours, or undefined when frames draw one colour or the colour map.
+ * Every colour stands out from what it is drawn on, so no particle vanishes into the paper;
+ * 'ink' starts from the picture's mean ink. `imageColours` (where each particle lands) is asked
+ * for only when the mode uses it.
+ */
+export function particleColourPlan(
   settings: RenderSettings,
   picture: { readonly background: PictureBackground; readonly inkColour: Rgba } | undefined,
   particles: number,
   sources: { readonly start: Float32Array; readonly imageColours: () => Uint8Array | Uint8ClampedArray },
-): ((t: number) => Uint8ClampedArray) | undefined {
+): ParticleColourPlan | undefined {
   if (!drawsParticleColours(settings)) return undefined;
   const { backdrop } = frameBackground(settings, picture?.background);
   const own = particleColours(settings.colour, particles, {
@@ -55,8 +67,24 @@ export function frameColours(
     solid: settings.solidColour,
     backdrop,
   });
-  const at = particleColoursAt(settings.colour, picture === undefined ? undefined : standOutColour(picture.inkColour, backdrop));
-  return (t) => at(own, t);
+  return { own, mode: settings.colour, cloud: picture === undefined ? undefined : standOutColour(picture.inkColour, backdrop) };
+}
+
+/** Each frame's particle colours at flow time t, from a plan (see particleColourPlan). */
+export function coloursOfPlan(plan: ParticleColourPlan): (t: number) => Uint8ClampedArray {
+  const at = particleColoursAt(plan.mode, plan.cloud);
+  return (t) => at(plan.own, t);
+}
+
+/** Each frame's particle colours at flow time t, or undefined when frames draw one colour or the colour map. */
+export function frameColours(
+  settings: RenderSettings,
+  picture: { readonly background: PictureBackground; readonly inkColour: Rgba } | undefined,
+  particles: number,
+  sources: { readonly start: Float32Array; readonly imageColours: () => Uint8Array | Uint8ClampedArray },
+): ((t: number) => Uint8ClampedArray) | undefined {
+  const plan = particleColourPlan(settings, picture, particles, sources);
+  return plan === undefined ? undefined : coloursOfPlan(plan);
 }
 
 /** The options for frames of `settings` at the export's own size, of a picture on `picture`. */

@@ -13,6 +13,8 @@ import type { VelocityField } from './velocity-field.js';
 export interface ExactFlow extends VelocityField {
   readonly kind: 'exact';
   readonly density: ImageDensity;
+  /** What it was built with: a worker thread builds the same flow from the density and these. */
+  readonly options: ExactFlowOptions;
   /**
    * m̄_t(x): the posterior mean of the mixture component's centre given x_t = x, model space.
    * The velocity is c_t·x + (1 - t·c_t)·m̄_t(x); distillation and tests use m̄ directly.
@@ -252,6 +254,7 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
   return {
     kind: 'exact',
     density,
+    options: { levelsPerOctave: plan.levelsPerOctave, directBlurPx: plan.directBlurPx, gaussianBelowT: plan.gaussianBelowT, source },
     source,
     posteriorMean(points, t, out) {
       if (disposed) throw new Error('exact flow used after dispose');

@@ -12,6 +12,8 @@ import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene } from '../render/scene.js';
 import type { Trajectory } from '../render/trajectory.js';
+import { openFramePool, type FramePool } from '../render/frame-workers.js';
+import { defaultThreads } from '../render/threads.js';
 import type { OpenedFlow } from './flow-source.js';
 import { fitUnderBudget } from './fit-under-budget.js';
 import type { BudgetFit } from '../../../shared/size-budget.js';
@@ -36,12 +38,24 @@ export async function withScene<T>(
   ctx: JobContext,
   use: (scene: Scene) => Promise<T>,
   trajectory?: Trajectory,
+  threads?: number,
 ): Promise<T> {
-  const scene = await prepareScene(flow.field, flow.density, settings, { evenSize, ...(trajectory === undefined ? {} : { trajectory }) }, ctx);
+  const scene = await prepareScene(
+    flow.field,
+    flow.density,
+    settings,
+    { evenSize, ...(trajectory === undefined ? {} : { trajectory }), ...(threads === undefined ? {} : { threads }) },
+    ctx,
+  );
   return use(scene);
 }
 
-function frameSource(scene: Scene, settings: RenderSettings): FrameSource {
+/**
+ * Frames of the scene for the encoders. With a pool, frames are drawn in worker threads, a few
+ * ahead of the one asked for, while the encoder takes the last; they arrive in buffers of their
+ * own, so none is copied. Without one, the main thread draws each when asked.
+ */
+function frameSource(scene: Scene, settings: RenderSettings, pool?: FramePool): FrameSource {
   const times = frameTimes(settings.timeline);
   // Frames at the same t are the same picture (drawing is deterministic): holds and a
   // bounce's way back repeat frames of the way there, so encoders that can reuse them do.
@@ -49,21 +63,58 @@ function frameSource(scene: Scene, settings: RenderSettings): FrameSource {
   times.forEach((t, i) => {
     if (!firstAt.has(t)) firstAt.set(t, i);
   });
+  const repeatOf = (index: number): number | undefined => {
+    const first = firstAt.get(times[index]!);
+    return first !== undefined && first < index ? first : undefined;
+  };
+  const source = { repeatOf, count: times.length, width: scene.raster.width, height: scene.raster.height, fps: settings.timeline.fps };
+  if (pool === undefined) {
+    return {
+      ...source,
+      async frame(index: number, signal: CancelSignal) {
+        signal.throwIfAborted();
+        // A copy: encoders may still hold the previous frame while the next is drawn.
+        return scene.drawAt(times[index]!).slice();
+      },
+    };
+  }
+  // Two frames a thread in flight keep every worker busy; each is one frame of memory.
+  const ahead = 2 * pool.threads;
+  const drawing = new Map<number, Promise<Uint8ClampedArray>>();
+  const request = (index: number, signal: CancelSignal): Promise<Uint8ClampedArray> => {
+    const frame = pool.draw(times[index]!, signal);
+    // A frame drawn ahead may never be asked for (a cancel, an estimate's few frames).
+    frame.catch(() => {});
+    drawing.set(index, frame);
+    return frame;
+  };
   return {
-    repeatOf: (index) => {
-      const first = firstAt.get(times[index]!);
-      return first !== undefined && first < index ? first : undefined;
-    },
-    count: times.length,
-    width: scene.raster.width,
-    height: scene.raster.height,
-    fps: settings.timeline.fps,
-    async frame(index: number, signal: CancelSignal) {
+    ...source,
+    frame(index: number, signal: CancelSignal) {
       signal.throwIfAborted();
-      // A copy: encoders may still hold the previous frame while the next is drawn.
-      return scene.drawAt(times[index]!).slice();
+      const frame = drawing.get(index) ?? request(index, signal);
+      for (const earlier of drawing.keys()) if (earlier <= index) drawing.delete(earlier);
+      // Draw ahead the next frames an in-order encoder will ask for; repeats it reuses.
+      for (let next = index + 1; next < times.length && drawing.size < ahead; next++) {
+        if (repeatOf(next) === undefined && !drawing.has(next)) request(next, signal);
+      }
+      return frame;
     },
   };
+}
+
+/**
+ * Runs `use` with frame workers drawing the scene's frames (none for threads 0, or a single
+ * frame), and stops them however `use` ends: a cancel or a failure leaves no thread behind.
+ */
+async function withFrames<T>(scene: Scene, settings: RenderSettings, threads: number, use: (frames: FrameSource) => Promise<T>): Promise<T> {
+  if (threads < 1) return use(frameSource(scene, settings));
+  const pool = openFramePool(scene.recipe, threads);
+  try {
+    return await use(frameSource(scene, settings, pool));
+  } finally {
+    await pool.close();
+  }
 }
 
 export interface RenderRequest {
@@ -77,6 +128,8 @@ export interface RenderRequest {
   readonly destinationChecked?: boolean;
   /** Lower quality, frame rate or size as needed so the file is at most this many bytes (fit-under-budget.ts). */
   readonly maxBytes?: number;
+  /** Worker threads solving particles and drawing frames; 0 does both on the main thread. Default defaultThreads(). */
+  readonly threads?: number;
 }
 
 export interface RenderResult extends EncodeResult {
@@ -139,11 +192,12 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   if (request.destinationChecked !== true) await checkExportDestination(outputPath, format);
   await findEncoder(format, { encoders: request.encoders, signal: ctx.signal });
   const evenSize = format === 'mp4';
-  const encodeRequest = (scene: Scene, settings: RenderSettings) => ({
+  const threads = request.threads ?? defaultThreads();
+  const encodeRequest = (frames: FrameSource, settings: RenderSettings) => ({
     format,
     quality: settings.quality,
     ...(formatsWithLoopCount.includes(format) ? { loop: settings.timeline.loops } : {}),
-    frames: frameSource(scene, settings),
+    frames,
     ...(request.encoders ? { encoders: request.encoders } : {}),
   });
   const described = (scene: Scene, result: EncodeResult): RenderResult => ({
@@ -160,23 +214,26 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
       withScene(flow, settings, evenSize, tryCtx, (scene) => {
         solved = scene.trajectory;
         return use(scene);
-      }, solved);
+      }, solved, threads);
     const { result, fit } = await fitUnderBudget(
       { format, outputPath, settings: request.settings, maxBytes: request.maxBytes },
       {
-        estimate: (settings, tryCtx) => inScene(settings, tryCtx, async (scene) => (await estimateSize(encodeRequest(scene, settings), tryCtx)).bytes),
-        encode: (settings, tryPath, tryCtx) => inScene(settings, tryCtx, async (scene) => described(scene, await encodeAnimation({ ...encodeRequest(scene, settings), outputPath: tryPath }, tryCtx))),
+        // An estimate draws a dozen frames: not worth starting threads for.
+        estimate: (settings, tryCtx) => inScene(settings, tryCtx, async (scene) => (await estimateSize(encodeRequest(frameSource(scene, settings), settings), tryCtx)).bytes),
+        encode: (settings, tryPath, tryCtx) =>
+          inScene(settings, tryCtx, (scene) =>
+            withFrames(scene, settings, threads, async (frames) => described(scene, await encodeAnimation({ ...encodeRequest(frames, settings), outputPath: tryPath }, tryCtx)))),
       },
       ctx,
     );
     return { ...result, budget: fit };
   }
   return withScene(flow, request.settings, evenSize, ctx, async (scene) => {
-    const encode = encodeRequest(scene, request.settings);
-    if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encode, ctx));
-    // Checked above (or by the host): the encoder need not check the folder again.
-    return described(scene, await encodeAnimation({ ...encode, outputPath, destinationChecked: true }, ctx));
-  });
+    if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encodeRequest(frameSource(scene, request.settings), request.settings), ctx));
+    return withFrames(scene, request.settings, threads, async (frames) =>
+      // Checked above (or by the host): the encoder need not check the folder again.
+      described(scene, await encodeAnimation({ ...encodeRequest(frames, request.settings), outputPath, destinationChecked: true }, ctx)));
+  }, undefined, threads);
 }
 
 /** The size an export will have, from a few frames encoded for real. */

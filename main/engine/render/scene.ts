@@ -1,7 +1,6 @@
 import type { JobContext } from '../../../shared/job.js';
-import { rasterise } from '../../../shared/render/rasterise.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
-import { frameColours, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
+import { particleColourPlan, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { framing } from '../../../shared/render/view.js';
@@ -9,7 +8,10 @@ import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
-import { computeTrajectory, positionsAt, type Trajectory } from './trajectory.js';
+import { sceneDrawer, type SceneRecipe } from './scene-drawer.js';
+import { defaultThreads } from './threads.js';
+import { solveTrajectory } from './trajectory-workers.js';
+import { positionsAt, type Trajectory } from './trajectory.js';
 
 /**
  * A flow made drawable: particle paths solved once, each frame's colours (frame-raster.ts), and the framing.
@@ -18,6 +20,8 @@ import { computeTrajectory, positionsAt, type Trajectory } from './trajectory.js
 export interface Scene {
   readonly trajectory: Trajectory;
   readonly raster: RasterOptions;
+  /** The scene as plain data: frame workers draw from it (frame-workers.ts). */
+  readonly recipe: SceneRecipe;
   /** Draws the particles at flow time t; reuses the scene's buffers, so copy before keeping. */
   drawAt(t: number, target?: Uint8ClampedArray): Uint8ClampedArray;
 }
@@ -30,6 +34,8 @@ export interface SceneOptions {
    * draws its tries at other sizes and frame rates from one solve.
    */
   readonly trajectory?: Trajectory;
+  /** Worker threads solving the particles (trajectory-workers.ts); 0 or 1 solves on this thread. Default defaultThreads(). */
+  readonly threads?: number;
 }
 
 export async function prepareScene(
@@ -39,23 +45,18 @@ export async function prepareScene(
   options: SceneOptions,
   ctx: JobContext,
 ): Promise<Scene> {
-  const trajectory = options.trajectory ?? await computeTrajectory(field, { particles: settings.particles, seed: settings.seed }, ctx);
-  const frameColoursAt = frameColours(settings, density, trajectory.particles, {
+  // Shared memory: frame workers read the levels in place rather than a copy each.
+  const trajectory =
+    options.trajectory ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, shared: true }, options.threads ?? defaultThreads(), ctx));
+  const colours = particleColourPlan(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
   });
   const bounds = modelBounds(density.mapping);
   const { width, height, view } = framing(bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
-  const workspace = new RasterWorkspace();
-  const positions = new Float32Array(2 * trajectory.particles);
   const base = rasterOptionsFor(settings, { width, height, view }, density.background);
-  const raster = withEndDensityReference(base, positionsAt(trajectory, 1, positions), workspace);
-  const frame = new Uint8ClampedArray(width * height * 4);
-  return {
-    trajectory,
-    raster,
-    drawAt(t, target) {
-      return rasterise(positionsAt(trajectory, t, positions), frameColoursAt?.(t), raster, target ?? frame, workspace);
-    },
-  };
+  const raster = withEndDensityReference(base, positionsAt(trajectory, 1), new RasterWorkspace());
+  const recipe: SceneRecipe = { levels: trajectory, raster, colours };
+  const drawAt = sceneDrawer(recipe);
+  return { trajectory, raster, recipe, drawAt };
 }

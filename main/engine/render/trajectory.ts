@@ -1,5 +1,5 @@
 import { FlowGifError } from '../../../shared/errors.js';
-import type { JobContext } from '../../../shared/job.js';
+import type { CancelSignal, JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { sampleNoise } from '../flow/noise-source.js';
 import { velocityOf, type AsyncVelocityField, type VelocityField } from '../flow/velocity-field.js';
@@ -47,6 +47,11 @@ export interface TrajectoryOptions {
    * dense output.
    */
   readonly steps?: number;
+  /**
+   * Store the levels in SharedArrayBuffers, so worker threads can read them without a copy.
+   * Off by default: a trajectory sent to another process over IPC must be plain memory.
+   */
+  readonly shared?: boolean;
 }
 
 /**
@@ -83,13 +88,16 @@ export function trajectoryBytes(particles: number, levels: number = DEFAULT_LEVE
   return particles * levels * BYTES_PER_PARTICLE_LEVEL;
 }
 
-export async function computeTrajectory(
-  field: VelocityField | AsyncVelocityField,
-  options: TrajectoryOptions,
-  ctx: JobContext,
-): Promise<Trajectory> {
-  const { particles, seed } = options;
-  if (!Number.isInteger(particles) || particles < 1) throw invalid(`particles must be a positive integer, got ${particles}.`);
+/** How the levels are solved, checked once; the serial path and every worker chunk follow it. */
+export interface SolvePlan {
+  readonly times: Float64Array;
+  readonly method: OdeMethod;
+  /** dopri5 without fixed steps: one adaptive solve, its step sizes set by the whole batch. */
+  readonly adaptive: boolean;
+  readonly stepsPerInterval: number;
+}
+
+export function solvePlan(options: TrajectoryOptions): SolvePlan {
   const times = resolveTimes(options.times);
   const intervals = times.length - 1;
   const method = options.method ?? DEFAULT_METHOD;
@@ -98,62 +106,123 @@ export async function computeTrajectory(
     throw invalid(`steps must be a positive integer, got ${options.steps}.`);
   }
   const stepsPerInterval = options.steps === undefined ? DEFAULT_STEPS_PER_LEVEL : Math.ceil(options.steps / intervals);
-  ctx.signal.throwIfAborted();
+  return { times, method, adaptive, stepsPerInterval };
+}
 
+/** Solver steps a whole solve takes (adaptive: per mille of flow time), for progress. */
+export function solveSteps(plan: SolvePlan): number {
+  return plan.adaptive ? 1000 : (plan.times.length - 1) * plan.stepsPerInterval;
+}
+
+/**
+ * Solves the particles whose start points are `noise` (interleaved, `count` = noise.length / 2 of
+ * them) and writes their levels into `positions`/`velocities` at particle `first` of levels that
+ * hold `particles` each. Each particle's path depends on its own start alone with fixed steps,
+ * so particles solved in chunks (trajectory-workers.ts) land on the bits of one solve.
+ * Returns the velocity evaluations; `onStep` gets steps done so far.
+ */
+export async function solveChunk(
+  field: VelocityField | AsyncVelocityField,
+  noise: Float64Array,
+  plan: SolvePlan,
+  into: { readonly positions: Float32Array; readonly velocities: Float32Array; readonly particles: number; readonly first: number },
+  signal: CancelSignal,
+  onStep: (done: number) => void,
+): Promise<number> {
+  const { times, method, adaptive, stepsPerInterval } = plan;
   let nfe = 0;
   const velocity = yieldingRhs((t: number, y: Float64Array): Promise<Float64Array> => {
     nfe += 1;
     return velocityOf(field, y, t);
-  }, ctx.signal);
-
-  const size = 2 * particles;
-  const positions = new Float32Array(times.length * size);
-  const velocities = new Float32Array(times.length * size);
+  }, signal);
+  const size = 2 * into.particles;
+  const offset = 2 * into.first;
   // Levels the solver reached by interpolation, where it never evaluated f.
   const unevaluated: number[] = [];
-  const total = adaptive ? 1000 : intervals * stepsPerInterval;
   let done = 0;
-  ctx.progress({ stage: 'integrate', done: 0, total });
   // One solve through every level. Fixed steps land on each level, so its velocity is the f the
   // solver took there; dopri5 steps freely and interpolates the levels inside its steps.
   await integrateEachAsync(
     velocity,
-    sampleNoise(field.source, particles, createRandom(seed)),
+    noise,
     [...times],
     {
       method,
       ...(adaptive ? {} : { stepsPerOutput: stepsPerInterval }),
-      signal: ctx.signal,
+      signal,
       onStep: (info) => {
         if (!info.accepted) return;
         done = adaptive ? Math.round(1000 * info.t) : done + 1;
-        ctx.progress({ stage: 'integrate', done, total });
+        onStep(done);
       },
     },
     float64Ops,
     ({ index, y, f }) => {
-      positions.set(y, index * size);
+      into.positions.set(y, index * size + offset);
       if (f === undefined) unevaluated.push(index);
-      else velocities.set(f, index * size);
+      else into.velocities.set(f, index * size + offset);
     },
   );
   // f at the stored (float32) positions: what the Hermite frames between levels assume.
   for (const k of unevaluated) {
-    velocities.set(await velocity(times[k]!, Float64Array.from(positions.subarray(k * size, (k + 1) * size))), k * size);
+    const at = k * size + offset;
+    into.velocities.set(await velocity(times[k]!, Float64Array.from(into.positions.subarray(at, at + noise.length))), at);
   }
-  if (done < total) ctx.progress({ stage: 'integrate', done: total, total });
+  return nfe;
+}
 
+/** The levels' two arrays, in shared memory when worker threads are to read or write them. */
+export function levelArrays(levels: number, particles: number, shared: boolean): { positions: Float32Array; velocities: Float32Array } {
+  const n = levels * 2 * particles;
+  const make = (): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
+  return { positions: make(), velocities: make() };
+}
+
+/** The trajectory over solved level arrays. */
+export function trajectoryOf(
+  options: { readonly particles: number; readonly seed: number },
+  times: Float64Array,
+  arrays: { readonly positions: Float32Array; readonly velocities: Float32Array },
+  nfe: number,
+): Trajectory {
+  const size = 2 * options.particles;
+  const { positions, velocities } = arrays;
   return {
-    particles,
-    seed,
+    particles: options.particles,
+    seed: options.seed,
     times,
     positions,
     velocities,
     start: positions.subarray(0, size),
-    end: positions.subarray(intervals * size),
-    bytes: trajectoryBytes(particles, times.length),
+    end: positions.subarray((times.length - 1) * size),
+    bytes: trajectoryBytes(options.particles, times.length),
     nfe,
   };
+}
+
+export function assertParticleCount(particles: number): void {
+  if (!Number.isInteger(particles) || particles < 1) throw invalid(`particles must be a positive integer, got ${particles}.`);
+}
+
+export async function computeTrajectory(
+  field: VelocityField | AsyncVelocityField,
+  options: TrajectoryOptions,
+  ctx: JobContext,
+): Promise<Trajectory> {
+  const { particles, seed } = options;
+  assertParticleCount(particles);
+  const plan = solvePlan(options);
+  ctx.signal.throwIfAborted();
+  const arrays = levelArrays(plan.times.length, particles, options.shared === true);
+  const total = solveSteps(plan);
+  let done = 0;
+  ctx.progress({ stage: 'integrate', done: 0, total });
+  const nfe = await solveChunk(field, sampleNoise(field.source, particles, createRandom(seed)), plan, { ...arrays, particles, first: 0 }, ctx.signal, (steps) => {
+    done = steps;
+    ctx.progress({ stage: 'integrate', done, total });
+  });
+  if (done < total) ctx.progress({ stage: 'integrate', done: total, total });
+  return trajectoryOf(options, plan.times, arrays, nfe);
 }
 
 /**

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { noopJobContext, type JobContext } from '../../../shared/job.js';
+import { prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
+import { loadDensity } from '../image/load-density.js';
+import { bundledSamplePath } from '../image/samples.js';
+import { computeTrajectory } from './trajectory.js';
+import { solveTrajectory } from './trajectory-workers.js';
+
+/** The exact flow's particles solved in chunks on worker threads: the serial solve's bits. */
+describe('trajectory workers', () => {
+  let field: ExactFlow;
+  before(async () => {
+    field = await prepareExactFlow(await loadDensity(bundledSamplePath('flowgif-mark.png')), {}, noopJobContext);
+  });
+  after(() => field.dispose());
+  const options = { particles: 41_001, seed: 7, steps: 16 };
+
+  it('solves the levels computeTrajectory solves, bit for bit', async () => {
+    const steps: number[] = [];
+    const ctx: JobContext = { signal: noopJobContext.signal, progress: (p) => steps.push(p.done) };
+    const threaded = await solveTrajectory(field, { ...options, shared: true }, 2, ctx);
+    const serial = await computeTrajectory(field, options, noopJobContext);
+    assert.ok(threaded.positions.buffer instanceof SharedArrayBuffer);
+    assert.equal(threaded.nfe, serial.nfe);
+    assert.deepEqual(threaded.times, serial.times);
+    const same = (a: Float32Array, b: Float32Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+    assert.ok(same(threaded.positions, serial.positions), 'positions');
+    assert.ok(same(threaded.velocities, serial.velocities), 'velocities');
+    // The particles moved: a trajectory of zeros would compare equal too.
+    assert.notDeepEqual(threaded.start.subarray(0, 8), threaded.end.subarray(0, 8));
+    assert.equal(steps.at(-1), 16, 'progress ends at the last step');
+  });
+
+  it('a cancel rejects and stops the solve', async () => {
+    const controller = new AbortController();
+    const ctx: JobContext = { signal: controller.signal, progress: (p) => p.done >= 2 && controller.abort() };
+    await assert.rejects(solveTrajectory(field, { ...options, shared: true }, 2, ctx), (error: unknown) => (error as Error).name === 'AbortError');
+  });
+});
