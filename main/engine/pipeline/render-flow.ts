@@ -10,7 +10,7 @@ import { checkEncodeDestination, encodeAnimation, estimateSize, type EncodeResul
 import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
 import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
-import { prepareScene, type Scene } from '../render/scene.js';
+import { prepareScene, type Scene, type SceneOptions } from '../render/scene.js';
 import type { Trajectory } from '../render/trajectory.js';
 import { openFramePool, type FramePool } from '../render/frame-workers.js';
 import { defaultThreads } from '../render/threads.js';
@@ -31,23 +31,8 @@ export function formatForPath(outputPath: string): OutputFormat {
   });
 }
 
-export async function withScene<T>(
-  flow: OpenedFlow,
-  settings: RenderSettings,
-  evenSize: boolean,
-  ctx: JobContext,
-  use: (scene: Scene) => Promise<T>,
-  trajectory?: Trajectory,
-  threads?: number,
-): Promise<T> {
-  const scene = await prepareScene(
-    flow.field,
-    flow.density,
-    settings,
-    { evenSize, ...(trajectory === undefined ? {} : { trajectory }), ...(threads === undefined ? {} : { threads }) },
-    ctx,
-  );
-  return use(scene);
+export async function withScene<T>(flow: OpenedFlow, settings: RenderSettings, options: SceneOptions, ctx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> {
+  return use(await prepareScene(flow.field, flow.density, settings, options, ctx));
 }
 
 /**
@@ -211,10 +196,10 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
     // Every try draws the same particles: they are solved once, by the first try.
     let solved: Trajectory | undefined;
     const inScene = <T>(settings: RenderSettings, tryCtx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> =>
-      withScene(flow, settings, evenSize, tryCtx, (scene) => {
+      withScene(flow, settings, { evenSize, threads, ...(solved === undefined ? {} : { trajectory: solved }) }, tryCtx, (scene) => {
         solved = scene.trajectory;
         return use(scene);
-      }, solved, threads);
+      });
     const { result, fit } = await fitUnderBudget(
       { format, outputPath, settings: request.settings, maxBytes: request.maxBytes },
       {
@@ -228,18 +213,18 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
     );
     return { ...result, budget: fit };
   }
-  return withScene(flow, request.settings, evenSize, ctx, async (scene) => {
+  return withScene(flow, request.settings, { evenSize, threads }, ctx, async (scene) => {
     if (request.onEstimate !== undefined) request.onEstimate(await estimateSize(encodeRequest(frameSource(scene, request.settings), request.settings), ctx));
     return withFrames(scene, request.settings, threads, async (frames) =>
       // Checked above (or by the host): the encoder need not check the folder again.
       described(scene, await encodeAnimation({ ...encodeRequest(frames, request.settings), outputPath, destinationChecked: true }, ctx)));
-  }, undefined, threads);
+  });
 }
 
 /** The size an export will have, from a few frames encoded for real. */
 export async function estimateRenderSize(flow: OpenedFlow, format: OutputFormat, settings: RenderSettings, ctx: JobContext): Promise<SizeEstimate> {
   assertFormatKeepsBackground(format, settings.background);
-  return withScene(flow, settings, format === 'mp4', ctx, (scene) =>
+  return withScene(flow, settings, { evenSize: format === 'mp4' }, ctx, (scene) =>
     estimateSize({ format, quality: settings.quality, frames: frameSource(scene, settings) }, ctx),
   );
 }
@@ -261,7 +246,7 @@ export async function renderFrameToFile(
 ): Promise<{ outputPath: string; width: number; height: number; sizeBytes: number }> {
   if (!(t >= 0 && t <= 1)) throw new FlowGifError('INVALID_ARGUMENT', `t must be in [0, 1], not ${t}.`);
   await checkFrameDestination(outputPath);
-  return withScene(flow, settings, false, ctx, async (scene) => {
+  return withScene(flow, settings, { evenSize: false }, ctx, async (scene) => {
     const { width, height } = scene.raster;
     const pixels = scene.drawAt(t);
     const png = await sharp(Buffer.from(pixels.buffer, pixels.byteOffset, pixels.byteLength), { raw: { width, height, channels: 4 } })
