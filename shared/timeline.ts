@@ -1,5 +1,6 @@
 import { FlowGifError } from './errors.js';
 import { ease, easings, isEasing, type Easing } from './easing.js';
+import { definedFields } from './defined-fields.js';
 
 /**
  * How the flow is played: which flow time t each output frame shows. Every frame lasts
@@ -164,9 +165,7 @@ export function assertTimeline(value: unknown): asserts value is Timeline {
 
 /** Defaults overlaid with the given fields, validated: what a host builds from flags or a form. */
 export function resolveTimeline(overrides: Partial<Timeline> = {}): Timeline {
-  // An undefined field (an unset flag) keeps the default rather than erasing it.
-  const defined = Object.fromEntries(Object.entries(overrides).filter(([, x]) => x !== undefined));
-  const timeline: unknown = { ...defaultTimeline, ...defined };
+  const timeline: unknown = { ...defaultTimeline, ...definedFields(overrides) };
   assertTimeline(timeline);
   return timeline;
 }

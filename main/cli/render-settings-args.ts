@@ -1,5 +1,6 @@
 import { resolveRenderSettings, densityLooks, renderLimits, styleRanges, type RenderSettings, type RenderSettingsInput } from '../../shared/render/render-settings.js';
 import { parseBackground } from '../../shared/render/picture-background.js';
+import { definedFields } from '../../shared/defined-fields.js';
 import { particleColourModes } from '../../shared/render/particle-colours.js';
 import { blendModes, rasterModes } from '../../shared/render/raster-options.js';
 import { colourMapNames } from '../../shared/render/colour-maps.js';
@@ -67,8 +68,6 @@ function solidColourFrom(parsed: Parsed, colour: string | undefined): RenderSett
   return rgba;
 }
 
-const definedOnly = <T extends object>(input: T): T => Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as T;
-
 /**
  * Typed flags over a preset's values (preset-args.ts). A typed --size or --canvas is a new shape,
  * so it replaces both of the preset's: a preset's exact canvas would otherwise contradict --size.
@@ -77,7 +76,7 @@ function typedOver(preset: RenderSettingsInput | undefined, typed: RenderSetting
   if (preset === undefined) return typed;
   const { size: _size, canvas: _canvas, ...unshaped } = preset;
   const shapeTyped = typed.size !== undefined || typed.canvas !== undefined;
-  return { ...(shapeTyped ? unshaped : preset), ...definedOnly(typed), timeline: { ...preset.timeline, ...definedOnly(typed.timeline ?? {}) } };
+  return { ...(shapeTyped ? unshaped : preset), ...definedFields(typed), timeline: { ...preset.timeline, ...definedFields(typed.timeline ?? {}) } };
 }
 
 /** The settings the flags ask for, over `preset`'s values when a preset is named. */

@@ -8,6 +8,7 @@ import { blendModes, rasterModes, type BlendMode, type RasterMode } from './rast
 import { MAX_POINT_SIZE } from './splat-kernel.js';
 import { resolveTimeline, type Timeline } from '../timeline.js';
 import { canvasProblem, exactCanvasLongSide } from './canvas.js';
+import { definedFields } from '../defined-fields.js';
 import type { Canvas } from './view.js';
 
 /**
@@ -87,7 +88,7 @@ export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { 
  * as 512 px; given ones win.
  */
 export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSettings {
-  const defined = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined)) as RenderSettingsInput;
+  const defined = definedFields(input);
   // An exact canvas is the output's own size: its long side is the size everything else follows.
   const exact = exactCanvasLongSide(defined.canvas);
   const size = exact ?? defined.size ?? defaultRenderSettings.size;
