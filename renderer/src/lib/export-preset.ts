@@ -10,7 +10,12 @@ export interface BudgetChoice {
 }
 
 /** The limit the menu asks for; invalid while a custom one is not a size of at least 10 kB. */
-export function budgetBytes(budget: BudgetChoice, folder: boolean): { maxBytes: number | undefined; invalid: boolean } {
+export interface BudgetLimit {
+  readonly maxBytes: number | undefined;
+  readonly invalid: boolean;
+}
+
+export function budgetBytes(budget: BudgetChoice, folder: boolean): BudgetLimit {
   if (folder || budget.choice === 'none') return { maxBytes: undefined, invalid: false };
   if (budget.choice !== 'custom') return { maxBytes: Number(budget.choice), invalid: false };
   const bytes = Math.round(budget.customMb * 1e6);
