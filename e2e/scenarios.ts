@@ -80,6 +80,13 @@ async function fillGifBasics(page: Page, dialog: Locator, seconds: number): Prom
   await page.getByTestId('export-seconds').fill(String(seconds));
 }
 
+/** A folder of its own under the suite's export folder: scenarios that check a folder's contents need one, since the others export next to them. */
+async function exportFolder(exportDir: string, name: string): Promise<string> {
+  const folder = path.join(exportDir, name);
+  await fs.mkdir(folder, { recursive: true });
+  return folder;
+}
+
 const openSample: Scenario = {
   name: 'opens a bundled sample: the preview is drawn within 2 s of the click and is not blank',
   fresh: true,
@@ -385,9 +392,8 @@ const exportFitUnder: Scenario = {
     // Unlimited, this GIF is about 320 kB (the CLI, same settings).
     await page.getByTestId('export-budget').selectOption('custom');
     await page.getByTestId('export-budget-mb').fill('0.15');
-    // A folder of its own: other scenarios export next to it, and the tries must leave nothing here.
-    const folder = path.join(exportDir, 'fitted');
-    await fs.mkdir(folder, { recursive: true });
+    // The tries must leave nothing in the folder.
+    const folder = await exportFolder(exportDir, 'fitted');
     const file = path.join(folder, 'fitted.gif');
     await page.getByTestId('export-path').fill(file);
     await page.getByTestId('export-budget-note').waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
@@ -433,8 +439,7 @@ const exportPreset: Scenario = {
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     await page.getByTestId('export-seconds').fill('0.5');
     assert.equal(await preset.inputValue(), 'custom', 'an edited preset shows Custom');
-    const folder = path.join(exportDir, 'preset');
-    await fs.mkdir(folder, { recursive: true });
+    const folder = await exportFolder(exportDir, 'preset');
     const file = path.join(folder, 'web.webp');
     await page.getByTestId('export-path').fill(file);
     await page.getByTestId('export-start').click();
@@ -524,8 +529,7 @@ const replaceExport: Scenario = {
     await fillGifBasics(page, dialog, 1);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     // A folder of its own: the journey's export checks that its folder holds only its file.
-    const folder = path.join(exportDir, 'replace');
-    await fs.mkdir(folder, { recursive: true });
+    const folder = await exportFolder(exportDir, 'replace');
     const file = path.join(folder, 'replace-me.gif');
     await page.getByTestId('export-path').fill(file);
     await page.getByTestId('export-start').click();
@@ -572,8 +576,7 @@ const queuedExport: Scenario = {
 
     const dialog = await openExportDialog(page);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
-    const folder = path.join(exportDir, 'queued');
-    await fs.mkdir(folder, { recursive: true });
+    const folder = await exportFolder(exportDir, 'queued');
     const file = path.join(folder, 'queued.gif');
     await page.getByTestId('export-path').fill(file);
     await page.getByTestId('export-start').click();
