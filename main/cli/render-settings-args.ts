@@ -40,6 +40,7 @@ export const renderOptionSpecs = {
   easing: { type: 'string' },
   loops: { type: 'string' },
   quality: { type: 'string' },
+  swirl: { type: 'string' },
 } as const;
 
 const choices = (values: readonly string[]): string => values.join('|');
@@ -49,7 +50,8 @@ export const renderOptionsUsage =
   `              [--colour ${choices(particleColourModes)}] [--solid-colour #RRGGBB[AA]] [--mode ${choices(rasterModes)}]\n` +
   `              [--density-look ${choices(densityLooks)}] [--colour-map ${choices(colourMapNames)}] [--density-smoothing PX]\n` +
   `              [--background auto|white|black|transparent|#RRGGBB[AA]] [--point-size PX] [--blend ${choices(blendModes)}] [--opacity A]\n` +
-  `              [--easing ${choices(easings)}] [--hold-start S] [--hold-end S] [--once|--bounce] [--reverse] [--loops N] [--quality Q]`;
+  `              [--easing ${choices(easings)}] [--hold-start S] [--hold-end S] [--once|--bounce] [--reverse] [--loops N] [--quality Q]\n` +
+  `              [--swirl TURNS]`;
 
 /** The spelling the user typed, colour or color: the message names their flag. */
 function spelt(parsed: Parsed, british: string): string {
@@ -118,6 +120,7 @@ export function renderSettingsFrom(parsed: Parsed, preset?: RenderSettingsInput)
     blend: choiceOption(parsed, 'blend', blendModes),
     opacity: numberOption(parsed, 'opacity', styleRanges.opacity),
     quality: numberOption(parsed, 'quality', { integer: true, ...styleRanges.quality }),
+    swirl: numberOption(parsed, 'swirl', styleRanges.swirl),
     timeline: {
       fps: numberOption(parsed, 'fps', { min: 1, max: L.maxFps }),
       durationSeconds: numberOption(parsed, 'seconds', { min: 0.1, max: L.maxDurationSeconds }),

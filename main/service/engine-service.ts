@@ -152,7 +152,7 @@ export class EngineService implements FlowGifApi {
   readonly #handlers: Handlers = {
     'app:info': () => this.#appInfo(),
     'image:open': (p) => this.#openImage(p.source, p.density ?? {}),
-    'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, p.particles, p.seed) }),
+    'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, { particles: p.particles, seed: p.seed, swirl: p.swirl ?? 0 }) }),
     'train:start': async (p) => ({ jobId: this.#startTraining(p) }),
     'job:cancel': async (p) => ({ cancelled: this.#jobs.cancel(p.jobId) }),
     'export:estimate': async (p) => ({ jobId: this.#startEstimate(p) }),
@@ -220,9 +220,9 @@ export class EngineService implements FlowGifApi {
   }
 
   /** Previews are the interactive path: they run at once, beside whatever the queue is doing. */
-  #startPreview(ref: FlowRef, particles: number, seed: number): string {
+  #startPreview(ref: FlowRef, paths: { readonly particles: number; readonly seed: number; readonly swirl: number }): string {
     const flow = this.#useFlow(ref);
-    return this.#jobs.start('preview', async (ctx) => previewFlow(await flow.opened(ctx), { particles, seed }, ctx), { onDidEnd: flow.release });
+    return this.#jobs.start('preview', async (ctx) => previewFlow(await flow.opened(ctx), paths, ctx), { onDidEnd: flow.release });
   }
 
   /**

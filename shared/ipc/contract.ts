@@ -174,7 +174,8 @@ export interface ProjectData {
 export interface RequestMap {
   'app:info': [Record<string, never>, AppInfo];
   'image:open': [{ readonly source: ImageSource; readonly density?: Partial<DensitySettings> }, ImageInfo];
-  'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number }, { readonly jobId: JobId }];
+  /** swirl: turns, as RenderSettings.swirl; the preview's paths are the export's. */
+  'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number; readonly swirl?: number }, { readonly jobId: JobId }];
   'train:start': [TrainRequest, { readonly jobId: JobId }];
   'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
   /** A job (kind 'estimate') that ends done with the SizeEstimate; a newer estimate of the same flow, or its export, cancels it. */

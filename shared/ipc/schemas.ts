@@ -10,7 +10,7 @@ import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
 import { densityMasses } from '../density-mass.js';
 import { budgetSettings } from '../size-budget.js';
-import { resolveRenderSettings, type RenderSettings } from '../render/render-settings.js';
+import { resolveRenderSettings, styleRanges, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
 import type {
   DensitySettings,
@@ -36,6 +36,7 @@ const finite = v.pipe(v.number(), v.finite());
 const wholeAtLeast = (min: number) => v.pipe(v.number(), v.integer(), v.minValue(min));
 const id = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
 const seed = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 - 1));
+const swirlTurns = v.pipe(v.number(), v.finite(), v.minValue(styleRanges.swirl.min), v.maxValue(styleRanges.swirl.max));
 const path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 const empty = v.object({});
 
@@ -105,6 +106,8 @@ export const RenderSettingsSchema: v.GenericSchema<unknown, RenderSettings> = v.
     densitySmoothing: finite,
     densityLook: v.optional(v.string()),
     timeline: TimelineSchema,
+    // Optional: projects saved before swirl existed open without it.
+    swirl: v.optional(finite),
     quality: finite,
   }),
   v.rawTransform(({ dataset, addIssue, NEVER }) => {
@@ -228,7 +231,7 @@ type RequestMapSide<C extends RequestChannel, Side extends 0 | 1> = Side extends
 const payloadSchemas: Schemas<0> = {
   'app:info': empty,
   'image:open': v.object({ source: ImageSourceSchema, density: v.optional(v.partial(DensitySettingsSchema)) }),
-  'preview:start': v.object({ flow: FlowRefSchema, particles: v.pipe(wholeAtLeast(1), v.maxValue(MAX_PREVIEW_PARTICLES)), seed }),
+  'preview:start': v.object({ flow: FlowRefSchema, particles: v.pipe(wholeAtLeast(1), v.maxValue(MAX_PREVIEW_PARTICLES)), seed, swirl: v.optional(swirlTurns) }),
   'train:start': v.object({
     imageId: id,
     method: trainMethod,

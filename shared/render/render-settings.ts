@@ -36,6 +36,11 @@ export interface RenderSettings {
   /** Density mode: the particles' own colours shaded by density ('colour'), or the colour map alone ('map'). */
   readonly densityLook: DensityLook;
   readonly timeline: Timeline;
+  /**
+   * Turns the noise spins as it condenses (counter-clockwise for positive), fading out as the
+   * picture forms; every frame keeps the density of the flow without it (main/engine/flow/swirl.ts).
+   */
+  readonly swirl: number;
   /** 1–100, the encoders' quality. */
   readonly quality: number;
 }
@@ -63,6 +68,7 @@ export const defaultRenderSettings: RenderSettings = Object.freeze({
   densitySmoothing: 1.5,
   densityLook: 'colour',
   timeline: resolveTimeline(),
+  swirl: 0,
   quality: 90,
 });
 
@@ -78,6 +84,8 @@ export const styleRanges = Object.freeze({
   opacity: Object.freeze({ min: 0, max: 1 }),
   densitySmoothing: Object.freeze({ min: 0, max: 64 }),
   quality: Object.freeze({ min: 1, max: 100 }),
+  // Beyond three turns the spin is a blur of streaks and costs many more solver levels.
+  swirl: Object.freeze({ min: -3, max: 3 }),
 });
 
 export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { readonly timeline?: Partial<Timeline> };
@@ -112,7 +120,7 @@ export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSe
   if (!densityLooks.includes(settings.densityLook)) problems.push(`densityLook must be one of ${densityLooks.join(', ')} (got ${String(settings.densityLook)}).`);
   if (!isColourMapName(settings.colourMap)) problems.push(`colourMap ${String(settings.colourMap)} is not a known colour map.`);
   if (!blendModes.includes(settings.blend)) problems.push(`blend must be one of ${blendModes.join(', ')} (got ${String(settings.blend)}).`);
-  for (const field of ['pointSize', 'opacity', 'densitySmoothing', 'quality'] as const) {
+  for (const field of ['pointSize', 'opacity', 'densitySmoothing', 'quality', 'swirl'] as const) {
     const { min, max } = styleRanges[field];
     if (!(settings[field] >= min && settings[field] <= max)) problems.push(`${field} must be from ${min} to ${max} (got ${settings[field]}).`);
   }

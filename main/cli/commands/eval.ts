@@ -1,3 +1,4 @@
+import { styleRanges } from '../../../shared/render/render-settings.js';
 import { evaluateFlow } from '../../engine/pipeline/evaluate-flow.js';
 import { numberOption, parse } from '../args.js';
 import type { Command } from '../command.js';
@@ -6,11 +7,12 @@ import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted 
 export const evalCommand: Command = {
   name: 'eval',
   summary: 'measure how well a flow draws its image (TV score, held-out NLL)',
-  usage: `eval (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) [--n N] [--seed K] [--json]`,
+  usage: `eval (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) [--n N] [--seed K] [--swirl TURNS] [--json]`,
   options: {
     exact: { type: 'string' },
     n: { type: 'string' },
     seed: { type: 'string' },
+    swirl: { type: 'string' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
   },
@@ -19,9 +21,10 @@ export const evalCommand: Command = {
     const source = flowSourceFrom(parsed);
     const n = numberOption(parsed, 'n', { integer: true, min: 100, max: 10_000_000 }) ?? 20_000;
     const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;
+    const swirl = numberOption(parsed, 'swirl', styleRanges.swirl) ?? 0;
     const flow = await openFlowNoted(source, io);
     try {
-      const e = await evaluateFlow(flow, { n, seed }, io.ctx);
+      const e = await evaluateFlow(flow, { n, seed, swirl }, io.ctx);
       const nllText = e.nll === undefined ? 'no likelihood (flow matching)' : `${e.nll.toFixed(4)} nats`;
       io.result(
         [
@@ -37,6 +40,7 @@ export const evalCommand: Command = {
           n: e.n,
           bins: e.bins,
           seed,
+          swirl,
           nll: e.nll ?? null,
           nll_floor: e.nllFloor,
           method: flow.model?.method ?? 'exact',

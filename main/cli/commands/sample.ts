@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { styleRanges } from '../../../shared/render/render-settings.js';
 import { sampleFlow } from '../../engine/flow/sample-flow.js';
 import { modelToImage } from '../../engine/image/mapping.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../../engine/project/write-atomic.js';
@@ -11,12 +12,13 @@ const csvRule: ReplaceRule = { what: 'a CSV file', extensions: ['.csv'] };
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw points from a flow at time t and write them as CSV in image space',
-  usage: `sample (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] -o OUT.csv [--json]`,
+  usage: `sample (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] [--swirl TURNS] -o OUT.csv [--json]`,
   options: {
     exact: { type: 'string' },
     n: { type: 'string' },
     t: { type: 'string' },
     seed: { type: 'string' },
+    swirl: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
@@ -28,12 +30,13 @@ export const sampleCommand: Command = {
     if (n === undefined) requiredString(parsed, 'n', 'N (how many points)');
     const t = numberOption(parsed, 't', { min: 0, max: 1 }) ?? 1;
     const seed = numberOption(parsed, 'seed', { integer: true, min: 0 }) ?? 0;
+    const swirl = numberOption(parsed, 'swirl', styleRanges.swirl) ?? 0;
     const outputPath = requiredString(parsed, 'output', 'OUT.csv');
     await assertWritableFolder(outputPath, csvRule);
 
     const flow = await openFlowNoted(source, io);
     try {
-      const modelXY = await sampleFlow(flow.field, n!, { t, seed }, io.ctx);
+      const modelXY = await sampleFlow(flow.field, n!, { t, seed, swirl }, io.ctx);
       const imageXY = modelToImage(flow.density.mapping, modelXY);
       await writeFileAtomic(outputPath, toCsv(imageXY), csvRule);
       const { originalWidth, originalHeight } = flow.density.mapping;

@@ -1,10 +1,11 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { sampleNoise } from './noise-source.js';
-import { integrateAsync, type OdeMethod } from '../ode/integrate.js';
+import { integrateAsync, integrateEachAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { yieldingRhs } from '../ode/yielding-rhs.js';
 import { velocityOf, type AsyncVelocityField, type VelocityField } from './velocity-field.js';
+import { swirledField, swirlTimes } from './swirl.js';
 
 export interface SampleFlowOptions {
   /** Flow time to stop at: 0 is the noise itself, 1 the picture. Default 1. */
@@ -19,6 +20,8 @@ export interface SampleFlowOptions {
    * every flow toward a sharp picture turns fast. 1 is uniform in t.
    */
   readonly warp?: number;
+  /** Turns of swirl (swirl.ts): the same density at every t along turning paths. Default 0. */
+  readonly swirl?: number;
 }
 
 /** Measured on the exact flow of FFJORD's octocat: see bench/exact-flow.bench.ts. */
@@ -49,15 +52,18 @@ export async function sampleFlow(
   if (!(warp >= 1)) throw new RangeError(`warp must be ≥ 1, got ${warp}`);
   const steps = options.steps ?? (method === 'dopri5' ? undefined : defaultStepsByMethod[method]);
 
+  const swirl = options.swirl ?? 0;
+  const moving = swirledField(field, swirl);
   ctx.signal.throwIfAborted();
   const noise = sampleNoise(field.source, n, createRandom(options.seed ?? 0));
   if (tEnd === 0 || n === 0) return noise;
 
   // τ ↦ t = 1 - (1 - τ)^warp, dt/dτ = warp·(1 - τ)^(warp - 1).
   const tauEnd = 1 - (1 - tEnd) ** (1 / warp);
+  if (swirl !== 0 && steps !== undefined) return sampleSwirled(moving, noise, { method, steps, warp, tauEnd, tEnd, swirl }, ctx);
   const rhs = yieldingRhs(async (tau: number, y: Float64Array): Promise<Float64Array> => {
     const rest = 1 - tau;
-    const out = await velocityOf(field, y, 1 - rest ** warp);
+    const out = await velocityOf(moving, y, 1 - rest ** warp);
     const dt = warp * rest ** (warp - 1);
     for (let i = 0; i < out.length; i++) out[i] = out[i]! * dt;
     return out;
@@ -85,4 +91,35 @@ export async function sampleFlow(
   );
   if (done < total) ctx.progress({ stage: 'sample', done: total, total });
   return states[states.length - 1]!;
+}
+
+/**
+ * Fixed steps with swirl: the warped grid's step ends, plus the steps the spin needs near t = 0
+ * (swirlTimes), one step each, in flow time itself.
+ */
+async function sampleSwirled(
+  field: VelocityField | AsyncVelocityField,
+  noise: Float64Array,
+  grid: { method: OdeMethod; steps: number; warp: number; tauEnd: number; tEnd: number; swirl: number },
+  ctx: JobContext,
+): Promise<Float64Array> {
+  const base = Float64Array.from({ length: grid.steps + 1 }, (_, k) => (k === grid.steps ? grid.tEnd : 1 - (1 - (k / grid.steps) * grid.tauEnd) ** grid.warp));
+  const times = swirlTimes(base, grid.swirl, grid.tEnd);
+  const rhs = yieldingRhs((t: number, y: Float64Array) => velocityOf(field, y, t), ctx.signal);
+  const total = times.length - 1;
+  let done = 0;
+  ctx.progress({ stage: 'sample', done, total });
+  let end = noise;
+  // Only the last state is kept: a sample of millions of points holds one state, not one a step.
+  await integrateEachAsync(rhs, noise, [...times], {
+    method: grid.method,
+    stepsPerOutput: 1,
+    signal: ctx.signal,
+    onStep: (info) => {
+      if (info.accepted) ctx.progress({ stage: 'sample', done: ++done, total });
+    },
+  }, float64Ops, ({ index, y }) => {
+    if (index === total) end = Float64Array.from(y);
+  });
+  return end;
 }

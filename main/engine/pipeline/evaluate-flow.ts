@@ -24,13 +24,15 @@ export interface EvaluateOptions {
   readonly seed: number;
   /** Held-out points for the NLL (likelihood models are slower per point than sampling). */
   readonly nllPoints?: number;
+  /** Turns of swirl on the samples' way to t = 1. */
+  readonly swirl?: number;
 }
 
 /** Seeds that keep held-out data apart from any training batch a trainer draws with a small seed. */
 const HELD_OUT_SEED_OFFSET = 0x7fff_0000;
 
 export async function evaluateFlow(flow: OpenedFlow, options: EvaluateOptions, ctx: JobContext): Promise<FlowEvaluation> {
-  const report = await evaluateField(flow.density, flow.field, { n: options.n, seed: options.seed }, ctx);
+  const report = await evaluateField(flow.density, flow.field, { n: options.n, seed: options.seed, swirl: options.swirl ?? 0 }, ctx);
   const heldOut = sampleDensity(flow.density, options.nllPoints ?? 5000, createRandom(options.seed + HELD_OUT_SEED_OFFSET));
   const nllFloor = -mean(mixtureLogDensity(flow.density, heldOut));
   let nll: number | undefined;

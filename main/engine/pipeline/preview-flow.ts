@@ -34,10 +34,10 @@ export function previewSolver(kind: VelocityField['kind']): PreviewSolver {
 /** The preview job: a flow's particle paths, packed for the window that draws them. */
 export async function previewFlow(
   flow: OpenedFlow,
-  options: { readonly particles: number; readonly seed: number; readonly solver?: PreviewSolver },
+  options: { readonly particles: number; readonly seed: number; readonly swirl?: number; readonly solver?: PreviewSolver },
   ctx: JobContext,
 ): Promise<TrajectoryData> {
   const solver = options.solver ?? previewSolver(flow.field.kind);
-  const trajectory = await computeTrajectory(flow.field, { particles: options.particles, seed: options.seed, ...solver }, ctx);
+  const trajectory = await computeTrajectory(flow.field, { particles: options.particles, seed: options.seed, swirl: options.swirl ?? 0, ...solver }, ctx);
   return trajectoryData(trajectory, flow.density);
 }

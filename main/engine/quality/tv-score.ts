@@ -70,6 +70,8 @@ export interface FieldQualityOptions extends QualityOptions {
   readonly method?: OdeMethod;
   readonly steps?: number;
   readonly warp?: number;
+  /** Turns of swirl on the way (swirl.ts): the paths change, the density should not. */
+  readonly swirl?: number;
 }
 
 /** The score of any velocity field: n samples at t = 1 through sampleFlow, then evaluateSamples. */
@@ -79,8 +81,8 @@ export async function evaluateField(
   options: FieldQualityOptions = {},
   ctx: JobContext = noopJobContext,
 ): Promise<QualityReport> {
-  const { n = 20_000, seed = 0, bins, method, steps, warp } = options;
-  const samples = await sampleFlow(field, n, { t: 1, seed, method, steps, warp }, ctx);
+  const { n = 20_000, seed = 0, bins, method, steps, warp, swirl } = options;
+  const samples = await sampleFlow(field, n, { t: 1, seed, method, steps, warp, swirl }, ctx);
   ctx.progress({ stage: 'evaluate', done: 0, total: 1 });
   const report = evaluateSamples(density, samples, { seed, ...(bins === undefined ? {} : { bins }) });
   ctx.progress({ stage: 'evaluate', done: 1, total: 1, metrics: { score: report.score, tv: report.tv } });

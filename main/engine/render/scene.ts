@@ -47,7 +47,7 @@ export async function prepareScene(
 ): Promise<Scene> {
   // Shared memory: frame workers read the levels in place rather than a copy each.
   const trajectory =
-    options.trajectory ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, shared: true }, options.threads ?? defaultThreads(), ctx));
+    options.trajectory ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, options.threads ?? defaultThreads(), ctx));
   const colours = particleColourPlan(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),

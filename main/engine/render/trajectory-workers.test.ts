@@ -32,6 +32,18 @@ describe('trajectory workers', () => {
     assert.equal(steps.at(-1), 16, 'progress ends at the last step');
   });
 
+  it('solves swirled paths in chunks as the serial solve does', async () => {
+    const swirled = { ...options, swirl: -1.5 };
+    const threaded = await solveTrajectory(field, { ...swirled, shared: true }, 2, noopJobContext);
+    const serial = await computeTrajectory(field, swirled, noopJobContext);
+    const plain = await computeTrajectory(field, options, noopJobContext);
+    // The spin's levels are there, and the workers took them.
+    assert.ok(serial.times.length > plain.times.length, `${serial.times.length} levels`);
+    assert.deepEqual(threaded.times, serial.times);
+    assert.ok(Buffer.from(threaded.positions.buffer).equals(Buffer.from(serial.positions.buffer)), 'positions');
+    assert.notDeepEqual(serial.end.subarray(0, 8), plain.end.subarray(0, 8));
+  });
+
   it('a cancel rejects and stops the solve', async () => {
     const controller = new AbortController();
     const ctx: JobContext = { signal: controller.signal, progress: (p) => p.done >= 2 && controller.abort() };

@@ -7,6 +7,7 @@ import { integrateEachAsync, type OdeMethod } from '../ode/integrate.js';
 import { float64Ops } from '../ode/vector-ops.js';
 import { yieldingRhs } from '../ode/yielding-rhs.js';
 import { hermitePositionsAt, type FlatLevels } from '../../../shared/render/hermite.js';
+import { swirledField, swirlTimes } from '../flow/swirl.js';
 
 /**
  * Particle paths from the field's source noise (t = 0) to the picture (t = 1), solved once and stored at
@@ -52,6 +53,8 @@ export interface TrajectoryOptions {
    * Off by default: a trajectory sent to another process over IPC must be plain memory.
    */
   readonly shared?: boolean;
+  /** Turns of swirl (flow/swirl.ts); 0 or absent is the flow's own paths. */
+  readonly swirl?: number;
 }
 
 /**
@@ -95,10 +98,14 @@ export interface SolvePlan {
   /** dopri5 without fixed steps: one adaptive solve, its step sizes set by the whole batch. */
   readonly adaptive: boolean;
   readonly stepsPerInterval: number;
+  /** Turns of swirl added to the field's velocity; the default grid gains levels for its spin. */
+  readonly swirl: number;
 }
 
 export function solvePlan(options: TrajectoryOptions): SolvePlan {
-  const times = resolveTimes(options.times);
+  const swirl = options.swirl ?? 0;
+  if (!Number.isFinite(swirl)) throw invalid(`swirl must be a finite number of turns, got ${swirl}.`);
+  const times = typeof options.times === 'object' ? resolveTimes(options.times) : swirlTimes(resolveTimes(options.times), swirl);
   const intervals = times.length - 1;
   const method = options.method ?? DEFAULT_METHOD;
   const adaptive = options.steps === undefined && method === 'dopri5';
@@ -106,7 +113,7 @@ export function solvePlan(options: TrajectoryOptions): SolvePlan {
     throw invalid(`steps must be a positive integer, got ${options.steps}.`);
   }
   const stepsPerInterval = options.steps === undefined ? DEFAULT_STEPS_PER_LEVEL : Math.ceil(options.steps / intervals);
-  return { times, method, adaptive, stepsPerInterval };
+  return { times, method, adaptive, stepsPerInterval, swirl };
 }
 
 /** Solver steps a whole solve takes (adaptive: per mille of flow time), for progress. */
@@ -130,10 +137,11 @@ export async function solveChunk(
   onStep: (done: number) => void,
 ): Promise<number> {
   const { times, method, adaptive, stepsPerInterval } = plan;
+  const moving = swirledField(field, plan.swirl);
   let nfe = 0;
   const velocity = yieldingRhs((t: number, y: Float64Array): Promise<Float64Array> => {
     nfe += 1;
-    return velocityOf(field, y, t);
+    return velocityOf(moving, y, t);
   }, signal);
   const size = 2 * into.particles;
   const offset = 2 * into.first;
