@@ -19,7 +19,7 @@ export const GRID = 32;
  * scheduled by the last state change has landed. The callback runs in the page: it may use
  * only its arguments and browser globals, which it declares for itself (no DOM lib here).
  */
-export async function readCanvas(canvas: Locator): Promise<CanvasSummary> {
+export async function readCanvas(canvas: Locator, grid: number = GRID): Promise<CanvasSummary> {
   return canvas.evaluate(async (element: unknown, grid: number): Promise<CanvasSummary> => {
     interface Canvas2D {
       readonly width: number;
@@ -60,7 +60,39 @@ export async function readCanvas(canvas: Locator): Promise<CanvasSummary> {
       inkFraction: ink / (width * height),
       grid: Array.from(sums, (sum, cell) => (counts[cell]! > 0 ? sum / counts[cell]! : 255)),
     };
-  }, GRID);
+  }, grid);
+}
+
+/**
+ * The separate pieces of ink on a summary's grid, each as a share of the cells, largest first:
+ * cells darker than `below` (luma over white), joined when they share a side.
+ */
+export function inkPieces(summary: CanvasSummary, below: number): number[] {
+  const side = Math.round(Math.sqrt(summary.grid.length));
+  const ink = (cell: number): boolean => summary.grid[cell]! < below;
+  const seen = new Uint8Array(summary.grid.length);
+  const pieces: number[] = [];
+  for (let start = 0; start < summary.grid.length; start++) {
+    if (!ink(start) || seen[start] === 1) continue;
+    seen[start] = 1;
+    const stack = [start];
+    let cells = 0;
+    while (stack.length > 0) {
+      const cell = stack.pop()!;
+      cells++;
+      const x = cell % side;
+      const y = (cell - x) / side;
+      for (const [nx, ny] of [[x + 1, y], [x - 1, y], [x, y + 1], [x, y - 1]] as const) {
+        const next = ny * side + nx;
+        if (nx >= 0 && ny >= 0 && nx < side && ny < side && ink(next) && seen[next] === 0) {
+          seen[next] = 1;
+          stack.push(next);
+        }
+      }
+    }
+    pieces.push(cells / summary.grid.length);
+  }
+  return pieces.sort((a, b) => b - a);
 }
 
 /** Mean absolute difference of two summaries' luma grids (0 = identical, 255 = opposite). */

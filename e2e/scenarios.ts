@@ -5,7 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { gridDifference, readCanvas } from './page-pixels.js';
+import { gridDifference, inkPieces, readCanvas } from './page-pixels.js';
 import { alertsOnScreen, waitForAttribute, waitForState } from './page-checks.js';
 import { OTHER_SAMPLE, SAMPLE, samplesDir } from './paths.js';
 
@@ -41,6 +41,10 @@ const ENGINE_START_MS = 30_000;
 const SLOW_JOB_MS = 90_000;
 /** The app's full preview pass (PREVIEW_PARTICLES in renderer/src/lib/app-state.svelte.ts; e2e imports nothing of the renderer). */
 const FULL_PREVIEW_PARTICLES = '50000';
+
+/** The text scenario reads the preview on a finer grid than the default: the gap between H and i is a few percent of the width. */
+const TEXT_GRID = 96;
+const TEXT_INK_BELOW = 200;
 
 const EXPORT_FPS = 5;
 const EXPORT_SECONDS = 2;
@@ -513,6 +517,34 @@ const uploadImage: Scenario = {
   },
 };
 
+const textPicture: Scenario = {
+  name: 'the Text tab draws typed text as the picture: "Hi" is previewed as its letters, apart',
+  fresh: true,
+  timeoutMs: 60_000,
+  async run({ page, shot, note }) {
+    await sampleButton(page, OTHER_SAMPLE);
+    await page.getByRole('tab', { name: 'Text' }).click();
+    const input = page.getByRole('textbox', { name: /^Text/ });
+    await input.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.getByTestId('text-use').isEnabled(), false, 'nothing to use before any text is typed');
+    await input.fill('Hi');
+    await page.getByTestId('text-use').click();
+    const outcome = page.locator('[data-testid="preview-canvas"][data-state="ready"], [role="alert"]');
+    await outcome.first().waitFor({ state: 'attached', timeout: SLOW_JOB_MS });
+    assert.equal(await alertsOnScreen(page), '', 'using the text "Hi" failed');
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: 'the preview of the text "Hi"' });
+    await page.getByText('text:Hi', { exact: true }).first().waitFor({ state: 'visible', timeout: 5000 });
+
+    const canvas = page.getByTestId('preview-canvas');
+    const pixels = await readCanvas(canvas, TEXT_GRID);
+    const pieces = inkPieces(pixels, TEXT_INK_BELOW);
+    note(`text "Hi": ${(pixels.inkFraction * 100).toFixed(1)} % ink; pieces of ink on a ${TEXT_GRID}² grid: ${pieces.slice(0, 5).map((p) => (p * 100).toFixed(1)).join(', ')} %`);
+    await shot('9-text');
+    const big = pieces.filter((share) => share > 0.02);
+    assert.ok(big.length >= 2 && big.length <= 3, `the preview shows "Hi" as the H and the i apart (pieces over 2 %: ${big.length})`);
+  },
+};
+
 /** Frames the GIF plays, at the export's rate: gifski merges repeats into longer pages. */
 async function gifFrames(file: string): Promise<number> {
   const { delay = [] } = await sharp(file, { animated: true }).metadata();
@@ -598,4 +630,4 @@ const queuedExport: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture];

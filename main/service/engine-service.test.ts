@@ -82,6 +82,25 @@ test('image:open refuses bad input with the right code', async () => {
   assert.ok(!dialog.ok && dialog.error.code === 'HOST_UNSUPPORTED');
 });
 
+test('image:open of text: the service draws it in the bundled font and opens it like dropped bytes', async () => {
+  const text = await ok(service, 'image:open', { source: { kind: 'text', text: 'Hi', weight: 'regular' } });
+  assert.equal(text.name, 'text:Hi');
+  assert.equal(text.path, undefined, 'no file behind it');
+  // Drawn at the largest working side, opened at the default one: wider than tall, like "Hi".
+  assert.ok(text.originalWidth > 2000 && text.originalHeight < text.originalWidth, `${text.originalWidth}×${text.originalHeight}`);
+  const { rgba } = text.densityPreview;
+  assert.ok(rgba.some((v, i) => i % 4 === 0 && v < 128) && rgba.some((v, i) => i % 4 === 0 && v === 255), 'ink on white');
+  const bad = async (source: unknown): Promise<string> => {
+    const result = await service.invoke('image:open', { source } as never);
+    assert.equal(result.ok, false);
+    return result.ok ? '' : `${result.error.code}: ${result.error.message}`;
+  };
+  assert.match(await bad({ kind: 'text', text: '  ' }), /^INVALID_ARGUMENT: The text is empty/);
+  assert.match(await bad({ kind: 'text', text: 'x'.repeat(201) }), /^INVALID_ARGUMENT: The text is 201 characters long/);
+  assert.match(await bad({ kind: 'text', text: 'Hi', font: '/etc/passwd.ttf' }), /^IPC_INVALID/, 'only bundled fonts cross the IPC');
+  assert.match(await bad({ kind: 'text', text: 'Hi', weight: 'heavy' }), /^IPC_INVALID/);
+});
+
 test('preview of the exact flow: progress, then a trajectory of the requested shape', async () => {
   const { jobId } = await ok(service, 'preview:start', { flow: { kind: 'exact', imageId: heart.imageId }, particles: 400, seed: 1 });
   const data = await watcher.done<TrajectoryData>(jobId);

@@ -23,6 +23,7 @@ import type { EncoderPaths } from '../engine/encode/find-encoders.js';
 import type { AsyncVelocityField } from '../engine/flow/velocity-field.js';
 import type { DensityOptions, ImageDensity } from '../engine/image/density.js';
 import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
+import { textPicture } from '../engine/image/text-picture.js';
 import { createInferenceField } from '../engine/inference/ort-field.js';
 import { previewFlow } from '../engine/pipeline/preview-flow.js';
 import { openProject } from '../engine/pipeline/project-flow.js';
@@ -46,6 +47,8 @@ export interface EngineServiceOptions {
   readonly dataDir: string;
   /** Bundled sample pictures (resources/samples, or a packaged app's own). */
   readonly samplesDir: string;
+  /** The fonts text is drawn in (resources/fonts, or a packaged app's own); default the checkout's. */
+  readonly fontsDir?: string;
   /** The app's temp folder: trained models are saved here as they finish, so none is lost. */
   readonly tempDir: string;
   /** Default: this checkout's package.json version. */
@@ -192,6 +195,16 @@ export class EngineService implements FlowGifApi {
     if (source.kind === 'bytes') {
       name = source.name;
       bytes = source.bytes;
+      density = await densityFromBytes(bytes, name, options);
+    } else if (source.kind === 'text') {
+      // Drawn once at the largest working side and kept as bytes: an export reopens it finer as it would a dropped picture.
+      const picture = await textPicture(source.text, {
+        ...(source.font === undefined ? {} : { font: source.font }),
+        ...(source.weight === undefined ? {} : { weight: source.weight }),
+        ...(this.#options.fontsDir === undefined ? {} : { fontsDir: this.#options.fontsDir }),
+      });
+      name = picture.name;
+      bytes = picture.bytes;
       density = await densityFromBytes(bytes, name, options);
     } else {
       file = source.kind === 'path' ? absolute(source.path, 'image path') : await this.#samplePath(source.name);

@@ -40,6 +40,7 @@ const service = new EngineService({
   host,
   dataDir: setting('data-dir') ?? path.join(os.homedir(), '.flowgif'),
   samplesDir: path.join(resourcesDir, 'samples'),
+  fontsDir: path.join(resourcesDir, 'fonts'),
   tempDir,
   encoders: { resourcesDir },
   ...(version === undefined ? {} : { version }),

@@ -8,6 +8,7 @@ import type { SerializedError } from '../errors.js';
 import type { Progress } from '../job.js';
 import type { NoiseShape } from '../noise.js';
 import type { DensityMass } from '../density-mass.js';
+import type { TextWeight } from '../text-picture.js';
 import type { ExportFormat } from '../export-formats.js';
 import type { BudgetFit } from '../size-budget.js';
 import type { Rgba } from '../render/colour.js';
@@ -48,7 +49,9 @@ export interface AppInfo {
 export type ImageSource =
   | { readonly kind: 'path'; readonly path: string }
   | { readonly kind: 'sample'; readonly name: string }
-  | { readonly kind: 'bytes'; readonly name: string; readonly bytes: Uint8Array };
+  | { readonly kind: 'bytes'; readonly name: string; readonly bytes: Uint8Array }
+  /** Text drawn as the picture in a bundled font (bundledFontFamilies; default the first), bold by default. */
+  | { readonly kind: 'text'; readonly text: string; readonly font?: string; readonly weight?: TextWeight };
 
 export interface DensitySettings {
   readonly mass: DensityMass;

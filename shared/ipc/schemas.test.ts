@@ -37,6 +37,7 @@ test('valid requests pass and come out as clean copies (unknown keys dropped)', 
   const bytes = new Uint8Array([1, 2, 3]);
   const upload = validateRequest('image:open', { source: { kind: 'bytes', name: 'a.png', bytes } });
   assert.equal((upload.source as { bytes: Uint8Array }).bytes, bytes);
+  assert.deepEqual(validateRequest('image:open', { source: { kind: 'text', text: 'Hi', font: 'Inter', weight: 'bold' } }), { source: { kind: 'text', text: 'Hi', font: 'Inter', weight: 'bold' } });
   assert.deepEqual(validateRequest('app:info', {}), {});
   const exported = validateRequest('export:start', { flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', outputPath: '/tmp/a.gif', settings: defaultRenderSettings });
   assert.deepEqual(exported.settings, defaultRenderSettings);

@@ -9,6 +9,7 @@ import { exportFormats } from '../export-formats.js';
 import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
 import { densityMasses } from '../density-mass.js';
+import { bundledFontFamilies, MAX_TEXT_CHARACTERS, textWeights } from '../text-picture.js';
 import { budgetSettings } from '../size-budget.js';
 import { resolveRenderSettings, styleRanges, type RenderSettings } from '../render/render-settings.js';
 import type { ModelBounds } from '../render/view.js';
@@ -137,6 +138,13 @@ const ImageSourceSchema = v.variant('kind', [
     kind: v.literal('bytes'),
     name: v.pipe(v.string(), v.maxLength(1024)),
     bytes: v.pipe(v.instance(Uint8Array), v.check((b) => b.byteLength <= MAX_IMAGE_BYTES, `must be at most ${MAX_IMAGE_BYTES} bytes`)),
+  }),
+  v.object({
+    kind: v.literal('text'),
+    // The engine counts characters (code points) and says what is wrong in words; this only bounds the payload.
+    text: v.pipe(v.string(), v.maxLength(MAX_TEXT_CHARACTERS * 4)),
+    font: v.optional(v.picklist(bundledFontFamilies)),
+    weight: v.optional(v.picklist(textWeights)),
   }),
 ]);
 

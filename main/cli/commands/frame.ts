@@ -2,20 +2,21 @@ import path from 'node:path';
 import { checkFrameDestination, renderFrameToFile } from '../../engine/pipeline/render-flow.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted, textOptionSpecs, textUsage } from '../flow-source-args.js';
 import { renderOptionSpecs, renderOptionsUsage, renderSettingsFrom } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
 
 export const frameCommand: Command = {
   name: 'frame',
   summary: 'render one frame of a flow at flow time t as a PNG',
-  usage: `frame (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --t T -o frame.png\n              ${renderOptionsUsage} [--json]`,
+  usage: `frame (MODEL.flow | (--exact IMAGE | ${textUsage}) ${densityOptionsUsage} [--noise fitted|round]) --t T -o frame.png\n              ${renderOptionsUsage} [--json]`,
   options: {
     exact: { type: 'string' },
     t: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
+    ...textOptionSpecs,
     ...renderOptionSpecs,
   },
   async run(args, io) {

@@ -6,7 +6,7 @@ import { numberOption, onePositional, parse, requiredString, stringOption } from
 import type { Command } from '../command.js';
 import { outputUsage, outputWhat } from '../output-args.js';
 import { outputOptionSpecs, outputRequestFrom, presetUsage } from '../preset-args.js';
-import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsFrom, densityOptionsUsage, noiseShapeFrom, openFlowNoted, textOptionSpecs, textPictureFrom, textUsage } from '../flow-source-args.js';
 import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionsUsage } from '../render-settings-args.js';
@@ -16,21 +16,25 @@ import { describe, noteEstimate, resultJson } from './render.js';
 export const makeCommand: Command = {
   name: 'make',
   summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make IMAGE -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
+  usage: `make (IMAGE | ${textUsage}) -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
   options: {
     output: { type: 'string', short: 'o' },
     train: { type: 'string' },
     ...methodOptionSpec,
     json: { type: 'boolean' },
     ...densityOptionSpecs,
+    ...textOptionSpecs,
     ...outputOptionSpecs,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);
-    const imagePath = onePositional(parsed, 'IMAGE');
+    const text = textPictureFrom(parsed);
+    if (text !== undefined && parsed.positionals.length > 0) throw new UsageError(`Give either IMAGE or --text TEXT, not both (got ${parsed.positionals.join(' ')}).`);
+    const imagePath = text === undefined ? onePositional(parsed, 'IMAGE') : undefined;
     const outputPath = requiredString(parsed, 'output', outputWhat);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
     const method = methodFrom(parsed);
+    if (trainSeconds !== undefined && text !== undefined) throw new UsageError('--train works from an image file; --text TEXT is drawn with the exact flow (leave out --train).');
     // A method with nothing to train would be silently ignored: the exact flow has none.
     if (trainSeconds === undefined && stringOption(parsed, 'method') !== undefined) throw new UsageError('--method chooses how --train SECONDS trains; give --train too.');
     const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
@@ -40,14 +44,18 @@ export const makeCommand: Command = {
     await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
 
     let modelPath: string | undefined;
-    if (trainSeconds !== undefined) {
+    if (trainSeconds !== undefined && imagePath !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
       modelPath = `${destinationPath(outputPath, format).replace(/\.[^./\\]+$/, '')}.flow`;
       const trained = await trainToFile({ imagePath, outputPath: modelPath, method, seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(
-      modelPath === undefined ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size } : { kind: 'model', path: modelPath },
+      modelPath !== undefined
+        ? { kind: 'model', path: modelPath }
+        : imagePath !== undefined
+          ? { kind: 'exact', imagePath, densityOptions, noise, outputSize: settings.size }
+          : { kind: 'text', ...text!, densityOptions, noise, outputSize: settings.size },
       io);
     try {
       const result = await renderToFile(flow, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);

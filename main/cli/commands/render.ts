@@ -8,18 +8,19 @@ import type { Command, CommandIo } from '../command.js';
 import { outputUsage, outputWhat } from '../output-args.js';
 import { outputOptionSpecs, outputRequestFrom, presetUsage } from '../preset-args.js';
 import type { SizeEstimate } from '../../engine/encode/encode.js';
-import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted, textOptionSpecs, textUsage } from '../flow-source-args.js';
 import { renderOptionsUsage } from '../render-settings-args.js';
 
 export const renderCommand: Command = {
   name: 'render',
   summary: 'render a flow as an animation (GIF, MP4, WebM, MOV, WebP, APNG) or a folder of PNG frames',
-  usage: `render (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
+  usage: `render (MODEL.flow | (--exact IMAGE | ${textUsage}) ${densityOptionsUsage} [--noise fitted|round]) -o ${outputUsage}\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
   options: {
     exact: { type: 'string' },
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
+    ...textOptionSpecs,
     ...outputOptionSpecs,
   },
   async run(args, io) {

@@ -5,14 +5,14 @@ import { modelToImage } from '../../engine/image/mapping.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../../engine/project/write-atomic.js';
 import { numberOption, parse, requiredString } from '../args.js';
 import type { Command } from '../command.js';
-import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted } from '../flow-source-args.js';
+import { densityOptionSpecs, densityOptionsUsage, flowSourceFrom, openFlowNoted, textOptionSpecs, textUsage } from '../flow-source-args.js';
 
 const csvRule: ReplaceRule = { what: 'a CSV file', extensions: ['.csv'] };
 
 export const sampleCommand: Command = {
   name: 'sample',
   summary: 'draw points from a flow at time t and write them as CSV in image space',
-  usage: `sample (MODEL.flow | --exact IMAGE ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] [--swirl TURNS] -o OUT.csv [--json]`,
+  usage: `sample (MODEL.flow | (--exact IMAGE | ${textUsage}) ${densityOptionsUsage} [--noise fitted|round]) --n N [--t T] [--seed K] [--swirl TURNS] -o OUT.csv [--json]`,
   options: {
     exact: { type: 'string' },
     n: { type: 'string' },
@@ -22,6 +22,7 @@ export const sampleCommand: Command = {
     output: { type: 'string', short: 'o' },
     json: { type: 'boolean' },
     ...densityOptionSpecs,
+    ...textOptionSpecs,
   },
   async run(args, io) {
     const parsed = parse(args, this.options);

@@ -5,6 +5,7 @@ import { noiseSourceFor } from '../flow/noise-source.js';
 import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { densityFromBytes, loadDensity } from '../image/load-density.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
+import { textPicture, type TextPictureOptions } from '../image/text-picture.js';
 import { createExactFlow, prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { createInferenceField } from '../inference/ort-field.js';
@@ -24,6 +25,15 @@ export type FlowSource =
        * The long side of the output it will be drawn at: without an explicit maxSide the working
        * picture follows it (workingSideFor), so a large output keeps crisp edges.
        */
+      readonly outputSize?: number;
+    }
+  | {
+      /** Text drawn as the picture (textPicture), then the exact flow of that picture. */
+      readonly kind: 'text';
+      readonly text: string;
+      readonly picture?: Omit<TextPictureOptions, 'signal'>;
+      readonly densityOptions?: Partial<DensityOptions>;
+      readonly noise?: NoiseShape;
       readonly outputSize?: number;
     };
 
@@ -55,7 +65,14 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
     return { field, density, model };
   }
   const maxSide = source.densityOptions?.maxSide ?? (source.outputSize === undefined ? undefined : workingSideFor(source.outputSize));
-  const density = await loadDensity(source.imagePath, { ...source.densityOptions, ...(maxSide === undefined ? {} : { maxSide }) }, ctx);
+  const densityOptions = { ...source.densityOptions, ...(maxSide === undefined ? {} : { maxSide }) };
+  let density: ImageDensity;
+  if (source.kind === 'text') {
+    const picture = await textPicture(source.text, { ...source.picture, signal: ctx.signal as AbortSignal });
+    density = await densityFromBytes(picture.bytes, picture.name, densityOptions, ctx);
+  } else {
+    density = await loadDensity(source.imagePath, densityOptions, ctx);
+  }
   const field = createExactFlow(density, { source: noiseSourceFor(source.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) }, ctx);
   return { field, density, model: undefined };
 }
