@@ -11,16 +11,20 @@ import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionsUsage } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
+import { disposeSequence, morphStyleFrom, openSequence, pictureSources, styleOptionSpec, styleUsage } from '../sequence-args.js';
+import type { Parsed } from '../args.js';
+import type { CommandIo } from '../command.js';
 import { describe, noteEstimate, resultJson } from './render.js';
 
 export const makeCommand: Command = {
   name: 'make',
-  summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS)',
-  usage: `make (IMAGE | ${textUsage}) -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
+  summary: 'the one-shot job: an image in, an animation out (exact flow, or --train SECONDS); several images, a sequence noise → A → B → …',
+  usage: `make (IMAGE | ${textUsage} | A B C … ${styleUsage}) -o ${outputUsage} [--train SECONDS ${methodUsage}] ${densityOptionsUsage} [--noise fitted|round]\n              ${renderOptionsUsage}\n              ${presetUsage} [--json]`,
   options: {
     output: { type: 'string', short: 'o' },
     train: { type: 'string' },
     ...methodOptionSpec,
+    ...styleOptionSpec,
     json: { type: 'boolean' },
     ...densityOptionSpecs,
     ...textOptionSpecs,
@@ -30,6 +34,8 @@ export const makeCommand: Command = {
     const parsed = parse(args, this.options);
     const text = textPictureFrom(parsed);
     if (text !== undefined && parsed.positionals.length > 0) throw new UsageError(`Give either IMAGE or --text TEXT, not both (got ${parsed.positionals.join(' ')}).`);
+    if (text === undefined && parsed.positionals.length > 1) return makeSequence(parsed, io);
+    if (stringOption(parsed, 'style') !== undefined) throw new UsageError('--style says how one picture becomes the next; give several images (make A B C …).');
     const imagePath = text === undefined ? onePositional(parsed, 'IMAGE') : undefined;
     const outputPath = requiredString(parsed, 'output', outputWhat);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
@@ -68,3 +74,22 @@ export const makeCommand: Command = {
     }
   },
 };
+
+/** `make A B C …`: noise flows into A, A into B, B into C, held on each, and back to the noise. */
+async function makeSequence(parsed: Parsed, io: CommandIo): Promise<void> {
+  if (stringOption(parsed, 'train') !== undefined || stringOption(parsed, 'method') !== undefined) {
+    throw new UsageError('--train works from one image; a sequence of several is drawn with their exact flows (or give .flow models trained first).');
+  }
+  const outputPath = requiredString(parsed, 'output', outputWhat);
+  const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
+  const style = morphStyleFrom(parsed);
+  const sources = pictureSources(parsed.positionals, parsed, settings.size);
+  await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
+  const sequence = await openSequence(sources, style, true, io);
+  try {
+    const result = await renderToFile(sequence, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);
+    io.result(describe(result), { ...resultJson(result), pictures: sources.length, style });
+  } finally {
+    disposeSequence(sequence);
+  }
+}

@@ -5,12 +5,13 @@ import { exportFormats, formatExtensions, formatLabels, formatOfExtension, forma
 import type { CancelSignal, JobContext } from '../../../shared/job.js';
 import type { BackgroundSetting } from '../../../shared/render/picture-background.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
-import { frameTimes } from '../../../shared/timeline.js';
 import { checkEncodeDestination, encodeAnimation, estimateSize, type EncodeResult, type OutputFormat, type SizeEstimate } from '../encode/encode.js';
 import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encoders.js';
 import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene, type SceneOptions } from '../render/scene.js';
+import { prepareSequenceScene } from '../render/sequence-scene.js';
+import type { MorphStyle } from '../../../shared/morph-style.js';
 import type { Trajectory } from '../render/trajectory.js';
 import { openFramePool, type FramePool } from '../render/frame-workers.js';
 import { defaultThreads } from '../render/threads.js';
@@ -31,8 +32,22 @@ export function formatForPath(outputPath: string): OutputFormat {
   });
 }
 
-export async function withScene<T>(flow: OpenedFlow, settings: RenderSettings, options: SceneOptions, ctx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> {
-  return use(await prepareScene(flow.field, flow.density, settings, options, ctx));
+/**
+ * Several pictures in one animation: a morph (fromNoise false: the first picture becomes the
+ * next) or a sequence (noise → the first → the next …), see render/sequence-scene.ts.
+ */
+export interface FlowSequence {
+  readonly flows: readonly OpenedFlow[];
+  readonly style: MorphStyle;
+  readonly fromNoise: boolean;
+}
+
+/** What an export draws: one flow, or a sequence of them. */
+export type RenderSubject = OpenedFlow | FlowSequence;
+
+export async function withScene<T>(subject: RenderSubject, settings: RenderSettings, options: SceneOptions, ctx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> {
+  if ('flows' in subject) return use(await prepareSequenceScene({ pictures: subject.flows, style: subject.style, fromNoise: subject.fromNoise }, settings, options, ctx));
+  return use(await prepareScene(subject.field, subject.density, settings, options, ctx));
 }
 
 /**
@@ -41,7 +56,7 @@ export async function withScene<T>(flow: OpenedFlow, settings: RenderSettings, o
  * own, so none is copied. Without one, the main thread draws each when asked.
  */
 function frameSource(scene: Scene, settings: RenderSettings, pool?: FramePool): FrameSource {
-  const times = frameTimes(settings.timeline);
+  const times = scene.frameTimes(settings.timeline);
   // Frames at the same t are the same picture (drawing is deterministic): holds and a
   // bounce's way back repeat frames of the way there, so encoders that can reuse them do.
   const firstAt = new Map<number, number>();
@@ -168,8 +183,8 @@ export async function checkRenderDestination(
   await findEncoder(format, options);
 }
 
-/** A flow to an animation file: particles solved once, every frame drawn from them, encoded. */
-export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx: JobContext): Promise<RenderResult> {
+/** A flow (or a sequence) to an animation file: particles solved once, every frame drawn from them, encoded. */
+export async function renderToFile(flow: RenderSubject, request: RenderRequest, ctx: JobContext): Promise<RenderResult> {
   const format = request.format ?? formatForPath(request.outputPath);
   const outputPath = destinationPath(request.outputPath, format);
   assertFormatKeepsBackground(format, request.settings.background);
@@ -194,10 +209,10 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
   });
   if (request.maxBytes !== undefined) {
     // Every try draws the same particles: they are solved once, by the first try.
-    let solved: Trajectory | undefined;
+    let solved: readonly Trajectory[] | undefined;
     const inScene = <T>(settings: RenderSettings, tryCtx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> =>
-      withScene(flow, settings, { evenSize, threads, ...(solved === undefined ? {} : { trajectory: solved }) }, tryCtx, (scene) => {
-        solved = scene.trajectory;
+      withScene(flow, settings, { evenSize, threads, ...(solved === undefined ? {} : { solved }) }, tryCtx, (scene) => {
+        solved = scene.solved;
         return use(scene);
       });
     const { result, fit } = await fitUnderBudget(
@@ -222,7 +237,7 @@ export async function renderToFile(flow: OpenedFlow, request: RenderRequest, ctx
 }
 
 /** The size an export will have, from a few frames encoded for real. */
-export async function estimateRenderSize(flow: OpenedFlow, format: OutputFormat, settings: RenderSettings, ctx: JobContext): Promise<SizeEstimate> {
+export async function estimateRenderSize(flow: RenderSubject, format: OutputFormat, settings: RenderSettings, ctx: JobContext): Promise<SizeEstimate> {
   assertFormatKeepsBackground(format, settings.background);
   return withScene(flow, settings, { evenSize: format === 'mp4' }, ctx, (scene) =>
     estimateSize({ format, quality: settings.quality, frames: frameSource(scene, settings) }, ctx),
@@ -236,9 +251,9 @@ export async function checkFrameDestination(outputPath: string): Promise<void> {
   await assertWritableFolder(outputPath, pngFrame);
 }
 
-/** One frame at flow time t, as a PNG. */
+/** One frame at flow time t (a sequence's τ), as a PNG. */
 export async function renderFrameToFile(
-  flow: OpenedFlow,
+  flow: RenderSubject,
   t: number,
   outputPath: string,
   settings: RenderSettings,

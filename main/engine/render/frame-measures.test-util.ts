@@ -1,4 +1,9 @@
 import { colourDistance, type Rgba } from '../../../shared/render/colour.js';
+import type { RasterOptions } from '../../../shared/render/raster-options.js';
+import { pixelToModel, viewTransform } from '../../../shared/render/view.js';
+import { workingPixelIndexAt } from '../image/colour-lookup.js';
+import type { ImageDensity } from '../image/density.js';
+import { modelBounds } from '../image/mapping.js';
 
 /**
  * How many different hues the drawn pixels hold: 1 − the mean resultant length of their hue
@@ -43,4 +48,36 @@ export function count(mask: Uint8Array): number {
   let n = 0;
   for (const m of mask) n += m;
   return n;
+}
+
+/**
+ * Which frame pixels lie over solid ink of the picture (working pixels with at least a fifth of
+ * the peak mass), through the frame's own view: whatever margin or canvas frames the picture.
+ */
+export function pictureMask(raster: Pick<RasterOptions, 'width' | 'height' | 'view'>, density: ImageDensity): Uint8Array {
+  const { width, height, view } = raster;
+  const transform = viewTransform(view, width, height);
+  const bounds = modelBounds(density.mapping);
+  let peak = 0;
+  for (const p of density.probabilities) peak = Math.max(peak, p);
+  const out = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const [mx, my] = pixelToModel(transform, x + 0.5, y + 0.5);
+      if (mx < bounds.xMin || mx > bounds.xMax || my < bounds.yMin || my > bounds.yMax) continue;
+      out[y * width + x] = density.probabilities[workingPixelIndexAt(density.mapping, mx, my)]! > 0.2 * peak ? 1 : 0;
+    }
+  }
+  return out;
+}
+
+/** Intersection over union of two masks of one grid. */
+export function iou(a: Uint8Array, b: Uint8Array): number {
+  let inter = 0;
+  let union = 0;
+  for (let i = 0; i < a.length; i++) {
+    inter += a[i]! & b[i]!;
+    union += a[i]! | b[i]!;
+  }
+  return union === 0 ? 0 : inter / union;
 }

@@ -2,16 +2,13 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { noopJobContext } from '../../../shared/job.js';
 import { colourDistance, luma } from '../../../shared/render/colour.js';
-import { pixelToModel, viewTransform } from '../../../shared/render/view.js';
-import { workingPixelIndexAt } from '../image/colour-lookup.js';
-import { modelBounds } from '../image/mapping.js';
 import { resolveRenderSettings, type RenderSettingsInput } from '../../../shared/render/render-settings.js';
 import { makeTestPicture, type TestPictureName } from '../../tools/fixture-pictures.js';
 import { prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { ImageDensity } from '../image/density.js';
 import { densityFromBytes, loadDensity, type DensityOptionsInput } from '../image/load-density.js';
 import { bundledSamplePath } from '../image/samples.js';
-import { count, hueVariety, inkMask } from './frame-measures.test-util.js';
+import { count, hueVariety, inkMask, pictureMask } from './frame-measures.test-util.js';
 import { prepareScene, type Scene } from './scene.js';
 
 /**
@@ -45,27 +42,6 @@ async function scene({ density, field }: Opened, input: RenderSettingsInput = {}
 }
 
 const frame = (s: Scene, t: number): Uint8ClampedArray => Uint8ClampedArray.from(s.drawAt(t));
-
-/**
- * Which frame pixels lie over solid ink of the picture (working pixels with at least a fifth of
- * the peak mass), through the frame's own view: whatever margin or canvas frames the picture.
- */
-function pictureMask(s: Scene, density: ImageDensity): Uint8Array {
-  const { width, height, view } = s.raster;
-  const transform = viewTransform(view, width, height);
-  const bounds = modelBounds(density.mapping);
-  let peak = 0;
-  for (const p of density.probabilities) peak = Math.max(peak, p);
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const [mx, my] = pixelToModel(transform, x + 0.5, y + 0.5);
-      if (mx < bounds.xMin || mx > bounds.xMax || my < bounds.yMin || my > bounds.yMax) continue;
-      out[y * width + x] = density.probabilities[workingPixelIndexAt(density.mapping, mx, my)]! > 0.2 * peak ? 1 : 0;
-    }
-  }
-  return out;
-}
 
 function dilate(mask: Uint8Array, width: number, height: number, r: number): Uint8Array {
   const out = new Uint8Array(mask.length);
@@ -128,7 +104,7 @@ describe('ink colours and the picture’s own background', () => {
       const s = await scene(picture);
       const { width, height, background } = s.raster;
       assert.deepEqual(background, [0, 0, 0, 255], 'drawn on its own black, not white');
-      const letters = pictureMask(s, picture.density);
+      const letters = pictureMask(s.raster, picture.density);
       const drawn = inkMask(frame(s, 1), background);
       const { onLetters, covered } = overlap(drawn, letters, dilate(letters, width, height, 2));
       // Measured: 1.000 of the ink on the letters, 1.000 of the letters inked. Before: a grey box with letter holes.
@@ -143,7 +119,7 @@ describe('ink colours and the picture’s own background', () => {
     assert.deepEqual(background, [246, 246, 246, 255]);
     const rgba = frame(s, 1);
     const drawn = inkMask(rgba, background);
-    const letters = pictureMask(s, picture.density);
+    const letters = pictureMask(s.raster, picture.density);
     const { onLetters, covered } = overlap(drawn, letters, dilate(letters, width, height, 2));
     let far = 0;
     for (let i = 0; i < rgba.length; i += 4) {

@@ -1,3 +1,4 @@
+import { coloursOfTrack, type ColourTrack } from '../../../shared/render/colour-track.js';
 import { coloursOfPlan, type ParticleColourPlan } from '../../../shared/render/frame-raster.js';
 import { hermitePositionsAt, type FlatLevels } from '../../../shared/render/hermite.js';
 import type { RasterOptions } from '../../../shared/render/raster-options.js';
@@ -6,21 +7,25 @@ import { rasterise } from '../../../shared/render/rasterise.js';
 
 /**
  * Everything a frame is drawn from, as plain data: the stored levels, the raster options and the
- * particles' colours. The main thread and the frame workers (frame-workers.ts) build their
+ * particles' colours (a single flow's plan, or a sequence's track over its τ). The main thread and the frame workers (frame-workers.ts) build their
  * drawer from one recipe with this one function, so both draw the same bits.
  */
 export interface SceneRecipe {
   readonly levels: FlatLevels;
   readonly raster: RasterOptions;
-  readonly colours: ParticleColourPlan | undefined;
+  readonly colours: ParticleColourPlan | ColourTrack | undefined;
 }
 
-/** Draws the particles at flow time t; reuses its buffers, so copy before keeping unless `target` is given. */
+function coloursOf(colours: ParticleColourPlan | ColourTrack): (t: number) => Uint8ClampedArray {
+  return 'spans' in colours ? coloursOfTrack(colours) : coloursOfPlan(colours);
+}
+
+/** Draws the particles at flow time t (a sequence's τ); reuses its buffers, so copy before keeping unless `target` is given. */
 export type FrameDrawer = (t: number, target?: Uint8ClampedArray) => Uint8ClampedArray;
 
 export function sceneDrawer(recipe: SceneRecipe): FrameDrawer {
   const { levels, raster } = recipe;
-  const coloursAt = recipe.colours === undefined ? undefined : coloursOfPlan(recipe.colours);
+  const coloursAt = recipe.colours === undefined ? undefined : coloursOf(recipe.colours);
   const workspace = new RasterWorkspace();
   const positions = new Float32Array(2 * levels.particles);
   let frame: Uint8ClampedArray | undefined;

@@ -3,6 +3,7 @@ import type { RasterOptions } from '../../../shared/render/raster-options.js';
 import { particleColourPlan, rasterOptionsFor, withEndDensityReference } from '../../../shared/render/frame-raster.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
+import { frameTimes, type Timeline } from '../../../shared/timeline.js';
 import { framing } from '../../../shared/render/view.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
@@ -18,22 +19,27 @@ import { positionsAt, type Trajectory } from './trajectory.js';
  * Every frame of an export, a single `frame`, and the preview read one scene.
  */
 export interface Scene {
+  /** The levels frames are drawn from: the flow's paths, or a sequence's track over τ (sequence-scene.ts). */
   readonly trajectory: Trajectory;
+  /** The solves behind it, one a picture: a size-limited export passes them back to draw another try. */
+  readonly solved: readonly Trajectory[];
   readonly raster: RasterOptions;
   /** The scene as plain data: frame workers draw from it (frame-workers.ts). */
   readonly recipe: SceneRecipe;
   /** Draws the particles at flow time t; reuses the scene's buffers, so copy before keeping. */
   drawAt(t: number, target?: Uint8ClampedArray): Uint8ClampedArray;
+  /** The t (or τ) each frame of a timeline shows. */
+  frameTimes(timeline: Timeline): Float64Array;
 }
 
 export interface SceneOptions {
   /** Video wants even sides (yuv420p). */
   readonly evenSize?: boolean;
   /**
-   * Paths already solved for this flow with the same particles and seed: a size-limited export
-   * draws its tries at other sizes and frame rates from one solve.
+   * Paths already solved (Scene.solved) for these flows with the same particles, seed and
+   * swirl: a size-limited export draws its tries at other sizes and frame rates from one solve.
    */
-  readonly trajectory?: Trajectory;
+  readonly solved?: readonly Trajectory[];
   /** Worker threads solving the particles (trajectory-workers.ts); 0 or 1 solves on this thread. Default defaultThreads(). */
   readonly threads?: number;
 }
@@ -47,7 +53,7 @@ export async function prepareScene(
 ): Promise<Scene> {
   // Shared memory: frame workers read the levels in place rather than a copy each.
   const trajectory =
-    options.trajectory ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, options.threads ?? defaultThreads(), ctx));
+    options.solved?.[0] ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, options.threads ?? defaultThreads(), ctx));
   const colours = particleColourPlan(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
@@ -58,5 +64,5 @@ export async function prepareScene(
   const raster = withEndDensityReference(base, positionsAt(trajectory, 1), new RasterWorkspace());
   const recipe: SceneRecipe = { levels: trajectory, raster, colours };
   const drawAt = sceneDrawer(recipe);
-  return { trajectory, raster, recipe, drawAt };
+  return { trajectory, solved: [trajectory], raster, recipe, drawAt, frameTimes };
 }
