@@ -12,3 +12,6 @@ export const DEFAULT_MORPH_STYLE: MorphStyle = 'direct';
 export function isMorphStyle(value: unknown): value is MorphStyle {
   return typeof value === 'string' && (morphStyles as readonly string[]).includes(value);
 }
+
+/** The most pictures one morph or sequence takes: each is a solve and a share of the memory. */
+export const MAX_SEQUENCE_PICTURES = 12;

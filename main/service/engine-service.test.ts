@@ -179,6 +179,36 @@ test('the trained model previews, estimates and exports a small GIF', async () =
   assert.ok(watcher.messages(started.jobId).some((m) => m.type === 'progress' && m.progress.stage === 'encode'));
 });
 
+test('a morph from the trained model into another picture, and a sequence, export through the same request', async () => {
+  const star = await ok(service, 'image:open', { source: { kind: 'sample', name: 'star.jpg' } });
+  const flow = { kind: 'model', modelId: trained.modelId } as const;
+  const then = [{ kind: 'exact', imageId: star.imageId }] as const;
+  const estimateJob = await ok(service, 'export:estimate', { flow, sequence: { then, style: 'dissolve', fromNoise: false }, format: 'gif', settings: smallSettings });
+  assert.ok((await watcher.done<SizeEstimate>(estimateJob.jobId)).bytes > 0);
+
+  const morph = path.join(root, 'morph.gif');
+  const started = await ok(service, 'export:start', { flow, sequence: { then, style: 'direct', fromNoise: false }, format: 'gif', outputPath: morph, settings: smallSettings });
+  const done = await watcher.done<ExportDone>(started.jobId);
+  // The heart held 1 s (10 frames), 5 frames to the star, the star held, 3 back (both ends left out).
+  assert.equal(done.frames, 10 + 5 + 10 + 3);
+  assert.equal((await fs.stat(morph)).size, done.sizeBytes);
+
+  const sequence = path.join(root, 'sequence.gif');
+  const again = await ok(service, 'export:start', {
+    flow: { kind: 'exact', imageId: heart.imageId },
+    sequence: { then: [...then, flow], style: 'direct', fromNoise: true },
+    format: 'gif',
+    outputPath: sequence,
+    settings: smallSettings,
+  });
+  // Noise → heart, held; → star, held; → the model's heart, held; back to the noise.
+  assert.equal((await watcher.done<ExportDone>(again.jobId)).frames, 5 + 10 + 4 + 10 + 4 + 10 + 3);
+
+  const stale = await service.invoke('export:start', { flow, sequence: { then: [{ kind: 'exact', imageId: 'gone' }], style: 'direct', fromNoise: false }, format: 'gif', outputPath: path.join(root, 'stale.gif'), settings: smallSettings });
+  assert.equal(stale.ok, false);
+  await assert.rejects(fs.stat(path.join(root, 'stale.gif')));
+});
+
 test('the default export folder is created on first use', async () => {
   const { defaultExportFolder } = await ok(service, 'app:info', {});
   const outputPath = path.join(defaultExportFolder, 'heart.gif');

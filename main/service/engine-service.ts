@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FlowGifError, isCancellation, isFlowGifError, serializeError } from '../../shared/errors.js';
 import type {
+  SequenceRequest,
   DensitySettings,
   AppInfo,
   FlowGifApi,
@@ -27,7 +28,9 @@ import { textPicture } from '../engine/image/text-picture.js';
 import { createInferenceField } from '../engine/inference/ort-field.js';
 import { previewFlow } from '../engine/pipeline/preview-flow.js';
 import { openProject } from '../engine/pipeline/project-flow.js';
-import { checkExportDestination, destinationPath, estimateRenderSize, renderToFile } from '../engine/pipeline/render-flow.js';
+import { checkExportDestination, destinationPath, estimateRenderSize, renderToFile, type RenderSubject } from '../engine/pipeline/render-flow.js';
+import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
+import type { JobContext } from '../../shared/job.js';
 import { trainDensityToFile } from '../engine/pipeline/train-flow.js';
 import { PROJECT_EXTENSION, projectFiles, RecentProjects, saveProject, type ProjectExtras } from '../engine/project/project-files.js';
 import { loadBackend } from '../engine/train/backend.js';
@@ -243,8 +246,35 @@ export class EngineService implements FlowGifApi {
    * every edit and keeps only the newest answer, so a newer estimate of the same flow cancels
    * one still waiting or running.
    */
+  /**
+   * Leases on the export's flow and, for a morph or a sequence, on every picture after it; what
+   * the pipeline renders from them. A stale id fails the request with nothing held.
+   */
+  #useSubject(request: { readonly flow: FlowRef; readonly sequence?: SequenceRequest | undefined }): { opened(ctx: JobContext, outputSize: number): Promise<RenderSubject>; release(): void } {
+    const refs = [request.flow, ...(request.sequence?.then ?? [])];
+    const leases: FlowLease[] = [];
+    try {
+      for (const ref of refs) leases.push(this.#useFlow(ref));
+    } catch (error) {
+      for (const lease of leases) lease.release();
+      throw error;
+    }
+    const sequence = request.sequence;
+    return {
+      async opened(ctx, outputSize) {
+        if (sequence === undefined) return leases[0]!.opened(ctx, outputSize);
+        const flows: OpenedFlow[] = [];
+        for (const lease of leases) flows.push(await lease.opened(ctx, outputSize));
+        return { flows, style: sequence.style, fromNoise: sequence.fromNoise };
+      },
+      release: () => {
+        for (const lease of leases) lease.release();
+      },
+    };
+  }
+
   #startEstimate(request: RequestPayload<'export:estimate'>): string {
-    const flow = this.#useFlow(request.flow);
+    const flow = this.#useSubject(request);
     const key = estimateKey(request.flow);
     const older = this.#estimates.get(key);
     if (older !== undefined) this.#jobs.cancel(older);
@@ -303,8 +333,10 @@ export class EngineService implements FlowGifApi {
 
   async #startExport(request: RequestPayload<'export:start'>): Promise<string> {
     const outputPath = absolute(request.outputPath, 'output path');
-    if (request.flow.kind === 'exact') this.#images.get(request.flow.imageId);
-    else this.#models.get(request.flow.modelId);
+    for (const ref of [request.flow, ...(request.sequence?.then ?? [])]) {
+      if (ref.kind === 'exact') this.#images.get(ref.imageId);
+      else this.#models.get(ref.modelId);
+    }
     // The app's own default folder is made on first use; any other missing folder is the user's to fix.
     const target = destinationPath(outputPath, request.format);
     if (path.dirname(target) === path.resolve(this.#exportFolder())) await fs.promises.mkdir(path.dirname(target), { recursive: true });
@@ -324,7 +356,7 @@ export class EngineService implements FlowGifApi {
     }
     refuseReplacing(existing);
     if (unwritable !== undefined) throw unwritable;
-    const flow = this.#useFlow(request.flow);
+    const flow = this.#useSubject(request);
     // The export answers what the dialog's estimate was for: that estimate no longer holds a turn ahead of it.
     const estimate = this.#estimates.get(estimateKey(request.flow));
     if (estimate !== undefined) this.#jobs.cancel(estimate);

@@ -11,6 +11,7 @@ import type { DensityMass } from '../density-mass.js';
 import type { TextWeight } from '../text-picture.js';
 import type { ExportFormat } from '../export-formats.js';
 import type { BudgetFit } from '../size-budget.js';
+import type { MorphStyle } from '../morph-style.js';
 import type { Rgba } from '../render/colour.js';
 import type { PictureBackground } from '../render/picture-background.js';
 import type { RenderSettings } from '../render/render-settings.js';
@@ -118,8 +119,21 @@ export interface TrainDone {
 
 export type { ExportFormat };
 
+/**
+ * More pictures after the export's own flow: a morph (fromNoise false: the flow's picture
+ * becomes the next) or a sequence (noise → the flow's picture → the next …), each move in the
+ * given style (shared/morph-style.ts).
+ */
+export interface SequenceRequest {
+  readonly then: readonly FlowRef[];
+  readonly style: MorphStyle;
+  readonly fromNoise: boolean;
+}
+
 export interface ExportRequest {
   readonly flow: FlowRef;
+  /** Without it the export is the flow alone, noise → picture. */
+  readonly sequence?: SequenceRequest;
   readonly format: ExportFormat;
   /** A file for gif/mp4, a folder for png frames. */
   readonly outputPath: string;

@@ -8,6 +8,7 @@ import { FlowGifError, errorCodes, type SerializedError } from '../errors.js';
 import { exportFormats } from '../export-formats.js';
 import { stages, type Progress } from '../job.js';
 import { NOISE_SHAPES } from '../noise.js';
+import { MAX_SEQUENCE_PICTURES, morphStyles } from '../morph-style.js';
 import { densityMasses } from '../density-mass.js';
 import { bundledFontFamilies, MAX_TEXT_CHARACTERS, textWeights } from '../text-picture.js';
 import { budgetSettings } from '../size-budget.js';
@@ -153,6 +154,12 @@ const FlowRefSchema = v.variant('kind', [
   v.object({ kind: v.literal('model'), modelId: id }),
 ]);
 
+const SequenceSchema = v.object({
+  then: v.pipe(v.array(FlowRefSchema), v.minLength(1), v.maxLength(MAX_SEQUENCE_PICTURES - 1)),
+  style: v.picklist(morphStyles),
+  fromNoise: v.boolean(),
+});
+
 const ImageInfoSchema = v.pipe(
   v.object({
     imageId: id,
@@ -248,9 +255,10 @@ const payloadSchemas: Schemas<0> = {
     noise: v.optional(v.picklist(NOISE_SHAPES)),
   }),
   'job:cancel': v.object({ jobId: id }),
-  'export:estimate': v.object({ flow: FlowRefSchema, format: exportFormat, settings: RenderSettingsSchema }),
+  'export:estimate': v.object({ flow: FlowRefSchema, sequence: v.optional(SequenceSchema), format: exportFormat, settings: RenderSettingsSchema }),
   'export:start': v.object({
     flow: FlowRefSchema,
+    sequence: v.optional(SequenceSchema),
     format: exportFormat,
     outputPath: path,
     settings: RenderSettingsSchema,

@@ -6,7 +6,7 @@ import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { framing } from '../../../shared/render/view.js';
 import { sequenceFrameTimes, type SequenceLayout, type SequenceMove, type StationShows } from '../../../shared/sequence-timeline.js';
-import { isMorphStyle, morphStyles, type MorphStyle } from '../../../shared/morph-style.js';
+import { isMorphStyle, MAX_SEQUENCE_PICTURES, morphStyles, type MorphStyle } from '../../../shared/morph-style.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
@@ -57,8 +57,6 @@ const RESHAPE_UNITS = 0.15;
  * falls inside the gap (frames land on the joints themselves).
  */
 const GAP_UNITS = 1e-6;
-
-export const MAX_SEQUENCE_PICTURES = 12;
 
 function sameSource(a: ScenePicture, b: ScenePicture): boolean {
   return a.field.source.stdX === b.field.source.stdX && a.field.source.stdY === b.field.source.stdY;
