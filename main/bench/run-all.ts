@@ -226,6 +226,31 @@ const sections: Section[] = [
     },
   },
   {
+    title: 'Morphs and sequences: `morph A B` and `make A B C` with defaults, against `make A`',
+    async run() {
+      // Each picture is one more solve of the same particles; the frames grow with the moves.
+      const sample = (name: string): string => path.join(root, 'resources/samples', name);
+      const [a, b, c] = [sample('heart.png'), sample('star.jpg'), sample('flowgif-mark.png')];
+      const variants: Array<[string, string[]]> = [
+        ['`make heart.png` (baseline)', ['make', a]],
+        ['`morph heart.png star.jpg` (direct)', ['morph', a, b]],
+        ['`morph heart.png star.jpg --style dissolve`', ['morph', a, b, '--style', 'dissolve']],
+        ['`make heart.png star.jpg flowgif-mark.png`', ['make', a, b, c]],
+      ];
+      const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-bench-'));
+      const rows: Array<Array<string | number>> = [];
+      let baseline = 0;
+      for (const [name, cliArgs] of variants) {
+        const made = await timeCli([...cliArgs, '-o', path.join(dir, 'out.gif'), '--json']);
+        const result = JSON.parse(made.stdout) as { frames: number; size_bytes: number };
+        if (baseline === 0) baseline = made.seconds;
+        rows.push([name, result.frames, fmt(result.size_bytes / 1e3, 0), fmt(made.seconds, 1), fmt(made.seconds / baseline, 2)]);
+      }
+      await fs.rm(dir, { recursive: true });
+      return table(['command (512 px, 60 000 particles, 20 fps)', 'frames', 'file kB', 'whole command s', '× make'], rows);
+    },
+  },
+  {
     title: 'Large export: 1920 × 1080, 60 fps, 5 s (300 frames) of 1 000 000 particles, exact flow',
     async run() {
       // The serial path (FLOWGIF_THREADS=0: solve and draw on the main thread) is the baseline,
