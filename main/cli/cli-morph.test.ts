@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { bundledSamplePath } from '../engine/image/samples.js';
 import { writeTestPicture } from '../tools/fixture-pictures.js';
 import { runCli } from './cli-runner.test-util.js';
+import { iou } from '../engine/render/frame-measures.test-util.js';
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-morph-'));
@@ -29,15 +30,6 @@ async function inkGrid(input: string | Buffer, frameSide?: number): Promise<Uint
   return Uint8Array.from(data, (v) => (v < 200 ? 1 : 0));
 }
 
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i]! & b[i]!;
-    union += a[i]! | b[i]!;
-  }
-  return union === 0 ? 0 : inter / union;
-}
 
 async function page(gif: string, index: number): Promise<Buffer> {
   return sharp(gif, { page: index }).png().toBuffer();

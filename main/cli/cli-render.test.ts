@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { bundledSamplePath } from '../engine/image/samples.js';
 import { writeTestPicture } from '../tools/fixture-pictures.js';
 import { runCli } from './cli-runner.test-util.js';
+import { iou } from '../engine/render/frame-measures.test-util.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');
 const run = promisify(execFile);
@@ -37,15 +38,6 @@ async function darkMask(input: string | Buffer, width: number, height: number, p
   return Uint8Array.from(data, (v) => (v < below ? 1 : 0));
 }
 
-function iou(a: Uint8Array, b: Uint8Array): number {
-  let inter = 0;
-  let union = 0;
-  for (let i = 0; i < a.length; i++) {
-    inter += a[i]! & b[i]!;
-    union += a[i]! | b[i]!;
-  }
-  return union === 0 ? 0 : inter / union;
-}
 
 /** Every page of an animated GIF, decoded whole (sharp composites each onto the last). */
 async function gifPages(file: string): Promise<{ pages: Buffer[]; delays: number[]; loop: number | undefined }> {

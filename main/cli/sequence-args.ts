@@ -1,7 +1,10 @@
 import { DEFAULT_MORPH_STYLE, morphStyles, type MorphStyle } from '../../shared/morph-style.js';
 import type { FlowSource, OpenedFlow } from '../engine/pipeline/flow-source.js';
-import type { FlowSequence } from '../engine/pipeline/render-flow.js';
-import { choiceOption, type Parsed } from './args.js';
+import { checkRenderDestination, renderToFile, type FlowSequence } from '../engine/pipeline/render-flow.js';
+import { choiceOption, requiredString, type Parsed } from './args.js';
+import { outputWhat } from './output-args.js';
+import { outputRequestFrom } from './preset-args.js';
+import { describe, noteEstimate, resultJson } from './commands/render.js';
 import type { CommandIo } from './command.js';
 import { densityOptionsFrom, noiseShapeFrom, openFlowNoted } from './flow-source-args.js';
 
@@ -41,4 +44,24 @@ export async function openSequence(sources: readonly FlowSource[], style: MorphS
 
 export function disposeSequence(sequence: FlowSequence): void {
   for (const flow of sequence.flows) flow.field.dispose();
+}
+
+/**
+ * `morph A B` (fromNoise false) and `make A B C …` (true): the pictures named by the
+ * positionals, each becoming the next, rendered to -o; the destination is checked before any
+ * picture is opened.
+ */
+export async function renderSequence(parsed: Parsed, io: CommandIo, fromNoise: boolean): Promise<void> {
+  const outputPath = requiredString(parsed, 'output', outputWhat);
+  const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
+  const style = morphStyleFrom(parsed);
+  const sources = pictureSources(parsed.positionals, parsed, settings.size);
+  await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
+  const sequence = await openSequence(sources, style, fromNoise, io);
+  try {
+    const result = await renderToFile(sequence, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);
+    io.result(describe(result), { ...resultJson(result), pictures: sources.length, style });
+  } finally {
+    disposeSequence(sequence);
+  }
 }

@@ -11,7 +11,7 @@ import { methodFrom, methodOptionSpec, methodUsage } from '../method-args.js';
 import { noteReduction } from '../reduction-note.js';
 import { renderOptionsUsage } from '../render-settings-args.js';
 import { UsageError } from '../usage-error.js';
-import { disposeSequence, morphStyleFrom, openSequence, pictureSources, styleOptionSpec, styleUsage } from '../sequence-args.js';
+import { renderSequence, styleOptionSpec, styleUsage } from '../sequence-args.js';
 import type { Parsed } from '../args.js';
 import type { CommandIo } from '../command.js';
 import { describe, noteEstimate, resultJson } from './render.js';
@@ -80,16 +80,5 @@ async function makeSequence(parsed: Parsed, io: CommandIo): Promise<void> {
   if (stringOption(parsed, 'train') !== undefined || stringOption(parsed, 'method') !== undefined) {
     throw new UsageError('--train works from one image; a sequence of several is drawn with their exact flows (or give .flow models trained first).');
   }
-  const outputPath = requiredString(parsed, 'output', outputWhat);
-  const { format, settings, maxBytes } = outputRequestFrom(parsed, outputPath);
-  const style = morphStyleFrom(parsed);
-  const sources = pictureSources(parsed.positionals, parsed, settings.size);
-  await checkRenderDestination(outputPath, format, { signal: io.ctx.signal, background: settings.background });
-  const sequence = await openSequence(sources, style, true, io);
-  try {
-    const result = await renderToFile(sequence, { outputPath, settings, format, onEstimate: noteEstimate(io), destinationChecked: true, ...(maxBytes === undefined ? {} : { maxBytes }) }, io.ctx);
-    io.result(describe(result), { ...resultJson(result), pictures: sources.length, style });
-  } finally {
-    disposeSequence(sequence);
-  }
+  await renderSequence(parsed, io, true);
 }
