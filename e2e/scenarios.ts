@@ -661,6 +661,13 @@ async function closeExportDialog(page: Page): Promise<void> {
   await page.getByRole('dialog', { name: 'Export animation' }).waitFor({ state: 'hidden', timeout: 5000 });
 }
 
+/** The export's particle colours, which the preview draws too; the dialog closed again. */
+async function setColours(page: Page, mode: string): Promise<void> {
+  const dialog = await openExportDialog(page);
+  await dialog.getByLabel('Colours').selectOption(mode);
+  await closeExportDialog(page);
+}
+
 const swirlSlider: Scenario = {
   name: 'Swirl slider',
   fresh: true,
@@ -673,11 +680,20 @@ const swirlSlider: Scenario = {
     const plainEnd = await readCanvas(canvas);
     await scrubTo(page, 3);
     const plainMid = await readCanvas(canvas);
+    // Coloured by their angle in the noise, the particles show where the swirl took them: the
+    // density (all a luma grid of one-colour dots sees) is the same at every t by design.
+    await setColours(page, 'angle');
+    await scrubTo(page, 3);
+    const plainMidAngle = await readCanvas(canvas);
 
     await setSwirl(page, '1', '1 turn');
     await waitForSwirledPreview(page, '1');
     await shot('10-swirl-dialog');
     await closeExportDialog(page);
+    await scrubTo(page, 3);
+    const swirledMidAngle = await readCanvas(canvas);
+    await shot('10-swirl-angle-t0.3');
+    await setColours(page, 'ink');
     await scrubTo(page, 3);
     const swirledMid = await readCanvas(canvas);
     await scrubTo(page, 10);
@@ -692,13 +708,17 @@ const swirlSlider: Scenario = {
 
     const noise = gridDifference(plainMid, againMid);
     const mid = gridDifference(plainMid, swirledMid);
+    const midAngle = gridDifference(plainMidAngle, swirledMidAngle);
     const end = gridDifference(plainEnd, swirledEnd);
-    note(`luma grid difference (of 255): t = 0.3 swirl 1 vs 0: ${mid.toFixed(2)}; t = 0.3 re-render without swirl: ${noise.toFixed(2)}; t = 1 swirl 1 vs 0: ${end.toFixed(2)}`);
-    // Swirl keeps every frame's density, so a luma grid sees only where single particles went:
-    // measured 1.94 at t = 0.3 and 1.69 at t = 1 (the particles land on other dots of the same
-    // picture), against 0.00 for a re-render (the same seed draws the same paths).
+    note(
+      `luma grid difference (of 255) at t = 0.3, swirl 1 vs 0: ${midAngle.toFixed(2)} coloured by angle, ${mid.toFixed(2)} in the picture's colours (ink); ` +
+        `re-render without swirl: ${noise.toFixed(2)}; t = 1, swirl 1 vs 0: ${end.toFixed(2)}`,
+    );
+    // Measured: 2.93 by angle, 1.94 in ink at t = 0.3; 1.69 at t = 1, where swirled particles land
+    // on other dots of the same picture; 0.00 for a re-render (the same seed draws the same paths).
     assert.ok(noise < 0.05, `a re-render without swirl is the same picture (difference ${noise.toFixed(3)})`);
     assert.ok(mid > 1.5, `the swirled frame at t = 0.3 differs from the plain one (difference ${mid.toFixed(2)})`);
+    assert.ok(midAngle > 2.5, `the noise's colour wheel has turned at t = 0.3 (difference ${midAngle.toFixed(2)})`);
     assert.ok(end < 2.1, `at t = 1 both show the picture (difference ${end.toFixed(2)})`);
   },
 };
