@@ -259,6 +259,7 @@ test('project save → open: the same project, the model beside it, the recent l
   assert.equal(opened.image.path, heart.path);
   assert.deepEqual(opened.image.densityPreview.rgba, heart.densityPreview.rgba);
   assert.ok(opened.modelId !== undefined && opened.modelId !== trained.modelId);
+  assert.equal(opened.modelMethod, trained.method, "the model's own training method, for what it can do (swirl)");
   const { jobId } = await ok(service, 'preview:start', { flow: { kind: 'model', modelId: opened.modelId }, particles: 50, seed: 0 });
   await watcher.done(jobId);
   assert.deepEqual((await ok(service, 'app:info', {})).recentProjects, [saved.path]);
@@ -287,6 +288,7 @@ test('a project of an uploaded picture writes the picture beside it, so it reope
   const opened = await ok(service, 'project:open', { path: projectPath });
   assert.equal(opened.image.path, path.join(root, 'projects', 'star-star.jpg'));
   assert.equal(opened.modelId, undefined);
+  assert.equal(opened.modelMethod, undefined);
   assert.deepEqual(opened.image.densityPreview.rgba, star.densityPreview.rgba);
 });
 

@@ -420,7 +420,8 @@ export class EngineService implements FlowGifApi {
       this.#models.add(modelId, { ...opened.model, imageId: image.imageId });
     }
     await this.#recent.add(projectPath);
-    return { project: opened.project, image, modelId };
+    // The project's training.method is the next training's choice; the model's own may differ.
+    return { project: opened.project, image, modelId, ...(opened.model === undefined ? {} : { modelMethod: opened.model.model.method }) };
   }
 }
 

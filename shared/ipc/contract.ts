@@ -200,7 +200,8 @@ export interface RequestMap {
   'export:start': [ExportRequest, { readonly jobId: JobId }];
   /** `replace`: the user agreed to replace existing files; without it they are refused (OUTPUT_EXISTS). */
   'project:save': [{ readonly path: string; readonly project: ProjectData; readonly modelId?: ModelId; readonly replace?: boolean }, { readonly path: string }];
-  'project:open': [{ readonly path: string }, { readonly project: ProjectData; readonly image: ImageInfo; readonly modelId: ModelId | undefined }];
+  /** modelMethod: how the model beside the project was trained (what it can do: swirl needs fm); absent without a model. */
+  'project:open': [{ readonly path: string }, { readonly project: ProjectData; readonly image: ImageInfo; readonly modelId: ModelId | undefined; readonly modelMethod?: TrainMethod }];
   /** Host features: a native dialog in Electron; the web host answers HOST_UNSUPPORTED. */
   'dialog:open-image': [Record<string, never>, { readonly path: string | undefined }];
   'dialog:open-project': [Record<string, never>, { readonly path: string | undefined }];

@@ -292,7 +292,7 @@ const responseSchemas: Schemas<1> = {
   'export:estimate': jobStarted,
   'export:start': jobStarted,
   'project:save': v.object({ path: v.string() }),
-  'project:open': v.object({ project: ProjectDataSchema, image: ImageInfoSchema, modelId: orUndefined(id) }),
+  'project:open': v.object({ project: ProjectDataSchema, image: ImageInfoSchema, modelId: orUndefined(id), modelMethod: v.optional(trainMethod) }),
   'dialog:open-image': optionalPath,
   'dialog:open-project': optionalPath,
   'dialog:save-path': optionalPath,

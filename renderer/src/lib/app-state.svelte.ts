@@ -25,12 +25,15 @@ import { describeError, type Described } from './error-table.js';
 import { JobRouter } from './jobs.js';
 import { JobSlot } from './job-slot.svelte.js';
 import { baseName } from './format.js';
+import { debounce } from './debounce.js';
 
 /** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
 export const PREVIEW_PARTICLES = 50_000;
 /** The first, coarse pass of every preview: a fraction of a second even for trained models. */
 export const FIRST_PREVIEW_PARTICLES = 6_000;
 const LOSS_POINTS = 400;
+/** A dragged slider (swirl) restarts the preview once it rests this long: each restart is a new solve. */
+export const LIVE_PREVIEW_DELAY_MS = 300;
 
 export type PreviewState = 'empty' | 'loading' | 'ready';
 
@@ -61,6 +64,14 @@ export class AppState {
   trajectory = $state.raw<TrajectoryData | undefined>(undefined);
   previewState = $state<PreviewState>('empty');
   previewFlow = $state<'exact' | 'model'>('exact');
+  /** The swirl (turns) of the trajectory on screen. */
+  previewSwirl = $state(0);
+  /** The swirl the newest preview was asked for: a settings change restarts the preview when they differ. */
+  private askedSwirl = 0;
+  private readonly restartForSwirl = debounce(() => {
+    const flow = this.flow;
+    if (flow !== undefined && this.swirl !== this.askedSwirl) void this.startPreview(flow);
+  }, LIVE_PREVIEW_DELAY_MS);
 
   method = $state<TrainMethod>('fm');
   /** The source noise of the exact flow and of the next training; a trained model keeps its own. */
@@ -72,6 +83,8 @@ export class AppState {
   samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
   trained = $state.raw<TrainDone | undefined>(undefined);
   modelId = $state<ModelId | undefined>(undefined);
+  /** How the model was trained; undefined without one. */
+  modelMethod = $state<TrainMethod | undefined>(undefined);
 
   settings = $state.raw<RenderSettings>(defaultRenderSettings);
 
@@ -103,6 +116,7 @@ export class AppState {
   }
 
   dispose(): void {
+    this.restartForSwirl.cancel();
     this.router.dispose();
   }
 
@@ -169,6 +183,7 @@ export class AppState {
     this.density = { ...info.density };
     this.source = source;
     this.modelId = undefined;
+    this.modelMethod = undefined;
     this.trained = undefined;
     this.previewFlow = 'exact';
     if (!this.training.running) {
@@ -188,7 +203,9 @@ export class AppState {
   startPreview(flow: FlowRef): Promise<void> {
     this.previewState = 'loading';
     this.previewFlow = flow.kind;
-    return this.previewPass(flow, FIRST_PREVIEW_PARTICLES, () => this.previewPass(flow, PREVIEW_PARTICLES));
+    const swirl = this.swirl;
+    this.askedSwirl = swirl;
+    return this.previewPass(flow, FIRST_PREVIEW_PARTICLES, swirl, () => this.previewPass(flow, PREVIEW_PARTICLES, swirl));
   }
 
   /** 'loading': how far the first pass is; the full pass refines silently. */
@@ -197,14 +214,15 @@ export class AppState {
   }
 
   /** `then` starts in the done handler itself, so no other start can slip in between the passes. */
-  private async previewPass(flow: FlowRef, particles: number, then?: () => Promise<void>): Promise<void> {
+  private async previewPass(flow: FlowRef, particles: number, swirl: number, then?: () => Promise<void>): Promise<void> {
     let next: Promise<void> | undefined;
     const settled = (): void => {
       this.previewState = this.trajectory === undefined ? 'empty' : 'ready';
     };
-    await this.preview.start(() => this.api.invoke('preview:start', { flow, particles, seed: 0 }), {
+    await this.preview.start(() => this.api.invoke('preview:start', { flow, particles, seed: 0, swirl }), {
       done: (data) => {
         this.trajectory = data;
+        this.previewSwirl = swirl;
         this.previewState = 'ready';
         next = then?.();
       },
@@ -242,6 +260,31 @@ export class AppState {
     return this.image === undefined ? undefined : this.exactFlow(this.image.imageId);
   }
 
+  /**
+   * Swirl spins along the score, which the velocity gives only on the flow-matching path: the
+   * exact flow and fm models. The engine refuses it for FFJORD (main/engine/flow/swirl.ts).
+   */
+  get swirlApplies(): boolean {
+    return this.previewFlow === 'exact' || this.modelId === undefined || this.modelMethod === 'fm';
+  }
+
+  /** The swirl the flow on screen is drawn and exported with: the setting, or 0 where it cannot swirl. */
+  get swirl(): number {
+    return this.swirlApplies ? this.settings.swirl : 0;
+  }
+
+  /** Settings as the flow on screen renders them: a kept swirl is left out where it cannot apply. */
+  settingsForFlow(settings: RenderSettings = this.settings): RenderSettings {
+    return this.swirlApplies || settings.swirl === 0 ? settings : { ...settings, swirl: 0 };
+  }
+
+  /** New export settings (the dialog's valid edits); a new swirl restarts the preview once it rests. */
+  setSettings(settings: RenderSettings): void {
+    this.settings = settings;
+    if (this.swirl !== this.askedSwirl) this.restartForSwirl();
+    else this.restartForSwirl.cancel();
+  }
+
   // ---- training ---------------------------------------------------------------------------
 
   async startTraining(): Promise<void> {
@@ -263,6 +306,7 @@ export class AppState {
         if (this.image?.imageId !== imageId) return;
         this.trained = value;
         this.modelId = value.modelId;
+        this.modelMethod = value.method;
         this.showModel();
       },
       failed: (d) => {
@@ -292,7 +336,7 @@ export class AppState {
     const flow = this.flow;
     if (flow === undefined || this.export.running) return;
     this.dismissExportReplace();
-    const request = { flow, format, outputPath, settings: this.settings, ...(replace ? { replace } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) };
+    const request = { flow, format, outputPath, settings: this.settingsForFlow(), ...(replace ? { replace } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) };
     await this.export.start(() => this.api.invoke('export:start', request), {
       // The engine put it on the history as it finished.
       done: () => void this.loadExportHistory(),
@@ -381,7 +425,7 @@ export class AppState {
   async openProject(path: string): Promise<boolean> {
     const opened = await this.call('project:open', { path });
     if (opened === undefined) return false;
-    const { project, image, modelId } = opened;
+    const { project, image, modelId, modelMethod } = opened;
     const source: ImageSource | undefined = image.path === undefined ? undefined : { kind: 'path', path: image.path };
     this.adoptImage(image, source);
     this.settings = project.settings;
@@ -392,6 +436,7 @@ export class AppState {
     this.projectPath = path;
     if (modelId !== undefined) {
       this.modelId = modelId;
+      this.modelMethod = modelMethod;
       void this.startPreview({ kind: 'model', modelId });
     } else void this.startPreview(this.exactFlow(image.imageId));
     await this.refreshRecent();

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowRef, TrainDone } from '../../../shared/ipc/contract.js';
-import { AppState, FIRST_PREVIEW_PARTICLES, PREVIEW_PARTICLES } from './app-state.svelte.js';
+import { AppState, FIRST_PREVIEW_PARTICLES, LIVE_PREVIEW_DELAY_MS, PREVIEW_PARTICLES } from './app-state.svelte.js';
 import { FakeApi, appInfo, fail, imageInfo, ok, settle, trajectory } from './fake-api.test-util.js';
 
 /** An app with a picture open; its first preview's jobs are left to the test. */
@@ -253,4 +253,63 @@ test("a finished export reloads the engine's export history; the UI keeps no lis
   await settle();
   assert.deepEqual(app.exportHistory, engineList, 'exactly what the engine answered, missing entry included');
   assert.equal(api.channels().filter((c) => c === 'export:history').length, 1);
+});
+
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a new swirl restarts the preview with it once the slider rests, and the export carries it', async () => {
+  const { api, app } = await withImage();
+  api.done(previewJob(api, 0).jobId, 'preview', trajectory(1));
+  await settle();
+  const before = api.jobs('preview').length;
+  assert.equal((api.jobs('preview')[0]!.payload as { swirl: number }).swirl, 0, 'no swirl by default');
+
+  // A drag: 0.5, then 1 turn within the delay — one restart, with the last value.
+  app.setSettings({ ...app.settings, swirl: 0.5 });
+  await pause(LIVE_PREVIEW_DELAY_MS / 3);
+  app.setSettings({ ...app.settings, swirl: 1 });
+  assert.equal(api.jobs('preview').length, before, 'nothing restarts while the slider moves');
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  await settle();
+  const restarted = api.jobs('preview').slice(before);
+  assert.equal(restarted.length, 1, 'one restart for the whole drag');
+  assert.deepEqual(restarted[0]!.payload, { flow: { kind: 'exact', imageId: 'heart', noise: 'fitted' }, particles: FIRST_PREVIEW_PARTICLES, seed: 0, swirl: 1 });
+  assert.equal(app.previewState, 'loading');
+  api.done(restarted[0]!.jobId, 'preview', trajectory(2));
+  await settle();
+  assert.equal(app.previewSwirl, 1);
+  assert.equal((previewJob(api, api.jobs('preview').length - 1).particles), PREVIEW_PARTICLES);
+  assert.equal((api.lastJob('preview').payload as { swirl: number }).swirl, 1, 'the full pass has the same swirl');
+
+  // The same swirl again (another field changed) restarts nothing.
+  const count = api.jobs('preview').length;
+  app.setSettings({ ...app.settings, opacity: 0.5 });
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  assert.equal(api.jobs('preview').length, count);
+
+  void app.startExport('gif', '/out/a.gif');
+  await settle();
+  assert.equal((api.lastJob('export').payload as { settings: { swirl: number } }).settings.swirl, 1);
+});
+
+test('an FFJORD model cannot swirl: its preview and export go without it, the exact flow keeps it', async () => {
+  const { api, app } = await withImage();
+  app.setSettings({ ...app.settings, swirl: 2 });
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  assert.equal((api.lastJob('preview').payload as { swirl: number }).swirl, 2);
+  void app.startTraining();
+  await settle();
+  api.done(api.lastJob('train').jobId, 'train', { ...trainDone('f1'), method: 'ffjord' });
+  await settle();
+  assert.equal(app.swirlApplies, false);
+  assert.deepEqual(previewJob(api, api.jobs('preview').length - 1).flow, { kind: 'model', modelId: 'f1' });
+  assert.equal((api.lastJob('preview').payload as { swirl: number }).swirl, 0, 'the engine refuses swirl for FFJORD');
+  void app.startExport('gif', '/out/f.gif');
+  await settle();
+  assert.equal((api.lastJob('export').payload as { settings: { swirl: number } }).settings.swirl, 0);
+  assert.equal(app.settings.swirl, 2, 'the setting is kept for a flow that can swirl');
+  app.showExact();
+  await settle();
+  assert.equal(app.swirlApplies, true);
+  assert.equal((api.lastJob('preview').payload as { swirl: number }).swirl, 2);
 });

@@ -57,6 +57,8 @@ export interface ExportForm {
   holdStart: number;
   holdEnd: number;
   reverse: boolean;
+  /** Turns the noise spins as it condenses (RenderSettings.swirl); 0 is off. */
+  swirl: number;
   /** How often a GIF, WebP or APNG plays: forever (loops 0), once (1), or playTimes times. */
   plays: PlayCount;
   playTimes: number;
@@ -108,6 +110,7 @@ export function formFromSettings(format: ExportFormat, s: RenderSettings): Expor
     holdStart: s.timeline.holdStartSeconds,
     holdEnd: s.timeline.holdEndSeconds,
     reverse: s.timeline.reverse,
+    swirl: s.swirl,
     plays: playsOf(s.timeline.loops),
     // Once or forever, the count field offers the next choice up.
     playTimes: s.timeline.loops > 1 ? s.timeline.loops : 2,
@@ -138,6 +141,7 @@ export const formRanges = Object.freeze({
   opacity: styleRanges.opacity,
   densitySmoothing: styleRanges.densitySmoothing,
   quality: styleRanges.quality,
+  swirl: styleRanges.swirl,
   fps: timelineRanges.fps,
   seconds: timelineRanges.durationSeconds,
   hold: timelineRanges.holdSeconds,
@@ -166,6 +170,7 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
   const solid = parseHexColour(form.solidColour);
   if (form.colour === 'solid' && solid === undefined) problems.solidColour = 'Pick a colour.';
   if (!whole(form.seed, R.seed.min, R.seed.max)) problems.seed = `A whole number from ${R.seed.min} to ${figure(R.seed.max)}.`;
+  if (!within(form.swirl, R.swirl)) problems.swirl = `${R.swirl.min} to ${R.swirl.max} turns.`;
   if (!within(form.holdStart, R.hold)) problems.holdStart = `${R.hold.min} to ${R.hold.max} s.`;
   if (!within(form.holdEnd, R.hold)) problems.holdEnd = `${R.hold.min} to ${R.hold.max} s.`;
   if (form.plays === 'times' && !whole(form.playTimes, R.playTimes.min, R.playTimes.max)) problems.playTimes = `A whole number from ${R.playTimes.min} to ${figure(R.playTimes.max)}.`;
@@ -191,6 +196,7 @@ export function settingsFromForm(form: ExportForm, base: RenderSettings): { sett
       // The picker has no alpha: a saved colour keeps its own while its shade is unchanged.
       solidColour: solid === undefined || rgbHex(base.solidColour) === form.solidColour ? base.solidColour : solid,
       seed: form.seed,
+      swirl: form.swirl,
       timeline: {
         ...base.timeline,
         fps: form.fps,

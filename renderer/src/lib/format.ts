@@ -39,3 +39,10 @@ export function joinPath(folder: string, name: string): string {
   const sep = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
   return folder.endsWith(sep) ? folder + name : folder + sep + name;
 }
+
+/** A swirl as the slider shows it: "Off", "1 turn", "−0.5 turns" (a true minus sign). */
+export function formatTurns(turns: number): string {
+  if (turns === 0) return 'Off';
+  const figure = `${turns < 0 ? '−' : ''}${Math.abs(turns)}`;
+  return `${figure} ${Math.abs(turns) === 1 ? 'turn' : 'turns'}`;
+}
