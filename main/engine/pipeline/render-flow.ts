@@ -10,8 +10,7 @@ import { findFfmpeg, findGifski, type EncoderPaths } from '../encode/find-encode
 import type { FrameSource } from '../encode/frame-source.js';
 import { writeFileAtomic, assertWritableFolder, type ReplaceRule } from '../project/write-atomic.js';
 import { prepareScene, type Scene, type SceneOptions } from '../render/scene.js';
-import { prepareSequenceScene } from '../render/sequence-scene.js';
-import type { MorphStyle } from '../../../shared/morph-style.js';
+import { prepareSequenceScene, type PictureSequence } from '../render/sequence-scene.js';
 import type { Trajectory } from '../render/trajectory.js';
 import { openFramePool, type FramePool } from '../render/frame-workers.js';
 import { defaultThreads } from '../render/threads.js';
@@ -36,17 +35,15 @@ export function formatForPath(outputPath: string): OutputFormat {
  * Several pictures in one animation: a morph (fromNoise false: the first picture becomes the
  * next) or a sequence (noise → the first → the next …), see render/sequence-scene.ts.
  */
-export interface FlowSequence {
+export interface FlowSequence extends PictureSequence {
   readonly flows: readonly OpenedFlow[];
-  readonly style: MorphStyle;
-  readonly fromNoise: boolean;
 }
 
 /** What an export draws: one flow, or a sequence of them. */
 export type RenderSubject = OpenedFlow | FlowSequence;
 
 export async function withScene<T>(subject: RenderSubject, settings: RenderSettings, options: SceneOptions, ctx: JobContext, use: (scene: Scene) => Promise<T>): Promise<T> {
-  if ('flows' in subject) return use(await prepareSequenceScene({ pictures: subject.flows, style: subject.style, fromNoise: subject.fromNoise }, settings, options, ctx));
+  if ('flows' in subject) return use(await prepareSequenceScene(subject, settings, options, ctx));
   return use(await prepareScene(subject.field, subject.density, settings, options, ctx));
 }
 

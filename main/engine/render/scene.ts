@@ -4,7 +4,8 @@ import { particleColourPlan, rasterOptionsFor, withEndDensityReference } from '.
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameTimes, type Timeline } from '../../../shared/timeline.js';
-import { framing } from '../../../shared/render/view.js';
+import { framing, type ModelBounds } from '../../../shared/render/view.js';
+import type { PictureBackground } from '../../../shared/render/picture-background.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
@@ -44,6 +45,39 @@ export interface SceneOptions {
   readonly threads?: number;
 }
 
+/**
+ * The paths of settings' particles from the field's noise, in shared memory so frame workers
+ * read the levels in place rather than a copy each. One seed draws the same noise for every
+ * field, which a sequence's pictures rely on (sequence-scene.ts).
+ */
+export function solvePaths(field: VelocityField | AsyncVelocityField, settings: RenderSettings, options: SceneOptions, ctx: JobContext): Promise<Trajectory> {
+  return solveTrajectory(field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, options.threads ?? defaultThreads(), ctx);
+}
+
+/**
+ * A scene over solved levels: framed around `bounds`, drawn on `background`, density mode's
+ * brightness set by the particles at `end` (see withEndDensityReference).
+ */
+export function sceneOf(
+  drawn: {
+    readonly levels: Trajectory;
+    readonly solved: readonly Trajectory[];
+    readonly colours: SceneRecipe['colours'];
+    readonly bounds: ModelBounds;
+    readonly background: PictureBackground;
+    readonly end: Float32Array;
+    readonly frameTimes: (timeline: Timeline) => Float64Array;
+  },
+  settings: RenderSettings,
+  options: SceneOptions,
+): Scene {
+  const { width, height, view } = framing(drawn.bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
+  const base = rasterOptionsFor(settings, { width, height, view }, drawn.background);
+  const raster = withEndDensityReference(base, drawn.end, new RasterWorkspace());
+  const recipe: SceneRecipe = { levels: drawn.levels, raster, colours: drawn.colours };
+  return { trajectory: drawn.levels, solved: drawn.solved, raster, recipe, drawAt: sceneDrawer(recipe), frameTimes: drawn.frameTimes };
+}
+
 export async function prepareScene(
   field: VelocityField | AsyncVelocityField,
   density: ImageDensity,
@@ -51,18 +85,11 @@ export async function prepareScene(
   options: SceneOptions,
   ctx: JobContext,
 ): Promise<Scene> {
-  // Shared memory: frame workers read the levels in place rather than a copy each.
-  const trajectory =
-    options.solved?.[0] ?? (await solveTrajectory(field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, options.threads ?? defaultThreads(), ctx));
+  const trajectory = options.solved?.[0] ?? (await solvePaths(field, settings, options, ctx));
   const colours = particleColourPlan(settings, density, trajectory.particles, {
     start: trajectory.start,
     imageColours: () => coloursAt(density, Float64Array.from(trajectory.end)),
   });
-  const bounds = modelBounds(density.mapping);
-  const { width, height, view } = framing(bounds, settings.canvas, settings.size, { even: options.evenSize ?? false });
-  const base = rasterOptionsFor(settings, { width, height, view }, density.background);
-  const raster = withEndDensityReference(base, positionsAt(trajectory, 1), new RasterWorkspace());
-  const recipe: SceneRecipe = { levels: trajectory, raster, colours };
-  const drawAt = sceneDrawer(recipe);
-  return { trajectory, solved: [trajectory], raster, recipe, drawAt, frameTimes };
+  const end = positionsAt(trajectory, 1);
+  return sceneOf({ levels: trajectory, solved: [trajectory], colours, bounds: modelBounds(density.mapping), background: density.background, end, frameTimes }, settings, options);
 }

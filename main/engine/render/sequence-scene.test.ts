@@ -53,7 +53,7 @@ describe('morph and sequence scenes', () => {
     it(`morph ${style}: the first frame shows A, the frames held after the motion show B, and the loop closes`, async () => {
       const a = await picture('colour-logo');
       const b = await picture('star.jpg');
-      const scene = await prepareSequenceScene({ pictures: [a, b], style, fromNoise: false }, settings, {}, noopJobContext);
+      const scene = await prepareSequenceScene({ flows: [a, b], style, fromNoise: false }, settings, {}, noopJobContext);
       const times = scene.frameTimes(settings.timeline);
       const maskA = pictureMask(scene.raster, a.density);
       const maskB = pictureMask(scene.raster, b.density);
@@ -77,7 +77,7 @@ describe('morph and sequence scenes', () => {
   it('a direct morph moves each particle along a straight line from A to B', async () => {
     const a = await picture('colour-logo');
     const b = await picture('heart.png');
-    const scene = await prepareSequenceScene({ pictures: [a, b], style: 'direct', fromNoise: false }, settings, {}, noopJobContext);
+    const scene = await prepareSequenceScene({ flows: [a, b], style: 'direct', fromNoise: false }, settings, {}, noopJobContext);
     const times = scene.frameTimes(settings.timeline);
     const [, onB] = holds(times, 10);
     const start = positionsAt(scene.trajectory, 0);
@@ -92,7 +92,7 @@ describe('morph and sequence scenes', () => {
   it('make A B C: noise, then the frames at each hold match each picture in turn, and back to the noise', async () => {
     const pictures = [await picture('heart.png'), await picture('star.jpg'), await picture('banner')];
     for (const style of ['direct', 'dissolve'] as const) {
-      const scene = await prepareSequenceScene({ pictures, style, fromNoise: true }, settings, {}, noopJobContext);
+      const scene = await prepareSequenceScene({ flows: pictures, style, fromNoise: true }, settings, {}, noopJobContext);
       const times = scene.frameTimes(settings.timeline);
       const held = holds(times, 10);
       assert.equal(held.length, 3, `one hold a picture (${style}): ${held.join(', ')}`);
@@ -116,8 +116,8 @@ describe('morph and sequence scenes', () => {
 
   it('a size-limited export’s second try reuses the first try’s solves', async () => {
     const pictures = [await picture('colour-logo'), await picture('heart.png')];
-    const first = await prepareSequenceScene({ pictures, style: 'direct', fromNoise: false }, settings, {}, noopJobContext);
-    const again = await prepareSequenceScene({ pictures, style: 'direct', fromNoise: false }, { ...settings, size: 96 }, { solved: first.solved }, noopJobContext);
+    const first = await prepareSequenceScene({ flows: pictures, style: 'direct', fromNoise: false }, settings, {}, noopJobContext);
+    const again = await prepareSequenceScene({ flows: pictures, style: 'direct', fromNoise: false }, { ...settings, size: 96 }, { solved: first.solved }, noopJobContext);
     assert.equal(again.solved[0], first.solved[0]);
     assert.equal(again.solved[1], first.solved[1]);
     assert.deepEqual(again.trajectory.positions, first.trajectory.positions);

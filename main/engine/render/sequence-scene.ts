@@ -1,20 +1,15 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import { uniformPalette, type ColourSpan, type ColourTrack } from '../../../shared/render/colour-track.js';
-import { particleColourPlan, rasterOptionsFor, withEndDensityReference, type ParticleColourPlan } from '../../../shared/render/frame-raster.js';
-import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
+import { particleColourPlan, type ParticleColourPlan } from '../../../shared/render/frame-raster.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
-import { framing } from '../../../shared/render/view.js';
 import { sequenceFrameTimes, type SequenceLayout, type SequenceMove, type StationShows } from '../../../shared/sequence-timeline.js';
 import { isMorphStyle, MAX_SEQUENCE_PICTURES, morphStyles, type MorphStyle } from '../../../shared/morph-style.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { coloursAt } from '../image/colour-lookup.js';
 import type { ImageDensity } from '../image/density.js';
 import { modelBounds } from '../image/mapping.js';
-import type { Scene, SceneOptions } from './scene.js';
-import { sceneDrawer, type SceneRecipe } from './scene-drawer.js';
-import { defaultThreads } from './threads.js';
-import { solveTrajectory } from './trajectory-workers.js';
+import { sceneOf, solvePaths, type Scene, type SceneOptions } from './scene.js';
 import { levelArrays, positionsAt, trajectoryOf, type Trajectory } from './trajectory.js';
 
 /**
@@ -31,8 +26,8 @@ export interface ScenePicture {
   readonly density: ImageDensity;
 }
 
-export interface SequenceRequest {
-  readonly pictures: readonly ScenePicture[];
+export interface PictureSequence {
+  readonly flows: readonly ScenePicture[];
   readonly style: MorphStyle;
   /** Open on the noise and flow into the first picture (a sequence), or open on it (a morph). */
   readonly fromNoise: boolean;
@@ -63,8 +58,8 @@ function sameSource(a: ScenePicture, b: ScenePicture): boolean {
 }
 
 /** The pieces of each move, station after station, the move back to the first station last. */
-function movesOf(request: SequenceRequest): { stations: StationShows[]; moves: Piece[][] } {
-  const { pictures, style, fromNoise } = request;
+function movesOf(request: PictureSequence): { stations: StationShows[]; moves: Piece[][] } {
+  const { flows: pictures, style, fromNoise } = request;
   const between = (a: number, b: number): Piece[] => {
     if (style === 'direct') return [{ kind: 'direct', from: a, to: b, units: DIRECT_UNITS }];
     return [
@@ -102,7 +97,7 @@ function buildTrack(
   moves: readonly Piece[][],
   solved: readonly Trajectory[],
   particles: number,
-): { track: Trajectory; moveRanges: { start: number; end: number; units: number }[]; pieceRanges: { piece: Piece; start: number; end: number }[] } {
+): { track: Trajectory; moveRanges: SequenceMove[]; pieceRanges: { piece: Piece; start: number; end: number }[] } {
   const pieces = moves.flat();
   const totalUnits = pieces.reduce((sum, p) => sum + p.units, 0) + GAP_UNITS * (pieces.length - 1);
   const levels = pieces.reduce((sum, p) => sum + levelsOf(p, solved), 0);
@@ -150,7 +145,7 @@ function buildTrack(
     pieceRanges.push({ piece, start, end });
     at += piece.units + GAP_UNITS;
   });
-  const moveRanges: { start: number; end: number; units: number }[] = [];
+  const moveRanges: SequenceMove[] = [];
   let p = 0;
   for (const move of moves) {
     const first = pieceRanges[p]!;
@@ -211,8 +206,8 @@ function unionBounds(pictures: readonly ScenePicture[]): ReturnType<typeof model
   };
 }
 
-export function assertSequence(request: SequenceRequest): void {
-  const n = request.pictures.length;
+export function assertSequence(request: PictureSequence): void {
+  const n = request.flows.length;
   const least = request.fromNoise ? 1 : 2;
   if (n < least || n > MAX_SEQUENCE_PICTURES) {
     throw new FlowGifError('INVALID_ARGUMENT', `A ${request.fromNoise ? 'sequence' : 'morph'} takes ${least} to ${MAX_SEQUENCE_PICTURES} pictures (got ${n}).`);
@@ -220,10 +215,9 @@ export function assertSequence(request: SequenceRequest): void {
   if (!isMorphStyle(request.style)) throw new FlowGifError('INVALID_ARGUMENT', `Unknown morph style ${String(request.style)}; use ${morphStyles.join(' or ')}.`);
 }
 
-export async function prepareSequenceScene(request: SequenceRequest, settings: RenderSettings, options: SceneOptions, ctx: JobContext): Promise<Scene> {
+export async function prepareSequenceScene(request: PictureSequence, settings: RenderSettings, options: SceneOptions, ctx: JobContext): Promise<Scene> {
   assertSequence(request);
-  const { pictures } = request;
-  const threads = options.threads ?? defaultThreads();
+  const { flows: pictures } = request;
   const solved: Trajectory[] = [];
   for (let k = 0; k < pictures.length; k++) {
     const reused = options.solved?.[k];
@@ -238,17 +232,23 @@ export async function prepareSequenceScene(request: SequenceRequest, settings: R
         ctx.progress(p.stage === 'integrate' ? { ...p, done: k * p.total + p.done, total: pictures.length * p.total } : p),
     };
     // Same seed for every picture: the same noise draws, so particle i is one particle throughout.
-    solved.push(await solveTrajectory(pictures[k]!.field, { particles: settings.particles, seed: settings.seed, swirl: settings.swirl, shared: true }, threads, part));
+    solved.push(await solvePaths(pictures[k]!.field, settings, options, part));
   }
   const { stations, moves } = movesOf(request);
   const { track, moveRanges, pieceRanges } = buildTrack(moves, solved, settings.particles);
-  const layout: SequenceLayout = { stations, moves: moveRanges satisfies SequenceMove[] };
-  const colours = colourTrackOf(settings, pictures, solved, pieceRanges);
-  const { width, height, view } = framing(unionBounds(pictures), settings.canvas, settings.size, { even: options.evenSize ?? false });
-  const base = rasterOptionsFor(settings, { width, height, view }, pictures[0]!.density.background);
-  // Density mode's brightness is the first picture's, held through the sequence.
-  const raster = withEndDensityReference(base, positionsAt(solved[0]!, 1), new RasterWorkspace());
-  const recipe: SceneRecipe = { levels: track, raster, colours };
-  const drawAt = sceneDrawer(recipe);
-  return { trajectory: track, solved, raster, recipe, drawAt, frameTimes: (timeline) => sequenceFrameTimes(layout, timeline) };
+  const layout: SequenceLayout = { stations, moves: moveRanges };
+  return sceneOf(
+    {
+      levels: track,
+      solved,
+      colours: colourTrackOf(settings, pictures, solved, pieceRanges),
+      bounds: unionBounds(pictures),
+      background: pictures[0]!.density.background,
+      // Density mode's brightness is the first picture's, held through the sequence.
+      end: positionsAt(solved[0]!, 1),
+      frameTimes: (timeline) => sequenceFrameTimes(layout, timeline),
+    },
+    settings,
+    options,
+  );
 }
