@@ -3,11 +3,10 @@ import { FlowGifError } from '../../shared/errors.js';
 import type { ImageId, ImageInfo } from '../../shared/ipc/contract.js';
 import { noopJobContext, type JobContext } from '../../shared/job.js';
 import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../shared/noise.js';
-import { prepareExactFlow, type ExactFlow } from '../engine/flow/exact-flow.js';
-import { noiseSourceFor } from '../engine/flow/noise-source.js';
+import type { ExactFlow } from '../engine/flow/exact-flow.js';
 import type { ImageDensity } from '../engine/image/density.js';
 import { finerWorkingSide } from '../engine/image/working-side.js';
-import { finerExactFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
+import { finerExactFlow, prepareImageFlow, type PictureBytes } from '../engine/pipeline/flow-source.js';
 import { imageInfo } from '../engine/pipeline/wire-data.js';
 import { buildOnce, LeaseCount, untilAborted, type FlowLease } from './flow-lease.js';
 
@@ -130,10 +129,9 @@ export class ImageRegistry {
    * cancelled preview does not spoil it for the next; each waiter still stops at its own cancel.
    */
   #exactFlow(entry: Entry, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
-    const built = buildOnce(entry.exact, noise, () => {
-      const source = noiseSourceFor(noise, entry.density.mapping);
-      return this.#counted(prepareExactFlow(entry.density, { source }, { signal: noopJobContext.signal, progress: ctx.progress }));
-    });
+    const built = buildOnce(entry.exact, noise, () =>
+      this.#counted(prepareImageFlow(entry.density, noise, { signal: noopJobContext.signal, progress: ctx.progress })),
+    );
     return untilAborted(built, ctx.signal);
   }
 

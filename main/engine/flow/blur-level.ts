@@ -35,6 +35,11 @@ export interface BlurLevelOptions {
 
 export const defaultBlurLevelOptions: BlurLevelOptions = { nodesPerBlur: 4, padBlurs: 5, kernelBlurs: 4.5 };
 
+/** A level's arrays in shared memory, so the level built on one thread is read on others without a copy. */
+export interface LevelMemory {
+  readonly shared: boolean;
+}
+
 /** One axis of a level's grid: node spacing, kernel and padding for a blur of `blurPx`. */
 interface AxisGrid {
   readonly spacing: number;
@@ -74,6 +79,7 @@ export function buildBlurLevel(
   blurCol: number,
   blurRow: number,
   options: BlurLevelOptions = defaultBlurLevelOptions,
+  memory: LevelMemory = { shared: false },
 ): BlurLevel {
   const cols = axisGrid(blurCol, width, options);
   const rows = axisGrid(blurRow, height, options);
@@ -135,9 +141,10 @@ export function buildBlurLevel(
 
   let maxMass = 0;
   for (let i = 0; i < size; i++) if (m2[i]! > maxMass) maxMass = m2[i]!;
-  const mass = new Float32Array(size);
-  const meanCol = new Float32Array(size);
-  const meanRow = new Float32Array(size);
+  const kept = (): Float32Array => (memory.shared ? new Float32Array(new SharedArrayBuffer(size * 4)) : new Float32Array(size));
+  const mass = kept();
+  const meanCol = kept();
+  const meanRow = kept();
   const known = new Uint8Array(size);
   for (let i = 0; i < size; i++) {
     const m = m2[i]!;

@@ -6,7 +6,7 @@ import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
 import { pixelCentreToModel } from '../image/mapping.js';
 import { loadBundledSample, syntheticDensity } from './bundled-samples.js';
-import { createExactFlow, prepareExactFlow } from './exact-flow.js';
+import { createExactFlow, exactFlowFromLevels, prepareExactFlow } from './exact-flow.js';
 import { noiseSourceFor, ROUND_NOISE, type NoiseSource } from './noise-source.js';
 
 /** m̄_t(x) by the definition: Σ w_i m_i / Σ w_i over every component, in log space. */
@@ -158,5 +158,38 @@ test('precompute reports monotonic progress and stops when cancelled', async () 
   const later = new AbortController();
   const pending = prepareExactFlow(density, {}, { signal: later.signal, progress: () => {} });
   setImmediate(() => later.abort());
+  await assert.rejects(pending, { name: 'AbortError' });
+});
+
+test('on worker threads the levels are built into shared memory, bit for bit the ones built here, and a cancel stops them', async () => {
+  const density = await loadBundledSample('flowgif-mark.png', 256);
+  const source = noiseSourceFor('fitted', density.mapping);
+  const here = createExactFlow(density, { source });
+  const seen: Progress[] = [];
+  const threaded = await prepareExactFlow(density, { source }, { signal: new AbortController().signal, progress: (p) => seen.push(p) }, 2);
+  assert.equal(threaded.levels.length, here.levels.length);
+  assert.ok(here.levels.length > 20, `${here.levels.length} levels`);
+  const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+  for (const [k, level] of threaded.levels.entries()) {
+    const own = here.levels[k]!;
+    assert.ok(level.mass.buffer instanceof SharedArrayBuffer, `level ${k} is in shared memory`);
+    assert.deepEqual([level.blurCol, level.blurRow, level.nx, level.ny], [own.blurCol, own.blurRow, own.nx, own.ny], `level ${k}'s grid`);
+    for (const name of ['mass', 'meanCol', 'meanRow'] as const) assert.ok(bytes(level[name]).equals(bytes(own[name])), `level ${k}'s ${name}`);
+  }
+  // Levels finish in any order; the count still rises to the total, one report per level.
+  assert.deepEqual(seen.map((p) => p.done), here.levels.map((_, k) => k + 1));
+  assert.ok(seen.every((p) => p.stage === 'prepare' && p.total === here.levels.length));
+
+  // The same flow from the levels alone, as a solver thread rebuilds it.
+  const points = marginalPoints(density, 0.6, 50, 3, source);
+  const a = new Float64Array(points.length);
+  const b = new Float64Array(points.length);
+  here.velocity(points, 0.6, a);
+  exactFlowFromLevels(density, threaded.options, threaded.levels).velocity(points, 0.6, b);
+  assert.deepEqual(b, a);
+  assert.throws(() => exactFlowFromLevels(density, threaded.options, threaded.levels.slice(1)), /needs \d+ blur levels/);
+
+  const controller = new AbortController();
+  const pending = prepareExactFlow(density, { source }, { signal: controller.signal, progress: () => controller.abort() }, 2);
   await assert.rejects(pending, { name: 'AbortError' });
 });

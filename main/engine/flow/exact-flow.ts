@@ -1,6 +1,7 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import type { ImageDensity } from '../image/density.js';
 import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel } from './blur-level.js';
+import { buildLevelsInWorkers, MIN_PIXELS_FOR_WORKERS } from './blur-level-workers.js';
 import { centreMoments } from './density-moments.js';
 import { ROUND_NOISE, type NoiseSource } from './noise-source.js';
 import type { VelocityField } from './velocity-field.js';
@@ -15,6 +16,12 @@ export interface ExactFlow extends VelocityField {
   readonly density: ImageDensity;
   /** What it was built with: a worker thread builds the same flow from the density and these. */
   readonly options: ExactFlowOptions;
+  /**
+   * Its blur levels, which exactFlowFromLevels turns back into the same flow: worker threads
+   * solving particles get them instead of blurring the picture again. Built by
+   * prepareExactFlow's workers, they sit in shared memory and reach those threads uncopied.
+   */
+  readonly levels: readonly BlurLevel[];
   /**
    * m̄_t(x): the posterior mean of the mixture component's centre given x_t = x, model space.
    * The velocity is c_t·x + (1 - t·c_t)·m̄_t(x); distillation and tests use m̄ directly.
@@ -47,7 +54,7 @@ const DIRECT_CUT = 5;
  */
 const DIRECT_AREA = 1;
 
-/** Builds the exact flow; the blur levels take well under a second for a 512² picture. */
+/** Builds the exact flow on this thread; the blur levels take about a second for a 384² picture. */
 export function createExactFlow(density: ImageDensity, options: ExactFlowOptions = {}, ctx: JobContext = noopJobContext): ExactFlow {
   const plan = planLevels(density, options);
   const levels: BlurLevel[] = [];
@@ -55,13 +62,22 @@ export function createExactFlow(density: ImageDensity, options: ExactFlowOptions
   return assemble(density, plan, levels);
 }
 
-/** The same, yielding to the event loop between levels so a cancel message can arrive. */
+/**
+ * The same, for a host that must stay responsive: on `threads` worker threads when there are
+ * two or more and the picture is large enough to repay starting them (the app's first preview
+ * waits on these levels), else here, yielding to the event loop between levels so a cancel
+ * message can arrive.
+ */
 export async function prepareExactFlow(
   density: ImageDensity,
   options: ExactFlowOptions = {},
   ctx: JobContext = noopJobContext,
+  threads = 1,
 ): Promise<ExactFlow> {
   const plan = planLevels(density, options);
+  if (threads >= 2 && density.width * density.height >= MIN_PIXELS_FOR_WORKERS) {
+    return assemble(density, plan, await buildLevelsInWorkers(density, levelBlurs(density, plan), threads, ctx));
+  }
   const levels: BlurLevel[] = [];
   for (const level of buildLevels(density, plan, ctx)) {
     levels.push(level);
@@ -69,6 +85,13 @@ export async function prepareExactFlow(
   }
   ctx.signal.throwIfAborted();
   return assemble(density, plan, levels);
+}
+
+/** The flow of `options` from levels already built for it (ExactFlow.levels), on another thread. */
+export function exactFlowFromLevels(density: ImageDensity, options: ExactFlowOptions, levels: readonly BlurLevel[]): ExactFlow {
+  const plan = planLevels(density, options);
+  if (levels.length !== plan.count) throw new RangeError(`the exact flow needs ${plan.count} blur levels, not ${levels.length}`);
+  return assemble(density, plan, [...levels]);
 }
 
 interface LevelPlan {
@@ -99,11 +122,17 @@ function planLevels(density: ImageDensity, options: ExactFlowOptions): LevelPlan
   return { levelsPerOctave, directBlurPx, gaussianBelowT, source, count };
 }
 
+/** [blurCol, blurRow] of each level: level k's wider axis is directBlurPx · 2^(k / levelsPerOctave). */
+function levelBlurs(density: ImageDensity, plan: LevelPlan): Array<[number, number]> {
+  return Array.from({ length: plan.count }, (_, k) =>
+    blursPx(density, plan.source, ratioAtLeadBlur(density, plan.source, plan.directBlurPx * 2 ** (k / plan.levelsPerOctave))),
+  );
+}
+
 function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext): Generator<BlurLevel> {
-  for (let k = 0; k < plan.count; k++) {
+  const blurs = levelBlurs(density, plan);
+  for (const [k, [blurCol, blurRow]] of blurs.entries()) {
     ctx.signal.throwIfAborted();
-    const r = ratioAtLeadBlur(density, plan.source, plan.directBlurPx * 2 ** (k / plan.levelsPerOctave));
-    const [blurCol, blurRow] = blursPx(density, plan.source, r);
     yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions);
     ctx.progress({ stage: 'prepare', done: k + 1, total: plan.count, message: 'Blurring the picture' });
   }
@@ -255,6 +284,7 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
     kind: 'exact',
     density,
     options: { levelsPerOctave: plan.levelsPerOctave, directBlurPx: plan.directBlurPx, gaussianBelowT: plan.gaussianBelowT, source },
+    levels,
     source,
     posteriorMean(points, t, out) {
       if (disposed) throw new Error('exact flow used after dispose');

@@ -6,11 +6,12 @@ import type { DensityOptions, ImageDensity } from '../image/density.js';
 import { densityFromBytes, loadDensity } from '../image/load-density.js';
 import { finerWorkingSide, workingSideFor } from '../image/working-side.js';
 import { textPicture, type TextPictureOptions } from '../image/text-picture.js';
-import { createExactFlow, prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
+import { prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
 import { createInferenceField } from '../inference/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { loadFlowFile } from '../project/flow-file.js';
+import { defaultThreads } from '../render/threads.js';
 
 /** What every host hands the engine to name a flow: a trained model or an image's exact flow. */
 export type FlowSource =
@@ -73,8 +74,17 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
   } else {
     density = await loadDensity(source.imagePath, densityOptions, ctx);
   }
-  const field = createExactFlow(density, { source: noiseSourceFor(source.noise ?? DEFAULT_NOISE_SHAPE, density.mapping) }, ctx);
+  const field = await prepareImageFlow(density, source.noise ?? DEFAULT_NOISE_SHAPE, ctx);
   return { field, density, model: undefined };
+}
+
+/**
+ * A picture's exact flow from a source of the given shape fitted to it, its blur levels built on
+ * the render's worker threads (defaultThreads): about half the wait on two cores, which the
+ * app's first preview and every export's start spend blurring the picture.
+ */
+export function prepareImageFlow(density: ImageDensity, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
+  return prepareExactFlow(density, { source: noiseSourceFor(noise, density.mapping) }, ctx, defaultThreads());
 }
 
 /** Where an open picture's bytes can be read again. */
@@ -99,5 +109,5 @@ export async function finerExactFlow(
   const options = { ...density.options, maxSide };
   const finer = 'bytes' in picture ? await densityFromBytes(picture.bytes, picture.name, options, ctx) : await loadDensity(picture.path, options, ctx);
   if (finer.source.sha256 !== density.source.sha256) return undefined;
-  return { density: finer, field: await prepareExactFlow(finer, { source: noiseSourceFor(noise, finer.mapping) }, ctx) };
+  return { density: finer, field: await prepareImageFlow(finer, noise, ctx) };
 }

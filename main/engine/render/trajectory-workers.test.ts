@@ -11,7 +11,8 @@ import { solveTrajectory } from './trajectory-workers.js';
 describe('trajectory workers', () => {
   let field: ExactFlow;
   before(async () => {
-    field = await prepareExactFlow(await loadDensity(bundledSamplePath('flowgif-mark.png')), {}, noopJobContext);
+    // Prepared on two threads as the app prepares it: the solver threads read its levels in shared memory.
+    field = await prepareExactFlow(await loadDensity(bundledSamplePath('flowgif-mark.png')), {}, noopJobContext, 2);
   });
   after(() => field.dispose());
   const options = { particles: 41_001, seed: 7, steps: 16 };

@@ -2,6 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { errorCodes, FlowGifError, type ErrorCode } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
+import type { BlurLevel } from '../flow/blur-level.js';
 import type { ExactFlow, ExactFlowOptions } from '../flow/exact-flow.js';
 import { sampleNoise } from '../flow/noise-source.js';
 import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.js';
@@ -22,6 +23,8 @@ import {
 export interface SolveJob {
   readonly density: ImageDensity;
   readonly flowOptions: ExactFlowOptions;
+  /** The flow's built levels: shared memory where the flow was prepared on workers, else a copy; never blurred again. */
+  readonly levels: readonly BlurLevel[];
   readonly noise: Float64Array;
   readonly plan: SolvePlan;
   readonly into: { readonly positions: Float32Array; readonly velocities: Float32Array; readonly particles: number; readonly first: number };
@@ -31,7 +34,7 @@ export type SolveReply =
   | { readonly kind: 'done'; readonly nfe: number }
   | { readonly kind: 'error'; readonly message: string; readonly code: unknown };
 
-/** Below this many particles a chunk's share of starting a worker (building the flow) outweighs it. */
+/** Below this many particles a chunk's share of starting a worker outweighs it. */
 const MIN_PARTICLES_PER_THREAD = 20_000;
 
 /**
@@ -75,6 +78,7 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
       const job: SolveJob = {
         density: field.density,
         flowOptions: field.options,
+        levels: field.levels,
         noise: noise.slice(2 * first, 2 * end),
         plan,
         into: { ...arrays, particles, first },
