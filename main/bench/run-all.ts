@@ -110,7 +110,7 @@ const sections: Section[] = [
           ['image', 'working px', 'levels', 'this thread ms', `${threads} worker threads ms`, '× this thread'],
           figures.map((f) => [rel(f.image), `${f.width} × ${f.height}`, f.levels, fmt(f.serialMs, 0), fmt(f.threadedMs, 0), fmt(f.threadedMs / f.serialMs, 2)]),
         ),
-        'Medians of rounds that time both ways back to back. The app builds a picture\'s levels on worker threads as soon as it opens (the first preview waits for them); exports and `make` build theirs the same way, and the threads solving particles read those levels instead of blurring the picture again. Each worker starts cold (its JIT compiles the blur afresh) while this thread's loop is warm by the second round, so the gain here is small; in the app, which blurs each picture once, the workers also keep the blur off the host's main thread, and the e2e suite's first preview of flowgif-mark.png came 1.38–1.45 s after the click instead of 2.48 s (two runs each, same machine, 2026-12-03).',
+        'Medians of rounds that time both ways back to back. The app builds a picture\'s levels on worker threads as soon as it opens (the first preview waits for them); exports and `make` build theirs the same way, and the threads solving particles read those levels instead of blurring the picture again. Each worker starts cold (its JIT compiles the blur afresh) while this thread\'s loop is warm after the first round, so the gain here is small; in the app the workers also keep the blur off the host\'s main thread.',
       ].join('\n\n');
     },
   },
