@@ -723,5 +723,126 @@ const swirlSlider: Scenario = {
   },
 };
 
+/** The sample the morph scenario flows into: a shape far from the mark's drop. */
+const MORPH_TARGET = 'star.jpg';
+const MASK_GRID = 24;
+
+/**
+ * Where an RGBA picture differs from its background (its first pixel), cropped to that ink's
+ * bounding box and sampled on a MASK_GRID² grid: shapes compare whatever the framing and margin.
+ */
+function inkMask(data: Uint8Array | Buffer, width: number, height: number, channels: number): Uint8Array {
+  const bg = [data[0]!, data[1]!, data[2]!];
+  const ink = (x: number, y: number): boolean => {
+    const i = (y * width + x) * channels;
+    return Math.max(Math.abs(data[i]! - bg[0]!), Math.abs(data[i + 1]! - bg[1]!), Math.abs(data[i + 2]! - bg[2]!)) > 60;
+  };
+  let [x0, y0, x1, y1] = [width, height, -1, -1];
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      if (!ink(x, y)) continue;
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    }
+  }
+  const mask = new Uint8Array(MASK_GRID * MASK_GRID);
+  if (x1 < 0) return mask;
+  // A cell is ink when over a third of its pixels are: stray dots of a particle picture do not fill it.
+  for (let gy = 0; gy < MASK_GRID; gy++) {
+    for (let gx = 0; gx < MASK_GRID; gx++) {
+      const [ax, bx] = [x0 + Math.floor(((x1 - x0 + 1) * gx) / MASK_GRID), x0 + Math.floor(((x1 - x0 + 1) * (gx + 1)) / MASK_GRID)];
+      const [ay, by] = [y0 + Math.floor(((y1 - y0 + 1) * gy) / MASK_GRID), y0 + Math.floor(((y1 - y0 + 1) * (gy + 1)) / MASK_GRID)];
+      let inked = 0;
+      let all = 0;
+      for (let y = ay; y < Math.max(by, ay + 1); y++) for (let x = ax; x < Math.max(bx, ax + 1); x++, all++) if (ink(x, y)) inked++;
+      mask[gy * MASK_GRID + gx] = inked * 3 > all ? 1 : 0;
+    }
+  }
+  return mask;
+}
+
+function maskIou(a: Uint8Array, b: Uint8Array): number {
+  let both = 0;
+  let either = 0;
+  for (let i = 0; i < a.length; i++) {
+    both += a[i]! & b[i]!;
+    either += a[i]! | b[i]!;
+  }
+  return either === 0 ? 0 : both / either;
+}
+
+async function fileMask(file: string, page?: number): Promise<Uint8Array> {
+  const { data, info } = await sharp(file, page === undefined ? {} : { page }).flatten({ background: '#ffffff' }).raw().toBuffer({ resolveWithObject: true });
+  return inkMask(data, info.width, info.height, info.channels);
+}
+
+const morphInto: Scenario = {
+  name: 'Morph into: a second picture added in the export dialog; the GIF opens on the first picture and ends on the second',
+  fresh: true,
+  timeoutMs: 180_000,
+  async run({ page, exportDir, shot, note }) {
+    await openSampleAndWait(page);
+    const dialog = await openExportDialog(page);
+    await fillGifBasics(page, dialog, 1);
+    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+    await dialog.getByLabel('Flow back to the start').uncheck();
+    await page.getByTestId('export-plays').selectOption('once');
+
+    const morph = page.getByTestId('export-morph');
+    await morph.locator('summary').click();
+    await page.getByTestId('morph-add-sample').selectOption(MORPH_TARGET);
+    await page.getByTestId('morph-list').getByText(MORPH_TARGET).waitFor({ state: 'visible', timeout: ENGINE_START_MS });
+    assert.equal(await page.getByTestId('morph-count').innerText(), '1');
+    assert.equal(await page.getByTestId('preview-canvas').getAttribute('data-state'), 'ready', 'the picture on screen stays');
+    assert.match(await dialog.locator('header').innerText(), new RegExp(`${SAMPLE.replace('.', '\\.')}, then ${MORPH_TARGET.replace('.', '\\.')}`));
+    await page.getByTestId('morph-start').selectOption('picture');
+    assert.equal(await page.getByTestId('morph-style').inputValue(), 'direct', 'direct is the default style');
+
+    // The frame count of a sequence comes with the engine's estimate.
+    const estimate = dialog.getByTestId('export-estimate');
+    await estimate.getByText(/^≈ \d/).waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    const summary = (await dialog.locator('.summary').innerText()).trim();
+    const stated = Number(/(\d+) frames/.exec(summary)?.[1]);
+    note(`dialog: "${summary.replace(/\s+/g, ' ')}"`);
+    assert.ok(stated > 0, `the dialog states the morph's frames: "${summary}"`);
+
+    const folder = await exportFolder(exportDir, 'morph');
+    const file = path.join(folder, 'morph.gif');
+    await page.getByTestId('export-path').fill(file);
+    await shot('11-morph-dialog');
+    await page.getByTestId('export-start').click();
+    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the morph GIF export' });
+    await shot('11-morph-done');
+
+    const meta = await sharp(file, { animated: true }).metadata();
+    const pages = meta.pages ?? 1;
+    const played = await gifFrames(file);
+    const [mark, star] = await Promise.all([fileMask(path.join(samplesDir, SAMPLE)), fileMask(path.join(samplesDir, MORPH_TARGET))]);
+    const [first, last] = await Promise.all([fileMask(file, 0), fileMask(file, pages - 1)]);
+    const figures = {
+      firstMark: maskIou(first, mark),
+      firstStar: maskIou(first, star),
+      lastStar: maskIou(last, star),
+      lastMark: maskIou(last, mark),
+      marks: maskIou(mark, star),
+    };
+    note(
+      `${file}: ${pages} pages, ${played} frames played (dialog said ${stated}); ink IoU on a ${MASK_GRID}² grid: first page vs ${SAMPLE} ${figures.firstMark.toFixed(3)}, vs ${MORPH_TARGET} ${figures.firstStar.toFixed(3)}; ` +
+        `last page vs ${MORPH_TARGET} ${figures.lastStar.toFixed(3)}, vs ${SAMPLE} ${figures.lastMark.toFixed(3)}; the two samples ${figures.marks.toFixed(3)}`,
+    );
+    // Measured: first page 0.861 vs the mark, last 0.896 vs the star; across 0.33-0.36.
+    assert.equal(played, stated, 'the GIF plays the frames the dialog said');
+    assert.ok(figures.firstMark > 0.8, `the first page is ${SAMPLE} (IoU ${figures.firstMark.toFixed(3)})`);
+    assert.ok(figures.lastStar > 0.83, `the last page is ${MORPH_TARGET} (IoU ${figures.lastStar.toFixed(3)})`);
+    assert.ok(figures.firstStar < figures.firstMark - 0.2 && figures.lastMark < figures.lastStar - 0.2, 'each end is its own picture, not the other');
+
+    await page.getByRole('button', { name: `Remove ${MORPH_TARGET}` }).click();
+    assert.equal(await page.getByTestId('morph-list').count(), 0, 'removed, the list is gone');
+    assert.doesNotMatch(await dialog.locator('header').innerText(), /then/);
+  },
+};
+
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto];

@@ -1,7 +1,6 @@
 import { DEFAULT_BENCH_IMAGE } from './bench-image.js';
 import { loadDensity } from '../engine/image/load-density.js';
-import { createExactFlow, prepareExactFlow } from '../engine/flow/exact-flow.js';
-import { noopJobContext } from '../../shared/job.js';
+import { createExactFlow } from '../engine/flow/exact-flow.js';
 import { defaultSampleOptions, sampleFlow, type SampleFlowOptions } from '../engine/flow/sample-flow.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
 
@@ -62,35 +61,4 @@ export async function benchExactFlow(
     tvTrue: report.tvTrue,
     tvBlob: report.tvBlob,
   };
-}
-
-/** Blurring a picture into the exact flow's levels: on this thread, then on worker threads. */
-export interface LevelBuildFigure {
-  readonly image: string;
-  readonly width: number;
-  readonly height: number;
-  readonly levels: number;
-  readonly threads: number;
-  /** Medians over the rounds, each round timing both ways back to back. */
-  readonly serialMs: number;
-  readonly threadedMs: number;
-}
-
-export async function benchLevelBuild(imagePath: string, threads: number, rounds = 5): Promise<LevelBuildFigure> {
-  const density = await loadDensity(imagePath);
-  const serial: number[] = [];
-  const threaded: number[] = [];
-  let levels = 0;
-  for (let round = 0; round < rounds; round++) {
-    let start = performance.now();
-    const here = createExactFlow(density);
-    serial.push(performance.now() - start);
-    levels = here.levels.length;
-    here.dispose();
-    start = performance.now();
-    (await prepareExactFlow(density, {}, noopJobContext, threads)).dispose();
-    threaded.push(performance.now() - start);
-  }
-  const median = (values: number[]): number => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-  return { image: imagePath, width: density.width, height: density.height, levels, threads, serialMs: median(serial), threadedMs: median(threaded) };
 }

@@ -7,8 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../engine/train/backend.js';
 import { benchEncoders } from './encode.bench.js';
-import { benchExactFlow, benchLevelBuild } from './exact-flow.bench.js';
-import { defaultThreads } from '../engine/render/threads.js';
+import { benchExactFlow } from './exact-flow.bench.js';
 import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
 import { benchRaster } from './raster.bench.js';
 import { benchTrajectory } from './render.bench.js';
@@ -96,21 +95,6 @@ const sections: Section[] = [
           [[rel(f.image), f.n, fmt(f.score, 4), fmt(f.tv, 4), fmt(f.tvTrue, 4), fmt(f.tvBlob, 4), fmt(f.loadMs, 0), fmt(f.precomputeMs, 0), fmt(f.sampleMs, 0), fmt(cli.seconds, 2)]],
         ),
         `Solver: ${f.method}, ${f.steps ?? 'adaptive'} steps, time warp ${f.warp}.`,
-      ].join('\n\n');
-    },
-  },
-  {
-    title: 'Exact flow: blurring the picture on worker threads',
-    async run() {
-      const threads = Math.max(2, defaultThreads());
-      const figures = [];
-      for (const picture of [DEFAULT_BENCH_IMAGE, image]) figures.push(await benchLevelBuild(picture, threads, quick ? 1 : 5));
-      return [
-        table(
-          ['image', 'working px', 'levels', 'this thread ms', `${threads} worker threads ms`, '× this thread'],
-          figures.map((f) => [rel(f.image), `${f.width} × ${f.height}`, f.levels, fmt(f.serialMs, 0), fmt(f.threadedMs, 0), fmt(f.threadedMs / f.serialMs, 2)]),
-        ),
-        'Medians of rounds that time both ways back to back. The app builds a picture\'s levels on worker threads as soon as it opens (the first preview waits for them); exports and `make` build theirs the same way, and the threads solving particles read those levels instead of blurring the picture again. Each worker starts cold (its JIT compiles the blur afresh) while this thread\'s loop is warm after the first round, so the gain here is small; in the app the workers also keep the blur off the host\'s main thread.',
       ].join('\n\n');
     },
   },

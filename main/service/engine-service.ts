@@ -282,7 +282,7 @@ export class EngineService implements FlowGifApi {
       'estimate',
       async (ctx) => {
         const estimate = await estimateRenderSize(await flow.opened(ctx, request.settings.size), request.format, request.settings, ctx);
-        return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes };
+        return { bytes: estimate.bytes, lowBytes: estimate.lowBytes, highBytes: estimate.highBytes, frames: estimate.frames };
       },
       {
         queued: true,

@@ -173,6 +173,8 @@ export interface SizeEstimate {
   readonly bytes: number;
   readonly lowBytes: number;
   readonly highBytes: number;
+  /** Frames the export will have: the dialog counts a plain flow's itself, a sequence's only the engine can. */
+  readonly frames: number;
 }
 
 /** What a .flowgif project file holds: enough to reopen the work exactly. */

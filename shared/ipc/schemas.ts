@@ -304,7 +304,7 @@ const responseSchemas: Schemas<1> = {
 
 const jobKind = v.picklist(jobKinds);
 
-const SizeEstimateSchema = v.object({ bytes: finite, lowBytes: finite, highBytes: finite });
+const SizeEstimateSchema = v.object({ bytes: finite, lowBytes: finite, highBytes: finite, frames: v.pipe(v.number(), v.integer(), v.minValue(1)) });
 
 const JobMessageSchema: v.GenericSchema<unknown, JobMessage> = v.variant('type', [
   v.object({ jobId: id, kind: jobKind, type: v.literal('progress'), progress: ProgressSchema }),

@@ -222,6 +222,8 @@ export interface SizeEstimate {
   readonly highBytes: number;
   /** How many frames were actually encoded; equal to the frame count means the figure is exact. */
   readonly sampledFrames: number;
+  /** The animation's frames: a sequence's count is known only once its scene is laid out. */
+  readonly frames: number;
 }
 
 /**
@@ -280,7 +282,7 @@ export async function estimateSize(
     };
     if (frames.count <= pairs * 2) {
       const exact = await sizeOf(evenlySpaced(frames.count, frames.count), 'all');
-      return { bytes: exact, lowBytes: exact, highBytes: exact, sampledFrames: frames.count };
+      return { bytes: exact, lowBytes: exact, highBytes: exact, sampledFrames: frames.count, frames: frames.count };
     }
     const firsts = evenlySpaced(frames.count - 1, pairs);
     const withNeighbours = firsts.flatMap((i) => [i, i + 1]);
@@ -300,6 +302,7 @@ export async function estimateSize(
       lowBytes: Math.round(bytes * band.low),
       highBytes: Math.round(bytes * band.high),
       sampledFrames: withNeighbours.length,
+      frames: frames.count,
     };
   } finally {
     await fs.rm(folder, { recursive: true, force: true });

@@ -161,12 +161,12 @@ test('precompute reports monotonic progress and stops when cancelled', async () 
   await assert.rejects(pending, { name: 'AbortError' });
 });
 
-test('on worker threads the levels are built into shared memory, bit for bit the ones built here, and a cancel stops them', async () => {
+test('prepared for a host, the levels are built into shared memory, bit for bit the ones createExactFlow builds, and a cancel stops them', async () => {
   const density = await loadBundledSample('flowgif-mark.png', 256);
   const source = noiseSourceFor('fitted', density.mapping);
   const here = createExactFlow(density, { source });
   const seen: Progress[] = [];
-  const threaded = await prepareExactFlow(density, { source }, { signal: new AbortController().signal, progress: (p) => seen.push(p) }, 2);
+  const threaded = await prepareExactFlow(density, { source }, { signal: new AbortController().signal, progress: (p) => seen.push(p) });
   assert.equal(threaded.levels.length, here.levels.length);
   assert.ok(here.levels.length > 20, `${here.levels.length} levels`);
   const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
@@ -176,7 +176,6 @@ test('on worker threads the levels are built into shared memory, bit for bit the
     assert.deepEqual([level.blurCol, level.blurRow, level.nx, level.ny], [own.blurCol, own.blurRow, own.nx, own.ny], `level ${k}'s grid`);
     for (const name of ['mass', 'meanCol', 'meanRow'] as const) assert.ok(bytes(level[name]).equals(bytes(own[name])), `level ${k}'s ${name}`);
   }
-  // Levels finish in any order; the count still rises to the total, one report per level.
   assert.deepEqual(seen.map((p) => p.done), here.levels.map((_, k) => k + 1));
   assert.ok(seen.every((p) => p.stage === 'prepare' && p.total === here.levels.length));
 
@@ -190,6 +189,6 @@ test('on worker threads the levels are built into shared memory, bit for bit the
   assert.throws(() => exactFlowFromLevels(density, threaded.options, threaded.levels.slice(1)), /needs \d+ blur levels/);
 
   const controller = new AbortController();
-  const pending = prepareExactFlow(density, { source }, { signal: controller.signal, progress: () => controller.abort() }, 2);
+  const pending = prepareExactFlow(density, { source }, { signal: controller.signal, progress: () => controller.abort() });
   await assert.rejects(pending, { name: 'AbortError' });
 });

@@ -1,7 +1,6 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import type { ImageDensity } from '../image/density.js';
-import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel } from './blur-level.js';
-import { buildLevelsInWorkers, MIN_PIXELS_FOR_WORKERS } from './blur-level-workers.js';
+import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel, type LevelMemory } from './blur-level.js';
 import { centreMoments } from './density-moments.js';
 import { ROUND_NOISE, type NoiseSource } from './noise-source.js';
 import type { VelocityField } from './velocity-field.js';
@@ -18,8 +17,8 @@ export interface ExactFlow extends VelocityField {
   readonly options: ExactFlowOptions;
   /**
    * Its blur levels, which exactFlowFromLevels turns back into the same flow: worker threads
-   * solving particles get them instead of blurring the picture again. Built by
-   * prepareExactFlow's workers, they sit in shared memory and reach those threads uncopied.
+   * solving particles get them instead of blurring the picture again. prepareExactFlow builds
+   * them in shared memory, so they reach those threads uncopied.
    */
   readonly levels: readonly BlurLevel[];
   /**
@@ -63,23 +62,17 @@ export function createExactFlow(density: ImageDensity, options: ExactFlowOptions
 }
 
 /**
- * The same, for a host that must stay responsive: on `threads` worker threads when there are
- * two or more and the picture is large enough to repay starting them (the app's first preview
- * waits on these levels), else here, yielding to the event loop between levels so a cancel
- * message can arrive.
+ * The same, for a host that must stay responsive: it yields to the event loop between levels so
+ * a cancel message can arrive, and keeps the levels in shared memory for the solver threads.
  */
 export async function prepareExactFlow(
   density: ImageDensity,
   options: ExactFlowOptions = {},
   ctx: JobContext = noopJobContext,
-  threads = 1,
 ): Promise<ExactFlow> {
   const plan = planLevels(density, options);
-  if (threads >= 2 && density.width * density.height >= MIN_PIXELS_FOR_WORKERS) {
-    return assemble(density, plan, await buildLevelsInWorkers(density, levelBlurs(density, plan), threads, ctx));
-  }
   const levels: BlurLevel[] = [];
-  for (const level of buildLevels(density, plan, ctx)) {
+  for (const level of buildLevels(density, plan, ctx, { shared: true })) {
     levels.push(level);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
@@ -129,11 +122,11 @@ function levelBlurs(density: ImageDensity, plan: LevelPlan): Array<[number, numb
   );
 }
 
-function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext): Generator<BlurLevel> {
+function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext, memory: LevelMemory = { shared: false }): Generator<BlurLevel> {
   const blurs = levelBlurs(density, plan);
   for (const [k, [blurCol, blurRow]] of blurs.entries()) {
     ctx.signal.throwIfAborted();
-    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions);
+    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions, memory);
     ctx.progress({ stage: 'prepare', done: k + 1, total: plan.count, message: 'Blurring the picture' });
   }
 }

@@ -11,8 +11,9 @@ import { solveTrajectory } from './trajectory-workers.js';
 describe('trajectory workers', () => {
   let field: ExactFlow;
   before(async () => {
-    // Prepared on two threads as the app prepares it: the solver threads read its levels in shared memory.
-    field = await prepareExactFlow(await loadDensity(bundledSamplePath('flowgif-mark.png')), {}, noopJobContext, 2);
+    // Prepared as the app prepares it: the solver threads read its levels in shared memory.
+    field = await prepareExactFlow(await loadDensity(bundledSamplePath('flowgif-mark.png')), {}, noopJobContext);
+    assert.ok(field.levels[0]!.mass.buffer instanceof SharedArrayBuffer);
   });
   after(() => field.dispose());
   const options = { particles: 41_001, seed: 7, steps: 16 };

@@ -14,12 +14,14 @@ import type {
   RequestChannel,
   RequestPayload,
   ResponseValue,
+  SequenceRequest,
   TrainDone,
   TrainMethod,
   TrajectoryData,
 } from '../../../shared/ipc/contract.js';
 import { isCancellation, serializeError, type SerializedError } from '../../../shared/errors.js';
 import { DEFAULT_NOISE_SHAPE, type NoiseShape } from '../../../shared/noise.js';
+import { DEFAULT_MORPH_STYLE, type MorphStyle } from '../../../shared/morph-style.js';
 import { defaultRenderSettings, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { describeError, type Described } from './error-table.js';
 import { JobRouter } from './jobs.js';
@@ -34,6 +36,13 @@ export const FIRST_PREVIEW_PARTICLES = 6_000;
 const LOSS_POINTS = 400;
 /** A dragged slider (swirl) restarts the preview once it rests this long: each restart is a new solve. */
 export const LIVE_PREVIEW_DELAY_MS = 300;
+
+/**
+ * Pictures an export may flow into after the open one. The engine takes up to eleven
+ * (MAX_SEQUENCE_PICTURES), but it keeps only eight pictures open (main/service/image-registry.ts)
+ * and drops the oldest: five leave room for the open picture and a few density changes.
+ */
+export const MAX_MORPH_TARGETS = 5;
 
 export type PreviewState = 'empty' | 'loading' | 'ready';
 
@@ -193,6 +202,47 @@ export class AppState {
     }
   }
 
+  // ---- morph and sequence -----------------------------------------------------------------
+
+  /** The pictures the export flows into after the open one, in order: one is a morph, more a sequence. */
+  morphTargets = $state.raw<ImageInfo[]>([]);
+  morphStyle = $state<MorphStyle>(DEFAULT_MORPH_STYLE);
+  /** From the noise into the first picture (as a plain export does), or from the first picture itself. */
+  morphFromNoise = $state(true);
+  morphBusy = $state(false);
+  morphError = $state.raw<Described | undefined>(undefined);
+
+  get canAddMorphTarget(): boolean {
+    return this.image !== undefined && !this.morphBusy && this.morphTargets.length < MAX_MORPH_TARGETS;
+  }
+
+  /**
+   * Opens a picture to morph into: it joins the list, the open picture and its preview stay.
+   * It keeps its own default density; a failed open leaves the list as it was.
+   */
+  async addMorphTarget(source: ImageSource): Promise<void> {
+    if (!this.canAddMorphTarget) return;
+    this.morphBusy = true;
+    this.morphError = undefined;
+    // A picture's own problem shows by the list, as it would by the picker; the host's go to the banner.
+    const info = await this.call('image:open', { source, density: {} }, (d) => (d.place === 'input' ? (this.morphError = d) : this.showError(d)));
+    this.morphBusy = false;
+    if (info !== undefined) this.morphTargets = [...this.morphTargets, info];
+  }
+
+  removeMorphTarget(imageId: ImageId): void {
+    this.morphTargets = this.morphTargets.filter((target) => target.imageId !== imageId);
+    this.morphError = undefined;
+  }
+
+  /** What the export adds after the flow on screen, or undefined for the flow alone. */
+  get sequence(): SequenceRequest | undefined {
+    if (this.morphTargets.length === 0) return undefined;
+    // Each picture's exact flow from the same noise shape as the open one's, so their clouds match.
+    const then = this.morphTargets.map((target): FlowRef => ({ kind: 'exact', imageId: target.imageId, noise: this.noise }));
+    return { then, style: this.morphStyle, fromNoise: this.morphFromNoise };
+  }
+
   // ---- preview ----------------------------------------------------------------------------
 
   /**
@@ -336,7 +386,16 @@ export class AppState {
     const flow = this.flow;
     if (flow === undefined || this.export.running) return;
     this.dismissExportReplace();
-    const request = { flow, format, outputPath, settings: this.settingsForFlow(), ...(replace ? { replace } : {}), ...(maxBytes === undefined ? {} : { maxBytes }) };
+    const sequence = this.sequence;
+    const request = {
+      flow,
+      format,
+      outputPath,
+      settings: this.settingsForFlow(),
+      ...(sequence === undefined ? {} : { sequence }),
+      ...(replace ? { replace } : {}),
+      ...(maxBytes === undefined ? {} : { maxBytes }),
+    };
     await this.export.start(() => this.api.invoke('export:start', request), {
       // The engine put it on the history as it finished.
       done: () => void this.loadExportHistory(),

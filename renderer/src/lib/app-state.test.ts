@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowRef, TrainDone } from '../../../shared/ipc/contract.js';
-import { AppState, FIRST_PREVIEW_PARTICLES, LIVE_PREVIEW_DELAY_MS, PREVIEW_PARTICLES } from './app-state.svelte.js';
+import { AppState, FIRST_PREVIEW_PARTICLES, LIVE_PREVIEW_DELAY_MS, MAX_MORPH_TARGETS, PREVIEW_PARTICLES } from './app-state.svelte.js';
 import { FakeApi, appInfo, fail, imageInfo, ok, settle, trajectory } from './fake-api.test-util.js';
 
 /** An app with a picture open; its first preview's jobs are left to the test. */
@@ -312,4 +312,56 @@ test('an FFJORD model cannot swirl: its preview and export go without it, the ex
   await settle();
   assert.equal(app.swirlApplies, true);
   assert.equal((api.lastJob('preview').payload as { swirl: number }).swirl, 2);
+});
+
+test('morph targets: added beside the open picture without replacing it or its preview, sent with the export in order, removable', async () => {
+  const { api, app } = await withImage();
+  const previews = api.jobs('preview').length;
+  assert.equal(app.sequence, undefined, 'no targets: the export is the flow alone');
+  await app.addMorphTarget({ kind: 'sample', name: 'star' });
+  await app.addMorphTarget({ kind: 'bytes', name: 'logo.png', bytes: new Uint8Array([1, 2]) });
+  assert.equal(app.image?.imageId, 'heart', 'the open picture stays');
+  assert.equal(api.jobs('preview').length, previews, 'adding a target starts no preview');
+  assert.deepEqual(app.morphTargets.map((t) => t.imageId), ['star', 'heart']);
+  // Each target opens with its own default density, not the open picture's.
+  const opens = api.calls.filter((c) => c.channel === 'image:open').slice(-2);
+  assert.deepEqual(opens.map((c) => (c.payload as { density: object }).density), [{}, {}]);
+
+  app.setNoise('round');
+  app.morphStyle = 'dissolve';
+  app.morphFromNoise = false;
+  api.answer('export:start', () => ok({ jobId: 'export-1' }));
+  void app.startExport('gif', '/out/m.gif');
+  await settle();
+  const start = api.calls.find((c) => c.channel === 'export:start')!.payload as { flow: FlowRef; sequence?: unknown };
+  assert.deepEqual(start.flow, { kind: 'exact', imageId: 'heart', noise: 'round' });
+  assert.deepEqual(start.sequence, {
+    then: [
+      { kind: 'exact', imageId: 'star', noise: 'round' },
+      { kind: 'exact', imageId: 'heart', noise: 'round' },
+    ],
+    style: 'dissolve',
+    fromNoise: false,
+  });
+
+  app.removeMorphTarget('star');
+  assert.deepEqual(app.morphTargets.map((t) => t.imageId), ['heart']);
+  api.done('export-1', 'export', { outputPath: '/out/m.gif', sizeBytes: 10, frames: 2, width: 4, height: 4 });
+});
+
+test('a morph target that fails to open says why beside the list and leaves the list as it was; the list is bounded', async () => {
+  const { api, app } = await withImage();
+  await app.addMorphTarget({ kind: 'sample', name: 'star' });
+  api.answer('image:open', () => fail({ name: 'FlowGifError', message: 'broken.png is not a picture.', code: 'IMAGE_CORRUPT', file: 'broken.png' }));
+  await app.addMorphTarget({ kind: 'bytes', name: 'broken.png', bytes: new Uint8Array([0]) });
+  assert.deepEqual(app.morphTargets.map((t) => t.imageId), ['star']);
+  assert.ok(/broken\.png/.test(app.morphError?.message ?? ''), 'the error names the file');
+  assert.equal(app.banner, undefined, 'the problem shows by the list, not in the banner');
+  assert.equal(app.image?.imageId, 'heart');
+
+  api.answer('image:open', (p) => ok(imageInfo(p.source.kind === 'sample' ? p.source.name : 'x')));
+  for (let i = 0; i < MAX_MORPH_TARGETS + 2; i++) await app.addMorphTarget({ kind: 'sample', name: `s${i}` });
+  assert.equal(app.morphTargets.length, MAX_MORPH_TARGETS);
+  assert.equal(app.canAddMorphTarget, false);
+  assert.equal(app.morphError, undefined, 'a good open clears the old error');
 });
