@@ -801,8 +801,8 @@ const morphInto: Scenario = {
     assert.equal(await page.getByTestId('morph-style').inputValue(), 'direct', 'direct is the default style');
 
     // The frame count of a sequence comes with the engine's estimate.
-    const estimate = dialog.getByTestId('export-estimate');
-    await estimate.getByText(/^≈ \d/).waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    // The estimate of this very morph, not one still on screen from before the picture was added.
+    await waitForAttribute(dialog.getByTestId('export-estimate'), 'data-current', 'true', SLOW_JOB_MS, "the morph's size estimate");
     const summary = (await dialog.locator('.summary').innerText()).trim();
     const stated = Number(/(\d+) frames/.exec(summary)?.[1]);
     note(`dialog: "${summary.replace(/\s+/g, ' ')}"`);
