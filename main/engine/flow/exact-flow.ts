@@ -53,7 +53,7 @@ const DIRECT_CUT = 5;
  */
 const DIRECT_AREA = 1;
 
-/** Builds the exact flow on this thread; the blur levels take about a second for a 384² picture. */
+/** Builds the exact flow on this thread; the blur levels take under a second for a 384² picture. */
 export function createExactFlow(density: ImageDensity, options: ExactFlowOptions = {}, ctx: JobContext = noopJobContext): ExactFlow {
   const plan = planLevels(density, options);
   const levels: BlurLevel[] = [];

@@ -23,7 +23,7 @@ import {
 export interface SolveJob {
   readonly density: ImageDensity;
   readonly flowOptions: ExactFlowOptions;
-  /** The flow's built levels: shared memory where the flow was prepared on workers, else a copy; never blurred again. */
+  /** The flow's built levels, never blurred again: shared memory where prepareExactFlow built them, else a copy. */
   readonly levels: readonly BlurLevel[];
   readonly noise: Float64Array;
   readonly plan: SolvePlan;
