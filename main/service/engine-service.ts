@@ -27,6 +27,7 @@ import { densityFromBytes, loadDensity } from '../engine/image/load-density.js';
 import { textPicture } from '../engine/image/text-picture.js';
 import { createInferenceField } from '../engine/inference/ort-field.js';
 import { previewFlow } from '../engine/pipeline/preview-flow.js';
+import { warmUpEngine } from '../engine/pipeline/warm-up.js';
 import { openProject } from '../engine/pipeline/project-flow.js';
 import { checkExportDestination, destinationPath, estimateRenderSize, renderToFile, type RenderSubject } from '../engine/pipeline/render-flow.js';
 import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
@@ -90,6 +91,8 @@ export class EngineService implements FlowGifApi {
   readonly #modelsDir: string;
   readonly #logBug: (error: unknown) => void;
   #disposed = false;
+  /** The running warm-up (warmUp), stopped by the first request that is more than app:info. */
+  #warming: AbortController | undefined;
 
   constructor(options: EngineServiceOptions) {
     this.#options = options;
@@ -103,6 +106,8 @@ export class EngineService implements FlowGifApi {
   }
 
   async invoke<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<Result<ResponseValue<C>>> {
+    // A window asks app:info as it loads; anything else is the user at work, and goes first.
+    if (channel !== 'app:info') this.#stopWarmUp();
     try {
       if (this.#disposed) throw new FlowGifError('INVALID_ARGUMENT', 'The FlowGIF engine has shut down.');
       const valid = validateRequest(channel, payload);
@@ -130,9 +135,31 @@ export class EngineService implements FlowGifApi {
     return { exactFlows: this.#images.liveFlows, picturesKeptForJobs: this.#images.keptForJobs, sessions: this.#models.liveSessions };
   }
 
+  /**
+   * Runs the first picture's code once in the background (pipeline/warm-up.ts), for a host that
+   * has just started the engine; any request but app:info stops it. Says how it ended.
+   */
+  async warmUp(): Promise<'done' | 'stopped'> {
+    if (this.#disposed || this.#warming !== undefined) return 'stopped';
+    const warming = new AbortController();
+    this.#warming = warming;
+    try {
+      await warmUpEngine({ signal: warming.signal, progress: () => {} });
+      return 'done';
+    } catch (error) {
+      if (!isCancellation(error)) this.#logBug(error);
+      return 'stopped';
+    }
+  }
+
+  #stopWarmUp(): void {
+    this.#warming?.abort();
+  }
+
   /** Cancels every job, waits for each to report its end, and frees the exact flows and sessions. */
   async dispose(): Promise<void> {
     this.#disposed = true;
+    this.#stopWarmUp();
     await this.#jobs.cancelAll();
     this.#images.dispose();
     this.#models.dispose();

@@ -47,6 +47,8 @@ const service = new EngineService({
   logBug: (error) => console.error('FlowGIF engine bug:', error),
 });
 service.onDidJobEvent((message) => post({ type: 'job', message }));
+// A window opens on this engine next: compile the first picture's code before it is chosen.
+void service.warmUp();
 
 let shuttingDown = false;
 async function shutdown(code: number): Promise<never> {
