@@ -1,17 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { bundledSamplePath } from '../engine/image/samples.js';
 import { writeTestPicture } from '../tools/fixture-pictures.js';
-import { runCli } from './cli-runner.test-util.js';
+import { runCli, testFolder } from './cli-runner.test-util.js';
 import { iou } from '../engine/render/frame-measures.test-util.js';
-
-async function tempDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-morph-'));
-}
 
 const GRID = 32;
 
@@ -37,8 +32,8 @@ async function page(gif: string, index: number): Promise<Buffer> {
 
 const small = ['--size', '128', '--particles', '12000', '--fps', '10', '--seconds', '1'];
 
-test('morph A B writes a GIF whose first frame is A and whose frame after the motion is B, in both styles', async () => {
-  const dir = await tempDir();
+test('morph A B writes a GIF whose first frame is A and whose frame after the motion is B, in both styles', async (t) => {
+  const dir = await testFolder(t, 'flowgif-morph-');
   const a = await writeTestPicture(dir, 'colour-logo');
   const b = bundledSamplePath('heart.png');
   const maskA = await inkGrid(a);
@@ -61,8 +56,8 @@ test('morph A B writes a GIF whose first frame is A and whose frame after the mo
   }
 });
 
-test('make A B C writes one looping GIF through noise and each picture; bad requests say what is wrong', async () => {
-  const dir = await tempDir();
+test('make A B C writes one looping GIF through noise and each picture; bad requests say what is wrong', async (t) => {
+  const dir = await testFolder(t, 'flowgif-morph-');
   const pictures = [bundledSamplePath('heart.png'), bundledSamplePath('star.jpg'), await writeTestPicture(dir, 'transparent-logo')];
   const gif = path.join(dir, 'seq.gif');
   const made = await runCli(['make', ...pictures, '-o', gif, ...small, '--json']);

@@ -1,7 +1,18 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_ENTRY = fileURLToPath(new URL('./index.js', import.meta.url));
+
+/** A temp folder of the test's own (named `prefix`…), removed when the test ends. */
+export async function testFolder(t: TestContext, prefix: string): Promise<string> {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 export interface CliRun {
   readonly code: number | null;

@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { runCli } from './cli-runner.test-util.js';
-
-async function tempDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'flowgif-text-'));
-}
+import { runCli, testFolder } from './cli-runner.test-util.js';
 
 /**
  * The pieces of ink on one page of a GIF, each as a share of the frame, largest first. The
@@ -52,8 +47,8 @@ async function inkPieces(gif: string, page: number): Promise<number[]> {
   return areas.sort((a, b) => b - a);
 }
 
-test('make --text "Hi" writes a GIF whose first frame is one cloud and whose last shows the letters apart', async () => {
-  const dir = await tempDir();
+test('make --text "Hi" writes a GIF whose first frame is one cloud and whose last shows the letters apart', async (t) => {
+  const dir = await testFolder(t, 'flowgif-text-');
   const gif = path.join(dir, 't.gif');
   const made = await runCli(['make', '--text', 'Hi', '-o', gif, '--particles', '20000', '--size', '256', '--fps', '10', '--seconds', '1', '--once', '--json']);
   assert.equal(made.code, 0, made.stderr);
@@ -75,8 +70,8 @@ test('make --text "Hi" writes a GIF whose first frame is one cloud and whose las
   assert.ok(last[0]! < 0.3 && last[1]! > 0.04, `H and i both hold ink: ${last.slice(0, 3).join(', ')}`);
 });
 
-test('frame --text draws the text with the exact flow; a missing text or font is a clear one-line error', async () => {
-  const dir = await tempDir();
+test('frame --text draws the text with the exact flow; a missing text or font is a clear one-line error', async (t) => {
+  const dir = await testFolder(t, 'flowgif-text-');
   const png = path.join(dir, 'f.png');
   const frame = await runCli(['frame', '--text', 'Hi', '--weight', 'regular', '--t', '1', '-o', png, '--particles', '5000', '--size', '128']);
   assert.equal(frame.code, 0, frame.stderr);
