@@ -21,3 +21,15 @@ test('blend, dot size, opacity and smoothing are checked with the ranges the CLI
   const edges = resolveRenderSettings({ blend: 'additive', opacity: 0, pointSize: 64, densitySmoothing: 0 });
   assert.deepEqual([edges.blend, edges.opacity, edges.pointSize, edges.densitySmoothing], ['additive', 0, 64, 0]);
 });
+
+test('a dot size left out follows a particle count above the automatic one, keeping the ink of the automatic count', () => {
+  const automatic = resolveRenderSettings({ canvas: { width: 1920, height: 1080 } });
+  assert.deepEqual([automatic.particles, automatic.pointSize], [200_000, 3.29]);
+  const million = resolveRenderSettings({ canvas: { width: 1920, height: 1080 }, particles: 1_000_000 });
+  assert.equal(million.pointSize, 1.47);
+  // Coverage goes with particles × dot area: the same to the rounding of the dot.
+  const coverage = (s: { particles: number; pointSize: number }): number => s.particles * s.pointSize ** 2;
+  assert.ok(Math.abs(coverage(million) / coverage(automatic) - 1) < 0.02);
+  assert.equal(resolveRenderSettings({ canvas: { width: 1920, height: 1080 }, particles: 50_000 }).pointSize, 3.29, 'fewer keep the automatic dot');
+  assert.equal(resolveRenderSettings({ size: 1920, particles: 1_000_000, pointSize: 2 }).pointSize, 2);
+});

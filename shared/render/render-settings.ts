@@ -93,14 +93,14 @@ export type RenderSettingsInput = Partial<Omit<RenderSettings, 'timeline'>> & { 
 /**
  * Defaults overlaid with the given fields, validated with messages naming the field. Particles
  * and point size left out follow the size (outputDensityFor), so a large output looks as solid
- * as 512 px; given ones win.
+ * as 512 px, and a point size left out also follows the particles given; given ones win.
  */
 export function resolveRenderSettings(input: RenderSettingsInput = {}): RenderSettings {
   const defined = definedFields(input);
   // An exact canvas is the output's own size: its long side is the size everything else follows.
   const exact = exactCanvasLongSide(defined.canvas);
   const size = exact ?? defined.size ?? defaultRenderSettings.size;
-  const automatic = Number.isFinite(size) ? outputDensityFor(size) : {};
+  const automatic = Number.isFinite(size) ? outputDensityFor(size, defined.particles) : {};
   const settings: RenderSettings = { ...defaultRenderSettings, ...automatic, ...defined, ...(exact === undefined ? {} : { size }), timeline: resolveTimeline(input.timeline) };
   const problems: string[] = [];
   const whole = (x: number, min: number, max: number): boolean => Number.isInteger(x) && x >= min && x <= max;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultRenderSettings, resolveRenderSettings, styleRanges, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameCount } from '../../../shared/timeline.js';
-import { formFromSettings, settingsFromForm, type ExportForm, type FieldProblems } from './export-form.js';
+import { densityShown, formFromSettings, settingsFromForm, type ExportForm, type FieldProblems } from './export-form.js';
 
 function settingsOf(form: ExportForm, base: RenderSettings = defaultRenderSettings): RenderSettings {
   const parsed = settingsFromForm(form, base);
@@ -102,4 +102,13 @@ test('holds add their frames, reverse and easing reach the timeline, the solid c
 
 test('the defaults the form shows are the shared defaults the CLI uses', () => {
   assert.deepEqual(settingsOf(form()), defaultRenderSettings);
+});
+
+test('particles typed above the automatic count: the dot shown is the one the export draws, and a reopened project keeps it automatic', () => {
+  const typed = form({ size: 1080, particles: 1_000_000, particlesAuto: false });
+  const settings = settingsOf(typed);
+  assert.equal(densityShown(typed).pointSize, settings.pointSize);
+  assert.ok(settings.pointSize < resolveRenderSettings({ size: 1080 }).pointSize, 'smaller than the automatic dot of the size');
+  const reopened = formFromSettings('gif', settings);
+  assert.deepEqual([reopened.particlesAuto, reopened.pointSizeAuto], [false, true]);
 });

@@ -35,7 +35,7 @@ export interface ExportForm {
   fps: number;
   seconds: number;
   particles: number;
-  /** Particles and dot size follow the size (outputDensityFor) until the user types their own. */
+  /** Particles and dot size follow the size (outputDensityFor), the dot also the particles typed, until the user types their own. */
   particlesAuto: boolean;
   pointSize: number;
   pointSizeAuto: boolean;
@@ -80,7 +80,7 @@ export function rgbHex(rgba: Rgba): string {
 }
 
 export function formFromSettings(format: ExportFormat, s: RenderSettings): ExportForm {
-  const automatic = outputDensityFor(s.size);
+  const automatic = outputDensityFor(s.size, s.particles);
   return {
     format,
     // A custom canvas's size is its own; the size list keeps a size of its own to go back to.
@@ -119,7 +119,7 @@ export function formFromSettings(format: ExportFormat, s: RenderSettings): Expor
 
 /** What the particle and dot-size fields show: the automatic choice for the size, or the user's. */
 export function densityShown(form: ExportForm): { particles: number; pointSize: number } {
-  const automatic = outputDensityFor(form.size);
+  const automatic = outputDensityFor(form.size, form.particlesAuto ? undefined : form.particles);
   return { particles: form.particlesAuto ? automatic.particles : form.particles, pointSize: form.pointSizeAuto ? automatic.pointSize : form.pointSize };
 }
 
