@@ -12,6 +12,7 @@ import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
 import { benchRaster } from './raster.bench.js';
 import { benchTrajectory } from './render.bench.js';
 import { benchTrainedPreview, PREVIEW_PASSES } from './preview.bench.js';
+import { benchFirstPicture } from './first-picture.bench.js';
 import { benchStepTime, benchTimeToScore } from './train.bench.js';
 
 /**
@@ -146,6 +147,20 @@ const sections: Section[] = [
         ['field', 'particles', 'NFE', 'trajectory s', 'MB held', 'ms / interpolated frame', '× fm-ort time'],
         figures.map((f) => [f.field, f.particles, f.nfe, fmt(f.seconds, 2), fmt(f.bytes / 1e6, 1), fmt(f.msPerFrame, 2), ortBy.has(f.particles) ? fmt(f.seconds / ortBy.get(f.particles)!, 2) : '—']),
       );
+    },
+  },
+  {
+    title: "The first picture in a fresh engine: its exact flow and first preview, cold and after the engine's warm-up",
+    async run() {
+      const figures = await benchFirstPicture(quick ? 2 : 5);
+      const cold = figures[0]!;
+      return [
+        table(
+          ['engine process', 'warm-up ms', 'exact flow ms', 'first preview (6,000) ms', 'flow + preview ms', '× cold'],
+          figures.map((f) => [f.warmed ? 'after warmUpEngine' : 'cold', f.warmed ? fmt(f.warmUpMs, 0) : '–', fmt(f.flowMs, 0), fmt(f.previewMs, 0), fmt(f.flowMs + f.previewMs, 0), fmt((f.flowMs + f.previewMs) / (cold.flowMs + cold.previewMs), 2)]),
+        ),
+        `Picture: \`resources/samples/flowgif-mark.png\` (the e2e suite's first click). Medians of ${cold.runs} processes of each kind, run alternately; the engine's warm-up (main/engine/pipeline/warm-up.ts) runs while a window loads and stops at the first request that is work.`,
+      ].join('\n\n');
     },
   },
   {
