@@ -100,6 +100,8 @@ const openSample: Scenario = {
     const canvas = page.getByTestId('preview-canvas');
     assert.equal(await canvas.getAttribute('data-state'), 'empty', 'a fresh app shows no preview yet');
     assert.equal(await button.isEnabled(), true, 'the sample can be clicked');
+    assert.equal(await page.getByTestId('timeline-slider').getAttribute('aria-disabled'), 'true', 'nothing to scrub yet');
+    await shot('0-fresh');
 
     const clicked = performance.now();
     await button.click();
@@ -207,6 +209,17 @@ const scrub: Scenario = {
     await waitForAttribute(canvas, 'data-t', '0.500', 5000, 'the preview after scrubbing');
     const atHalf = await readCanvas(canvas);
 
+    // Arrows step a hundredth, Shift a thousandth (the slider's title says so), and back.
+    assert.match((await slider.getAttribute('title')) ?? '', /PageUp \/ PageDown by 0\.1/);
+    await slider.press('ArrowRight');
+    await waitForAttribute(slider, 'aria-valuenow', '0.51', 5000, 'the slider after ArrowRight');
+    await slider.press('Shift+ArrowRight');
+    await waitForAttribute(slider, 'aria-valuenow', '0.511', 5000, 'the slider after Shift+ArrowRight');
+    await slider.press('Shift+ArrowLeft');
+    await slider.press('ArrowLeft');
+    await waitForAttribute(slider, 'aria-valuenow', '0.5', 5000, 'the slider back at 0.5');
+    assert.equal(await page.getByRole('slider', { name: 'Threshold' }).count(), 1, 'the threshold slider is named');
+
     const difference = gridDifference(atPicture, atHalf);
     note(`luma grid difference between t = 1 and t = 0.5: ${difference.toFixed(2)} of 255; ink ${(atPicture.inkFraction * 100).toFixed(1)} % → ${(atHalf.inkFraction * 100).toFixed(1)} %`);
     assert.ok(atHalf.inkFraction > 0.005, 'the preview at t = 0.5 is not blank');
@@ -221,6 +234,7 @@ const exportGif: Scenario = {
   timeoutMs: 120_000,
   async run({ page, exportDir, shot, note }) {
     const dialog = await openExportDialog(page);
+    assert.equal(await dialog.getByRole('slider', { name: 'Quality' }).count(), 1, 'the quality slider is named');
     await fillGifBasics(page, dialog, EXPORT_SECONDS);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     const file = path.join(exportDir, 'journey.gif');

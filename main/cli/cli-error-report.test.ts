@@ -37,6 +37,11 @@ test('a solver failure prints what to do about it, not a setting to correct', ()
   assert.equal(JSON.parse(asJson.stdout).error.code, 'SOLVER_FAILED');
 });
 
+test('a picture with nothing to draw is answered with the flags that give it mass', () => {
+  const { stderr } = captured(new FlowGifError('IMAGE_NO_MASS', 'Nothing to draw: white.png is all one colour, its background.', { file: 'white.png' }));
+  assert.match(stderr, /^flowgif: Nothing to draw: white\.png is all one colour, its background\. .*--mass dark .*--mass light .*--threshold\.\n$/);
+});
+
 test("an engine error's own hint wins over the CLI's", () => {
   const { stderr } = captured(new FlowGifError('SOLVER_FAILED', 'The solver gave up.', { hint: 'Try fewer particles.' }));
   assert.equal(stderr, 'flowgif: The solver gave up. Try fewer particles.\n');

@@ -8,6 +8,8 @@ export const EXIT_CANCELLED = 130;
 
 /** What a CLI user can do about an engine error that carries no hint of its own. */
 const cliHints: Partial<Record<ErrorCode, string>> = {
+  MODEL_FOREIGN: 'Pass a .flow file written by `flowgif train`, or use --exact IMAGE for an image.',
+  IMAGE_NO_MASS: "Mass is what differs from the picture's background: choose it yourself with --mass dark (dark shapes) or --mass light (light shapes), or try a lower --threshold.",
   SOLVER_FAILED: 'The model may have blown up: train it again (flowgif train), or draw the picture with --exact IMAGE.',
 };
 

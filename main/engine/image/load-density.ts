@@ -19,9 +19,6 @@ export const MIN_MAX_SIDE = 8;
 /** The grid is held in JS as Float64 probabilities and RGBA; 4096² keeps that under ~200 MB. */
 export const MAX_MAX_SIDE = 4096;
 
-const NO_MASS_HINT =
-  "Mass is what differs from the picture's background: choose it yourself with --mass dark (dark shapes) or --mass light (light shapes), or try a lower --threshold.";
-
 /** What callers may pass: `invert: true` is the older spelling of `mass: 'light'`. */
 export type DensityOptionsInput = Partial<DensityOptions> & { readonly invert?: boolean };
 
@@ -159,7 +156,8 @@ async function densityFromInput(
             : detected.kind === 'transparent'
               ? `${name} is entirely transparent`
               : `${name} is all one colour, its background`;
-    throw new FlowGifError('IMAGE_NO_MASS', `Nothing to draw: ${why}.`, { file: name, hint: NO_MASS_HINT });
+    // No hint: what to change is a flag on the command line and a control in the app, so each interface words it.
+    throw new FlowGifError('IMAGE_NO_MASS', `Nothing to draw: ${why}.`, { file: name });
   }
 
   ctx.progress({ stage: 'load', done: 3, total: 3 });

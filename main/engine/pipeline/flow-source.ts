@@ -52,10 +52,7 @@ export interface OpenedFlow {
 export async function openFlow(source: FlowSource, ctx: JobContext): Promise<OpenedFlow> {
   if (source.kind === 'model') {
     if (!source.path.endsWith('.flow')) {
-      throw new FlowGifError('MODEL_FOREIGN', `${source.path} is not a .flow model file.`, {
-        file: source.path,
-        hint: 'To use an image directly, pass --exact IMAGE.',
-      });
+      throw new FlowGifError('MODEL_FOREIGN', `${source.path} is not a .flow model file.`, { file: source.path });
     }
     // A model keeps the density it was trained on: its sharpness is what it learned, and its
     // particles' colours are looked up on that same grid.

@@ -166,10 +166,7 @@ export function decodeFlowFile(bytes: Uint8Array, file: string): FlowFile {
       hint: 'Train the model again or restore the file from a backup.',
     });
   if (bytes.byteLength < PREFIX_BYTES || new TextDecoder().decode(bytes.subarray(0, 8)) !== FLOW_FILE_MAGIC) {
-    throw new FlowGifError('MODEL_FOREIGN', `${file} is not a FlowGIF model (.flow) file.`, {
-      file,
-      hint: 'Pass a file written by `flowgif train`, or use --exact IMAGE for an image.',
-    });
+    throw new FlowGifError('MODEL_FOREIGN', `${file} is not a FlowGIF model (.flow) file.`, { file });
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
