@@ -244,6 +244,19 @@ const exportGif: Scenario = {
     const estimate = dialog.getByTestId('export-estimate');
     await estimate.getByText(/^≈ \d/).waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
     note(`size estimate: "${(await estimate.innerText()).trim()}"`);
+    // Another format: the figure on screen is the GIF's until the MP4's comes, and says so.
+    await page.getByTestId('export-format').selectOption('mp4');
+    assert.equal(await estimate.getAttribute('data-current'), 'false', 'the GIF estimate is not the MP4 one');
+    assert.match(await estimate.innerText(), /updating…/);
+    await waitForAttribute(estimate, 'data-current', 'true', SLOW_JOB_MS, "the MP4's size estimate");
+    assert.doesNotMatch(await estimate.innerText(), /updating/);
+    // A wrong field: no figure at all, since no export of these settings exists.
+    const fps = page.getByTestId('export-fps');
+    await fps.fill('0');
+    await estimate.getByText(/≈/).waitFor({ state: 'detached', timeout: 5000 });
+    await fps.fill(String(EXPORT_FPS));
+    await page.getByTestId('export-format').selectOption('gif');
+    await waitForAttribute(estimate, 'data-current', 'true', SLOW_JOB_MS, "the GIF's size estimate again");
     await shot('4-export-dialog');
 
     const clicked = performance.now();
