@@ -805,20 +805,42 @@ async function fileMask(file: string, page?: number): Promise<Uint8Array> {
   return inkMask(data, info.width, info.height, info.channels);
 }
 
+/** A fresh app with the mark open, its export dialog set to a 1 s GIF played once with no way back, and its Morph into fold open. */
+async function morphDialog(page: Page): Promise<Locator> {
+  await openSampleAndWait(page);
+  const dialog = await openExportDialog(page);
+  await fillGifBasics(page, dialog, 1);
+  await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
+  await dialog.getByLabel('Flow back to the start').uncheck();
+  await page.getByTestId('export-plays').selectOption('once');
+  await page.getByTestId('export-morph').locator('summary').click();
+  return dialog;
+}
+
+/**
+ * Exports the dialog's sequence as `name`.gif in a folder of its own, once the estimate of this
+ * very sequence is on screen (not one from before a picture was added), whose frame count the
+ * dialog then states. Shoots `shotName` before the export starts.
+ */
+async function exportSequenceGif(page: Page, dialog: Locator, exportDir: string, name: string, shotName: string, shot: (name: string) => Promise<unknown>): Promise<{ file: string; stated: number; summary: string }> {
+  await waitForAttribute(dialog.getByTestId('export-estimate'), 'data-current', 'true', SLOW_JOB_MS, `the ${name}'s size estimate`);
+  const summary = (await dialog.locator('.summary').innerText()).trim().replace(/\s+/g, ' ');
+  const stated = Number(/(\d+) frames/.exec(summary)?.[1]);
+  assert.ok(stated > 0, `the dialog states the ${name}'s frames: "${summary}"`);
+  const file = path.join(await exportFolder(exportDir, name), `${name}.gif`);
+  await page.getByTestId('export-path').fill(file);
+  await shot(shotName);
+  await page.getByTestId('export-start').click();
+  await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: `the ${name} GIF export` });
+  return { file, stated, summary };
+}
+
 const morphInto: Scenario = {
   name: 'Morph into: a second picture added in the export dialog; the GIF opens on the first picture and ends on the second',
   fresh: true,
   timeoutMs: 180_000,
   async run({ page, exportDir, shot, note }) {
-    await openSampleAndWait(page);
-    const dialog = await openExportDialog(page);
-    await fillGifBasics(page, dialog, 1);
-    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
-    await dialog.getByLabel('Flow back to the start').uncheck();
-    await page.getByTestId('export-plays').selectOption('once');
-
-    const morph = page.getByTestId('export-morph');
-    await morph.locator('summary').click();
+    const dialog = await morphDialog(page);
     await page.getByTestId('morph-add-sample').selectOption(MORPH_TARGET);
     await page.getByTestId('morph-list').getByText(MORPH_TARGET).waitFor({ state: 'visible', timeout: ENGINE_START_MS });
     assert.equal(await page.getByTestId('morph-count').innerText(), '1');
@@ -828,19 +850,8 @@ const morphInto: Scenario = {
     assert.equal(await page.getByTestId('morph-style').inputValue(), 'direct', 'direct is the default style');
 
     // The frame count of a sequence comes with the engine's estimate.
-    // The estimate of this very morph, not one still on screen from before the picture was added.
-    await waitForAttribute(dialog.getByTestId('export-estimate'), 'data-current', 'true', SLOW_JOB_MS, "the morph's size estimate");
-    const summary = (await dialog.locator('.summary').innerText()).trim();
-    const stated = Number(/(\d+) frames/.exec(summary)?.[1]);
-    note(`dialog: "${summary.replace(/\s+/g, ' ')}"`);
-    assert.ok(stated > 0, `the dialog states the morph's frames: "${summary}"`);
-
-    const folder = await exportFolder(exportDir, 'morph');
-    const file = path.join(folder, 'morph.gif');
-    await page.getByTestId('export-path').fill(file);
-    await shot('11-morph-dialog');
-    await page.getByTestId('export-start').click();
-    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the morph GIF export' });
+    const { file, stated, summary } = await exportSequenceGif(page, dialog, exportDir, 'morph', '11-morph-dialog', shot);
+    note(`dialog: "${summary}"`);
     await shot('11-morph-done');
 
     const meta = await sharp(file, { animated: true }).metadata();
@@ -878,14 +889,7 @@ const sequenceFromNoise: Scenario = {
   fresh: true,
   timeoutMs: 180_000,
   async run({ page, exportDir, shot, note }) {
-    await openSampleAndWait(page);
-    const dialog = await openExportDialog(page);
-    await fillGifBasics(page, dialog, 1);
-    await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
-    await dialog.getByLabel('Flow back to the start').uncheck();
-    await page.getByTestId('export-plays').selectOption('once');
-
-    await page.getByTestId('export-morph').locator('summary').click();
+    const dialog = await morphDialog(page);
     const list = page.getByTestId('morph-list');
     for (const name of [MORPH_TARGET, SEQUENCE_THIRD]) {
       await page.getByTestId('morph-add-sample').selectOption(name);
@@ -893,16 +897,7 @@ const sequenceFromNoise: Scenario = {
     }
     assert.equal(await page.getByTestId('morph-count').innerText(), '2');
     assert.equal(await page.getByTestId('morph-start').inputValue(), 'noise', 'a sequence starts from the noise by default');
-    await waitForAttribute(dialog.getByTestId('export-estimate'), 'data-current', 'true', SLOW_JOB_MS, "the sequence's size estimate");
-    const summary = (await dialog.locator('.summary').innerText()).trim();
-    const stated = Number(/(\d+) frames/.exec(summary)?.[1]);
-
-    const folder = await exportFolder(exportDir, 'sequence');
-    const file = path.join(folder, 'sequence.gif');
-    await page.getByTestId('export-path').fill(file);
-    await shot('12-sequence-dialog');
-    await page.getByTestId('export-start').click();
-    await waitForState(page, 'export-status', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled', 'confirm'], what: 'the sequence GIF export' });
+    const { file, stated } = await exportSequenceGif(page, dialog, exportDir, 'sequence', '12-sequence-dialog', shot);
 
     const pages = (await sharp(file, { animated: true }).metadata()).pages ?? 1;
     const pictures = [SAMPLE, MORPH_TARGET, SEQUENCE_THIRD];
