@@ -926,5 +926,47 @@ const sequenceFromNoise: Scenario = {
   },
 };
 
+const projectPopover: Scenario = {
+  name: 'the project popover behaves as a dialog: focus goes in, Escape from anywhere and a click outside close it, recent entries are full-size targets',
+  fresh: true,
+  timeoutMs: 60_000,
+  async run({ page, exportDir, shot, note }) {
+    await openSampleAndWait(page);
+    const isFocused = async (testId: string): Promise<boolean> => (await page.evaluate("document.activeElement?.getAttribute('data-testid')")) === testId;
+    await page.getByTestId('project-save').click();
+    const save = page.getByRole('dialog', { name: 'Save project' });
+    await save.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await isFocused('project-path'), true, 'Save… puts the focus in its path field');
+    const file = path.join(await exportFolder(exportDir, 'project'), 'mark.flowgif');
+    await page.getByTestId('project-path').fill(file);
+    await page.getByTestId('project-path').press('Enter');
+    await save.waitFor({ state: 'detached', timeout: SLOW_JOB_MS });
+    await fs.access(file);
+
+    await page.getByTestId('project-open').click();
+    const open = page.getByRole('dialog', { name: 'Open project' });
+    await open.waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await isFocused('project-path'), true, 'Open… puts the focus in its path field');
+    const entry = open.getByRole('button', { name: 'mark.flowgif' });
+    const box = await entry.boundingBox();
+    note(`recent entry ${box?.width.toFixed(0)} × ${box?.height.toFixed(1)} px`);
+    assert.ok(box !== null && box.height >= 24, `a recent entry is at least 24 px tall (${box?.height})`);
+    await shot('13-project-open');
+    // Escape with the focus back on the page, outside the popover.
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached', timeout: 5000 });
+
+    await page.getByTestId('project-open').click();
+    await open.waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('preview-canvas').click();
+    await open.waitFor({ state: 'detached', timeout: 5000 });
+    await page.getByTestId('project-open').click();
+    await page.keyboard.press('Escape');
+    await open.waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await isFocused('project-open'), true, 'closed from inside, the focus returns to Open…');
+  },
+};
+
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise, projectPopover];
