@@ -165,7 +165,11 @@ const train: Scenario = {
     await loss.waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
     const lossText = (await loss.innerText()).trim();
     assert.ok(Number.isFinite(Number(/^loss (\S+)/.exec(lossText)?.[1])), `the loss reads as a number: ${lossText}`);
-    await loss.scrollIntoViewIfNeeded();
+    // In view while it trains, unscrolled by the test: the choices fold to a line and the panel comes up.
+    const chart = await page.getByTestId('loss-chart').boundingBox();
+    const viewport = page.viewportSize();
+    assert.ok(chart !== null && viewport !== null && chart.y >= 0 && chart.y + chart.height <= viewport.height, `the loss chart is in view while training (${JSON.stringify(chart)} in ${JSON.stringify(viewport)})`);
+    assert.match(await page.getByTestId('train-chosen').innerText(), /Fast \(flow matching\) · noise shaped to the picture · \d+ s/);
     note(`while training: "${(await percent.innerText()).trim()}", "${lossText}", ${minimum} s budget`);
     await shot('2-training');
 
