@@ -141,6 +141,8 @@ const train: Scenario = {
   timeoutMs: 120_000,
   async run({ page, shot, note }) {
     const panel = page.getByRole('region', { name: 'Training' });
+    // No GPU here: the backend badge says where training runs and what would make it faster.
+    assert.match((await page.getByTestId('backend-label').getAttribute('title')) ?? '', /runs on the CPU .*NVIDIA GPU/);
     const budget = panel.getByLabel('Time budget (seconds)');
     const minimum = await budget.getAttribute('min');
     assert.ok(minimum !== null && Number(minimum) > 0, 'the budget field states its minimum');
@@ -940,7 +942,7 @@ const projectPopover: Scenario = {
     await page.getByTestId('project-save').click();
     const save = page.getByRole('dialog', { name: 'Save project' });
     await save.waitFor({ state: 'visible', timeout: 5000 });
-    assert.equal(await isFocused('project-path'), true, 'Save… puts the focus in its path field');
+    assert.equal(await isFocused('project-path'), true, 'Save project… puts the focus in its path field');
     const file = path.join(await exportFolder(exportDir, 'project'), 'mark.flowgif');
     await page.getByTestId('project-path').fill(file);
     await page.getByTestId('project-path').press('Enter');
@@ -950,7 +952,7 @@ const projectPopover: Scenario = {
     await page.getByTestId('project-open').click();
     const open = page.getByRole('dialog', { name: 'Open project' });
     await open.waitFor({ state: 'visible', timeout: 5000 });
-    assert.equal(await isFocused('project-path'), true, 'Open… puts the focus in its path field');
+    assert.equal(await isFocused('project-path'), true, 'Open project… puts the focus in its path field');
     const entry = open.getByRole('button', { name: 'mark.flowgif' });
     const box = await entry.boundingBox();
     note(`recent entry ${box?.width.toFixed(0)} × ${box?.height.toFixed(1)} px`);
@@ -968,7 +970,7 @@ const projectPopover: Scenario = {
     await page.getByTestId('project-open').click();
     await page.keyboard.press('Escape');
     await open.waitFor({ state: 'detached', timeout: 5000 });
-    assert.equal(await isFocused('project-open'), true, 'closed from inside, the focus returns to Open…');
+    assert.equal(await isFocused('project-open'), true, 'closed from inside, the focus returns to Open project…');
   },
 };
 
