@@ -65,10 +65,13 @@ function overlap(drawn: Uint8Array, letters: Uint8Array, near: Uint8Array): { on
   return { onLetters: on / Math.max(1, count(drawn)), covered: covered / Math.max(1, count(letters)) };
 }
 
+// After every describe of the file: they share the opened flows.
+after(() => {
+  for (const { field } of opened.values()) field.dispose();
+  opened.clear();
+});
+
 describe('ink colours and the picture’s own background', () => {
-  after(() => {
-    for (const { field } of opened.values()) field.dispose();
-  });
 
   for (const name of ['line-drawing', 'black-text', 'photo'] as const) {
     it(`${name}: the default colours draw at least 97 % of the ink pixels that solid draws, at t = 0 and t = 1`, async () => {
