@@ -7,11 +7,13 @@ import { bundledSamplePath } from '../engine/image/samples.js';
 import { prepareImageFlow } from '../engine/pipeline/flow-source.js';
 import { previewFlow } from '../engine/pipeline/preview-flow.js';
 import { warmUpEngine } from '../engine/pipeline/warm-up.js';
+import { PREVIEW_PASSES } from './preview.bench.js';
 
 /**
  * The app's first picture in a fresh engine process, as the e2e suite's first scenario meets
  * it: the bundled mark's exact flow, then the first preview pass (the renderer's
- * FIRST_PREVIEW_PARTICLES), each run in a process of its own, cold or after warmUpEngine.
+ * FIRST_PREVIEW_PARTICLES, PREVIEW_PASSES' first), each run in a process of its own, cold or
+ * after warmUpEngine.
  */
 export interface FirstPictureFigure {
   readonly warmed: boolean;
@@ -22,7 +24,7 @@ export interface FirstPictureFigure {
   readonly previewMs: number;
 }
 
-const FIRST_PREVIEW_PARTICLES = 6_000;
+const [FIRST_PREVIEW_PARTICLES] = PREVIEW_PASSES;
 const SELF = fileURLToPath(import.meta.url);
 
 interface ChildTimes {

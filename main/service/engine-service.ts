@@ -91,7 +91,7 @@ export class EngineService implements FlowGifApi {
   readonly #modelsDir: string;
   readonly #logBug: (error: unknown) => void;
   #disposed = false;
-  /** The running warm-up (warmUp), stopped by the first request that is more than app:info. */
+  /** The engine's one warm-up (warmUp), once started; the first request that is more than app:info aborts it. */
   #warming: AbortController | undefined;
 
   constructor(options: EngineServiceOptions) {

@@ -166,11 +166,11 @@ test('prepared for a host, the levels are built into shared memory, bit for bit 
   const source = noiseSourceFor('fitted', density.mapping);
   const here = createExactFlow(density, { source });
   const seen: Progress[] = [];
-  const threaded = await prepareExactFlow(density, { source }, { signal: new AbortController().signal, progress: (p) => seen.push(p) });
-  assert.equal(threaded.levels.length, here.levels.length);
+  const prepared = await prepareExactFlow(density, { source }, { signal: new AbortController().signal, progress: (p) => seen.push(p) });
+  assert.equal(prepared.levels.length, here.levels.length);
   assert.ok(here.levels.length > 20, `${here.levels.length} levels`);
   const bytes = (a: Float32Array): Buffer => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-  for (const [k, level] of threaded.levels.entries()) {
+  for (const [k, level] of prepared.levels.entries()) {
     const own = here.levels[k]!;
     assert.ok(level.mass.buffer instanceof SharedArrayBuffer, `level ${k} is in shared memory`);
     assert.deepEqual([level.blurCol, level.blurRow, level.nx, level.ny], [own.blurCol, own.blurRow, own.nx, own.ny], `level ${k}'s grid`);
@@ -184,9 +184,9 @@ test('prepared for a host, the levels are built into shared memory, bit for bit 
   const a = new Float64Array(points.length);
   const b = new Float64Array(points.length);
   here.velocity(points, 0.6, a);
-  exactFlowFromLevels(density, threaded.options, threaded.levels).velocity(points, 0.6, b);
+  exactFlowFromLevels(density, prepared.options, prepared.levels).velocity(points, 0.6, b);
   assert.deepEqual(b, a);
-  assert.throws(() => exactFlowFromLevels(density, threaded.options, threaded.levels.slice(1)), /needs \d+ blur levels/);
+  assert.throws(() => exactFlowFromLevels(density, prepared.options, prepared.levels.slice(1)), /needs \d+ blur levels/);
 
   const controller = new AbortController();
   const pending = prepareExactFlow(density, { source }, { signal: controller.signal, progress: () => controller.abort() });

@@ -72,7 +72,6 @@ after(() => {
 });
 
 describe('ink colours and the picture’s own background', () => {
-
   for (const name of ['line-drawing', 'black-text', 'photo'] as const) {
     it(`${name}: the default colours draw at least 97 % of the ink pixels that solid draws, at t = 0 and t = 1`, async () => {
       const picture = await open(name);
