@@ -11,6 +11,8 @@ export interface Session {
   readonly exportDir: string;
   /** A page showing the app as just started (a new tab, or the window reloaded). */
   freshPage(): Promise<Page>;
+  /** Stops the engine's host under the open pages, as quitting `npm run web` does (the web host only). */
+  stopHost?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -55,6 +57,8 @@ export const chromiumTarget: Target = {
     // The address `npm run web` prints, key and all: each fresh context starts as a user pasting it.
     const { url, origin } = host;
     let context: BrowserContext | undefined;
+    let hostStopped: Promise<void> | undefined;
+    const stopHost = (): Promise<void> => (hostStopped ??= host.close());
     return {
       exportDir: folders.exports,
       async freshPage() {
@@ -66,9 +70,10 @@ export const chromiumTarget: Target = {
         if (page.url() !== `${origin}/`) throw new Error(`Opening the printed address ended at ${page.url()}, not ${origin}/`);
         return page;
       },
+      stopHost,
       async close() {
         await browser.close();
-        await host.close();
+        await stopHost();
         await fs.rm(folders.root, { recursive: true, force: true });
       },
     };

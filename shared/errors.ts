@@ -30,6 +30,8 @@ export const errorCodes = [
   'ENGINE_BUSY',
   'HOST_UNSUPPORTED',
   'IPC_INVALID',
+  /** The page's connection to the engine ended (the web host stopped): nothing can be asked of it. */
+  'ENGINE_STOPPED',
   'NOT_FOUND',
 ] as const;
 

@@ -119,6 +119,8 @@ test('a close answers pending requests and fails live jobs with a connection err
   const result = await pending;
   assert.equal(result.ok, false);
   assert.ok(!result.ok && result.error.name === 'ConnectionLostError' && /1006: gone/.test(result.error.message));
+  // The page maps the code to "FlowGIF stopped" and what to do (renderer error-table.ts).
+  assert.ok(!result.ok && result.error.code === 'ENGINE_STOPPED' && result.error.hint === undefined);
   assert.equal(closes.length, 1);
   assert.equal(api.closed, true);
   const later = await api.invoke('app:info', {});

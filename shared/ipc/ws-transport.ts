@@ -61,8 +61,10 @@ export function createWsTransport(socket: WebSocketLike, options: WsTransportOpt
     if (closedWith !== undefined) return closedWith;
     const error: SerializedError = {
       name: 'ConnectionLostError',
-      message: `The connection to the FlowGIF engine closed${code === undefined ? '' : ` (code ${code}${reason ? `: ${reason}` : ''})`}.`,
-      hint: 'Restart FlowGIF (npm run web) and reload the page.',
+      // A code, so the page shows the table's title and action (error-table.ts), never a bare
+      // "Unexpected error"; the WebSocket close code stays in the message for Copy details.
+      code: 'ENGINE_STOPPED',
+      message: `This page lost its connection to FlowGIF${code === undefined ? '' : ` (WebSocket close ${code}${reason ? `: ${reason}` : ''})`}.`,
     };
     closedWith = error;
     queued.length = 0;

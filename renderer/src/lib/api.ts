@@ -1,4 +1,4 @@
-import type { SerializedError } from '../../../shared/errors.js';
+import { FlowGifError, type SerializedError } from '../../../shared/errors.js';
 import type { FlowGifApi } from '../../../shared/ipc/contract.js';
 import type { FlowGifElectronApi } from '../../../shared/ipc/electron-api.js';
 import type { MenuCommand } from '../../../shared/ipc/menu.js';
@@ -49,7 +49,7 @@ export async function connect(): Promise<Connection> {
       socket.removeEventListener('error', failed);
       socket.removeEventListener('close', failed);
       if (ok) resolve();
-      else reject(new Error(`Could not reach the FlowGIF engine at ${location.host}. Is it still running?`));
+      else reject(new FlowGifError('ENGINE_STOPPED', `This page could not reach FlowGIF at ${location.host}.`));
     };
     const opened = (): void => settle(true);
     const failed = (): void => settle(false);

@@ -32,6 +32,11 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   ENGINE_BUSY: { title: 'Already running', action: 'Wait for the running job to finish, or cancel it first.', place: 'host' },
   HOST_UNSUPPORTED: { title: 'Not available here', action: 'This needs the desktop app.', place: 'host' },
   IPC_INVALID: { title: 'Internal message error', action: 'Restart FlowGIF; Copy details helps a bug report.', place: 'host' },
+  ENGINE_STOPPED: {
+    title: 'FlowGIF stopped',
+    action: 'Start FlowGIF again and open the address it shows: each start has its own key, so this page cannot reconnect by itself. Your exports so far are on disk.',
+    place: 'host',
+  },
   NOT_FOUND: { title: 'Not found', action: 'It may have been closed or removed; try again.', place: 'host' },
 };
 
