@@ -116,6 +116,33 @@ test('per-particle colours are drawn as given, their alpha scaling opacity', () 
   assert.deepEqual(pixel(image, 64, 48, 48), [50, 8, 18, 255]);
 });
 
+test('a cloud of one colour draws as that colour would, and colours at any byte offset draw alike', () => {
+  const count = 3000;
+  const positions = Float64Array.from({ length: 2 * count }, (_, i) => Math.sin(i * 12.9898) * 3);
+  const teal = [20, 160, 150, 200];
+  const uniform = Uint8ClampedArray.from({ length: 4 * count }, (_, i) => teal[i % 4]!);
+  // One more particle, off the picture, in another colour: the same picture through the many-colour path.
+  const offPicture = Float64Array.from([...positions, 1e9, 1e9]);
+  const mixed = Uint8ClampedArray.from([...uniform, 255, 0, 0, 255]);
+  for (const blend of ['alpha', 'additive'] as const) {
+    for (const background of [[90, 90, 90, 255], [0, 0, 0, 0]] as const) {
+      const options = testOptions({ blend, opacity: 0.7, pointSize: 2.5, background: [...background] });
+      const one = rasterise(positions, uniform, options);
+      const many = rasterise(offPicture, mixed, options);
+      let worst = 0;
+      for (let i = 0; i < one.length; i++) worst = Math.max(worst, Math.abs(one[i]! - many[i]!));
+      assert.ok(worst <= 1, `${blend} on ${background.join(',')}: one colour differs by ${worst} levels from the same cloud drawn per particle`);
+      const empty = rasterise(new Float64Array(0), new Uint8ClampedArray(0), options);
+      assert.ok(one.some((v, i) => v !== empty[i]), `${blend} on ${background.join(',')}: the cloud shows`);
+    }
+  }
+  // The many-colour path copies colours word by word when it can; a view at an odd offset must draw the same.
+  const shifted = new Uint8ClampedArray(mixed.length + 1).subarray(1);
+  shifted.set(mixed);
+  const options = testOptions({ blend: 'alpha', pointSize: 2.5 });
+  assert.deepEqual(rasterise(offPicture, shifted, options), rasterise(offPicture, mixed, options));
+});
+
 test('off-screen, infinite and NaN particles are skipped; edge particles are clipped', () => {
   const valid = one(20.5, 40.5);
   const reference = rasterise(valid, undefined, testOptions());

@@ -286,6 +286,8 @@ export async function estimateSize(
     }
     const firsts = evenlySpaced(frames.count - 1, pairs);
     const withNeighbours = firsts.flatMap((i) => [i, i + 1]);
+    // Every sampled frame asked for at once: a source with worker threads draws them side by side.
+    for (const i of withNeighbours) cached.frame(i, ctx.signal).catch(() => {});
     let bytes: number;
     if (request.format === 'png') {
       bytes = ((await sizeOf(withNeighbours, 'pairs')) / withNeighbours.length) * frames.count;

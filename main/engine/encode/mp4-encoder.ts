@@ -51,10 +51,18 @@ export function toOpaqueEvenRgb(rgba: Uint8ClampedArray, width: number, height: 
   return out;
 }
 
+/**
+ * x264's speed preset. On 60 frames of 1 000 000 particles at 1920 × 1080, CRF 17, against
+ * `medium`: `faster` took 0.61 of the time for a file 1.00 of the size and SSIM Y 0.99504 vs
+ * 0.99505 (veryfast 0.40 of the time, but SSIM Y 0.99401). A particle cloud has little for
+ * medium's deeper motion search to find.
+ */
+export const X264_PRESET = 'faster';
+
 /** x264's arguments after the raw RGB input. */
 export function x264Args(frames: FrameSource, quality: number): string[] {
   return [
-    '-c:v', 'libx264', '-preset', 'medium', '-crf', String(crfForQuality(quality)),
+    '-c:v', 'libx264', '-preset', X264_PRESET, '-crf', String(crfForQuality(quality)),
     // Convert with BT.709 and say so: untagged video is guessed at, and players guess differently.
     '-vf', 'scale=out_color_matrix=bt709:out_range=tv,format=yuv420p',
     '-colorspace', 'bt709', '-color_primaries', 'bt709', '-color_trc', 'bt709',

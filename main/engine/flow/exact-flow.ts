@@ -41,8 +41,13 @@ export interface ExactFlowOptions {
 
 const defaults = { levelsPerOctave: 4, directBlurPx: 2, gaussianBelowT: 0.01 } as const;
 
-/** Components further than this many blur stds from a point are left out of the direct sum. */
-const DIRECT_CUT = 5;
+/**
+ * Components further than this many blur stds from a point are left out of the direct sum: they
+ * weigh under e^-8 of one at the point. 4 instead of 5 reads 17² pixels instead of 21², 0.72 of
+ * the time at t = 0.97, and moved the velocities of 50 000 particles of the bundled mark by at
+ * most 9.4e-4 model units (a particle's last 0.03 of flow time: under 0.01 px at 1920 px).
+ */
+const DIRECT_CUT = 4;
 /**
  * A source narrower along one axis gives blurs below directBlurPx along it while the other
  * axis's is above: the levels resolve such sub-2-pixel blurs poorly (worst error 4.8e-3 of the
@@ -199,6 +204,19 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
     }
   };
 
+  // Each row's first and last pixel with mass: the direct sum skips a picture's empty margins
+  // and rows, which are most of a logo's window at the blurs it serves.
+  const rowFirst = new Int32Array(height).fill(width);
+  const rowLast = new Int32Array(height).fill(-1);
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      if (probabilities[j * width + i]! > 0) {
+        rowFirst[j] = Math.min(rowFirst[j]!, i);
+        rowLast[j] = i;
+      }
+    }
+  }
+
   /** Exact sum over the pixels within DIRECT_CUT blurs; false when none of them has mass. */
   const directMean = (col: number, row: number, blurCol: number, blurRow: number): boolean => {
     const cutCol = DIRECT_CUT * blurCol;
@@ -210,18 +228,19 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
     if (i0 > i1 || j0 > j1) return false;
     if (i1 - i0 + 1 > gx.length) gx = new Float64Array(i1 - i0 + 1);
     if (j1 - j0 + 1 > gy.length) gy = new Float64Array(j1 - j0 + 1);
-    const kc = -0.5 / (blurCol * blurCol);
-    const kr = -0.5 / (blurRow * blurRow);
-    for (let i = i0; i <= i1; i++) gx[i - i0] = Math.exp(kc * (i - col) * (i - col));
-    for (let j = j0; j <= j1; j++) gy[j - j0] = Math.exp(kr * (j - row) * (j - row));
+    gaussianRow(gx, i1 - i0 + 1, i0 - col, -0.5 / (blurCol * blurCol));
+    gaussianRow(gy, j1 - j0 + 1, j0 - row, -0.5 / (blurRow * blurRow));
     let sum = 0;
     let sumCol = 0;
     let sumRow = 0;
     for (let j = j0; j <= j1; j++) {
+      const first = Math.max(i0, rowFirst[j]!);
+      const last = Math.min(i1, rowLast[j]!);
+      if (first > last) continue;
       const base = j * width;
       let rowMass = 0;
       let rowCol = 0;
-      for (let i = i0; i <= i1; i++) {
+      for (let i = first; i <= last; i++) {
         const w = probabilities[base + i]! * gx[i - i0]!;
         rowMass += w;
         rowCol += w * i;
@@ -302,6 +321,22 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
       levels.length = 0;
     },
   };
+}
+
+/**
+ * out[m] = exp(k·(d + m)²) for m < n, by the ratio of neighbours (itself a geometric series):
+ * three exponentials instead of n, which were half of a direct sum's time. Over the ≤ 21 terms
+ * the products drift by a few ulps.
+ */
+function gaussianRow(out: Float64Array, n: number, d: number, k: number): void {
+  let g = Math.exp(k * d * d);
+  let ratio = Math.exp(k * (2 * d + 1));
+  const step = Math.exp(2 * k);
+  for (let m = 0; m < n; m++) {
+    out[m] = g;
+    g *= ratio;
+    ratio *= step;
+  }
 }
 
 function checkShapes(points: Float64Array, out: Float64Array): void {
