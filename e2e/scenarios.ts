@@ -167,6 +167,10 @@ const train: Scenario = {
     await loss.waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
     const lossText = (await loss.innerText()).trim();
     assert.ok(Number.isFinite(Number(/^loss (\S+)/.exec(lossText)?.[1])), `the loss reads as a number: ${lossText}`);
+    // The chart's axes carry values: the loss at its top and bottom, the steps at either end.
+    const lossRange = (await page.getByTestId('loss-chart-y').innerText()).trim().split(/\s+/).map(Number);
+    assert.ok(lossRange.length === 2 && lossRange.every(Number.isFinite) && lossRange[0]! >= lossRange[1]!, `the loss axis reads top to bottom: ${lossRange.join(', ')}`);
+    assert.match((await page.getByTestId('loss-chart-x').innerText()).trim(), /^step \d+\s+\d+$/);
     // In view while it trains, unscrolled by the test: the choices fold to a line and the panel comes up.
     const chart = await page.getByTestId('loss-chart').boundingBox();
     const viewport = page.viewportSize();
@@ -178,7 +182,11 @@ const train: Scenario = {
     const canvas = page.getByTestId('preview-canvas');
     await waitForState(page, 'train-progress', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled'], what: `training with a ${minimum} s budget` });
     const trainedAt = performance.now();
-    note(`trained: "${(await panel.getByText(/^Done/).innerText()).trim()}"`);
+    // Until the model's preview is drawn, the status says it is coming (2–3 s on this machine).
+    const status = panel.getByText(/^Done/);
+    const drawing = panel.getByText(/^Done.* · drawing its preview…$/);
+    await drawing.waitFor({ state: 'visible', timeout: 5000 });
+    note(`trained: "${(await status.innerText()).trim()}"`);
     // The preview follows the trained model once its trajectory arrives.
     assert.equal(await panel.getByRole('radio', { name: 'Trained model' }).isChecked(), true, 'the preview switches to the trained model');
     const ms = await waitForState(page, 'preview-canvas', 'ready', { since: trainedAt, timeoutMs: SLOW_JOB_MS, what: "the trained model's preview" });
@@ -187,6 +195,8 @@ const train: Scenario = {
     await canvas.and(page.locator(`:not([data-particles="${FULL_PREVIEW_PARTICLES}"])`)).waitFor({ state: 'attached', timeout: SLOW_JOB_MS });
     await waitForAttribute(canvas, 'data-particles', FULL_PREVIEW_PARTICLES, SLOW_JOB_MS, "the trained model's full preview");
     const fullMs = performance.now() - trainedAt;
+    await drawing.waitFor({ state: 'detached', timeout: 5000 });
+    assert.match((await status.innerText()).trim(), /^Done: \d+ steps in /, 'once the full preview is drawn the status is Done alone');
     note(`trained model's preview ready after ${(ms / 1000).toFixed(1)} s, its full preview (${FULL_PREVIEW_PARTICLES} particles) after ${(fullMs / 1000).toFixed(1)} s, from training done`);
     await shot('2-trained');
   },
@@ -211,18 +221,38 @@ const scrub: Scenario = {
     // The slider documents PageUp/PageDown as ±0.1: five steps down from t = 1.
     for (let i = 0; i < 5; i++) await slider.press('PageDown');
     await waitForAttribute(slider, 'aria-valuenow', '0.5', 5000, 'the slider after End and PageDown ×5');
-    assert.equal(await slider.getAttribute('aria-valuetext'), 't = 0.500');
+    assert.match((await slider.getAttribute('aria-valuetext')) ?? '', /^t = 0\.500, frame \d+ of \d+, \d+\.\d\d s$/);
     await waitForAttribute(canvas, 'data-t', '0.500', 5000, 'the preview after scrubbing');
     const atHalf = await readCanvas(canvas);
 
-    // Arrows step a hundredth, Shift a thousandth (the slider's title says so), and back.
-    assert.match((await slider.getAttribute('title')) ?? '', /PageUp \/ PageDown by 0\.1/);
+    // Arrows step one frame of the export, Shift ten (the slider's title says so), and back;
+    // the counter under t names the frame and its time in seconds.
+    assert.match((await slider.getAttribute('title')) ?? '', /one frame of the export \(with Shift 10\), PageUp \/ PageDown t by 0\.1/);
+    const counter = page.getByTestId('timeline-frame');
+    const shown = async (): Promise<{ frame: number; of: number; seconds: number; t: number }> => {
+      const text = (await counter.textContent()) ?? '';
+      const match = /^frame (\d+) \/ (\d+) · (\d+\.\d\d) s$/.exec(text.trim());
+      assert.ok(match !== null, `the frame counter reads "${text}"`);
+      return { frame: Number(match[1]), of: Number(match[2]), seconds: Number(match[3]), t: Number(await slider.getAttribute('aria-valuenow')) };
+    };
+    const half = await shown();
+    note(`t = 0.5 shows frame ${half.frame} of ${half.of} at ${half.seconds} s`);
+    assert.ok(half.frame > 1 && half.frame < half.of, `t = 0.5 is inside the animation (frame ${half.frame} of ${half.of})`);
+    const fps = (half.frame - 1) / half.seconds;
     await slider.press('ArrowRight');
-    await waitForAttribute(slider, 'aria-valuenow', '0.51', 5000, 'the slider after ArrowRight');
+    await counter.getByText(`frame ${half.frame + 1} / ${half.of}`, { exact: false }).waitFor({ timeout: 5000 });
+    const next = await shown();
+    assert.ok(next.t > 0.5 && next.t < 0.6, `one frame on, t moved a little past 0.5 (${next.t})`);
+    assert.ok(Math.abs(next.seconds - half.frame / fps) < 0.011, `frame ${next.frame} is at ${next.seconds} s`);
     await slider.press('Shift+ArrowRight');
-    await waitForAttribute(slider, 'aria-valuenow', '0.511', 5000, 'the slider after Shift+ArrowRight');
+    await counter.getByText(`frame ${half.frame + 11} / ${half.of}`, { exact: false }).waitFor({ timeout: 5000 });
     await slider.press('Shift+ArrowLeft');
     await slider.press('ArrowLeft');
+    await counter.getByText(`frame ${half.frame} / ${half.of}`, { exact: false }).waitFor({ timeout: 5000 });
+    const back = await shown();
+    assert.ok(back.t < next.t && Math.abs(back.t - 0.5) <= next.t - back.t, `back on the frame nearest t = 0.5 (t = ${back.t}, the next at ${next.t})`);
+    await slider.press('End');
+    for (let i = 0; i < 5; i++) await slider.press('PageDown');
     await waitForAttribute(slider, 'aria-valuenow', '0.5', 5000, 'the slider back at 0.5');
     assert.equal(await page.getByRole('slider', { name: 'Threshold' }).count(), 1, 'the threshold slider is named');
 
@@ -948,6 +978,20 @@ const projectPopover: Scenario = {
     await page.getByTestId('project-path').press('Enter');
     await save.waitFor({ state: 'detached', timeout: SLOW_JOB_MS });
     await fs.access(file);
+    // The title names the saved project; a change marks it unsaved, and Ctrl+S saves it in place, asking nothing.
+    await page.waitForFunction("document.title === 'mark.flowgif — FlowGIF'", undefined, { timeout: 5000 });
+    assert.equal(await page.getByTestId('project-unsaved').count(), 0, 'just saved: no unsaved marker');
+    await page.getByRole('spinbutton', { name: 'Time budget (seconds)' }).fill('95');
+    await page.getByTestId('project-unsaved').waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await page.title(), '• mark.flowgif — FlowGIF');
+    await shot('13-project-unsaved');
+    await page.getByTestId('timeline-slider').focus();
+    await page.keyboard.press('Control+s');
+    await page.getByTestId('project-unsaved').waitFor({ state: 'detached', timeout: SLOW_JOB_MS });
+    assert.equal(await save.count(), 0, 'Ctrl+S on a saved project asks for no path');
+    assert.equal(await page.getByTestId('replace-prompt').count(), 0, 'nor whether to replace its own file');
+    assert.match(await fs.readFile(file, 'utf8'), /"seconds":\s*95\b/, 'the project file has the new budget');
+    assert.equal(await page.title(), 'mark.flowgif — FlowGIF');
 
     await page.getByTestId('project-open').click();
     const open = page.getByRole('dialog', { name: 'Open project' });

@@ -33,11 +33,11 @@ describe('buildMenuTemplate', () => {
       const commandItems = items(file).filter((item) => item.id !== undefined);
       assert.deepEqual(
         commandItems.map((item) => item.label),
-        ['Open Image…', 'Open Project…', 'Save Project…', 'Export…'],
+        ['Open Image…', 'Open Project…', 'Save Project', 'Save Project As…', 'Export…'],
       );
       assert.deepEqual(
         commandItems.map((item) => item.accelerator),
-        ['CmdOrCtrl+O', 'CmdOrCtrl+Shift+O', 'CmdOrCtrl+S', 'CmdOrCtrl+E'],
+        ['CmdOrCtrl+O', 'CmdOrCtrl+Shift+O', 'CmdOrCtrl+S', 'CmdOrCtrl+Shift+S', 'CmdOrCtrl+E'],
       );
       for (const item of commandItems) click(item);
       assert.deepEqual(sent, [...menuCommands]);

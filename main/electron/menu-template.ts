@@ -31,7 +31,8 @@ export function buildMenuTemplate(actions: MenuActions, options: MenuOptions): M
     submenu: [
       { id: 'open-image', label: 'Open Image…', accelerator: 'CmdOrCtrl+O', click: send('open-image') },
       { id: 'open-project', label: 'Open Project…', accelerator: 'CmdOrCtrl+Shift+O', click: send('open-project') },
-      { id: 'save-project', label: 'Save Project…', accelerator: 'CmdOrCtrl+S', click: send('save-project') },
+      { id: 'save-project', label: 'Save Project', accelerator: 'CmdOrCtrl+S', click: send('save-project') },
+      { id: 'save-project-as', label: 'Save Project As…', accelerator: 'CmdOrCtrl+Shift+S', click: send('save-project-as') },
       { type: 'separator' },
       { id: 'export', label: 'Export…', accelerator: 'CmdOrCtrl+E', click: send('export') },
       ...(mac ? [{ role: 'close' } as const] : [{ type: 'separator' } as const, { role: 'quit', label: 'Quit' } as const]),

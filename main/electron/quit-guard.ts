@@ -4,6 +4,7 @@ import type { ServiceHost } from './service-host.js';
 /**
  * Quitting (or closing the window) mid-export asks first, as Kap does; once the user agrees,
  * jobs are cancelled through the engine so encoders remove their temp files before it stops.
+ * Unsaved work and a running training ask too, from the page's beforeunload.
  */
 export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform = process.platform): (window: BrowserWindow) => void {
   let confirmed = false;
@@ -58,6 +59,20 @@ export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform
         }
         if (!window.isDestroyed()) window.close();
       });
+    });
+    // The page refuses to unload while it has unsaved work or a training running (App.svelte's
+    // beforeunload); Electron would then keep the window open without a word, so ask here.
+    window.webContents.on('will-prevent-unload', (event) => {
+      const answer = dialog.showMessageBoxSync(window, {
+        type: 'warning',
+        buttons: ['Close Without Saving', 'Keep Open'],
+        defaultId: 1,
+        cancelId: 1,
+        message: 'This project has unsaved work.',
+        detail: 'Unsaved changes, or a training still running, are lost if the window closes now. Keep it open to save the project first.',
+      });
+      // preventDefault here overrides the page's refusal: the window closes.
+      if (answer === 0) event.preventDefault();
     });
   };
 }

@@ -5,7 +5,7 @@
  */
 export const MENU_COMMAND_CHANNEL = 'menu:command';
 
-export const menuCommands = ['open-image', 'open-project', 'save-project', 'export'] as const;
+export const menuCommands = ['open-image', 'open-project', 'save-project', 'save-project-as', 'export'] as const;
 
 export type MenuCommand = (typeof menuCommands)[number];
 

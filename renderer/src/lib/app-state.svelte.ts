@@ -28,6 +28,7 @@ import { JobRouter } from './jobs.js';
 import { JobSlot } from './job-slot.svelte.js';
 import { baseName } from './format.js';
 import { debounce } from './debounce.js';
+import { SvelteMap } from 'svelte/reactivity';
 
 /** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
 export const PREVIEW_PARTICLES = 50_000;
@@ -91,6 +92,10 @@ export class AppState {
   loss = $state.raw<readonly LossPoint[]>([]);
   samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
   trained = $state.raw<TrainDone | undefined>(undefined);
+  /** Trained models by the picture and density settings they were trained on (setDensity). */
+  private readonly keptModels = new SvelteMap<string, { readonly trained: TrainDone; readonly shown: boolean }>();
+  /** The picture (its source, by identity: an upload's bytes are not worth comparing) keptModels belong to. */
+  private keptFor: ImageSource | undefined;
   modelId = $state<ModelId | undefined>(undefined);
   /** How the model was trained; undefined without one. */
   modelMethod = $state<TrainMethod | undefined>(undefined);
@@ -105,6 +110,8 @@ export class AppState {
   private exportAsked: { format: ExportFormat; outputPath: string; maxBytes: number | undefined } | undefined;
 
   projectPath = $state<string | undefined>(undefined);
+  /** projectSnapshot when the work was last saved, opened, or its picture opened. */
+  private savedSnapshot = $state<string | undefined>(undefined);
   /** The file a project save would replace, waiting for the user's answer; the save it belongs to. */
   projectReplace = $state<string | undefined>(undefined);
   private projectAsked: string | undefined;
@@ -160,7 +167,11 @@ export class AppState {
 
   // ---- image ----------------------------------------------------------------------------
 
-  async openImage(source: ImageSource, density: Partial<DensitySettings> = {}): Promise<void> {
+  /**
+   * Another picture is another piece of work: the open project no longer describes it, so the
+   * title says Untitled and Save asks where (setDensity reopens the same picture and keeps it).
+   */
+  async openImage(source: ImageSource, density: Partial<DensitySettings> = {}, keepProject = false): Promise<void> {
     this.imageBusy = true;
     this.imageError = undefined;
     const shown = (d: Described): void => {
@@ -172,6 +183,12 @@ export class AppState {
     // A failed open keeps the picture and preview the user had.
     if (info === undefined) return;
     this.adoptImage(info, source);
+    if (!keepProject) {
+      this.projectPath = undefined;
+      this.savedSnapshot = this.projectSnapshot;
+      this.keptModels.clear();
+      this.keptFor = undefined;
+    }
     void this.startPreview(this.exactFlow(info.imageId));
   }
 
@@ -181,10 +198,38 @@ export class AppState {
     if (picked?.path !== undefined) await this.openImage({ kind: 'path', path: picked.path }, this.density);
   }
 
-  /** Same picture, new mass/threshold: a new density, so a model trained on the old one no longer applies. */
+  /**
+   * Same picture, new mass/threshold: a new density, which a model trained on the old one does
+   * not describe. The model is kept with the settings it was trained on (the engine keeps it
+   * too), so setting them back brings it back, shown as it was.
+   */
   async setDensity(density: Partial<DensitySettings>): Promise<void> {
+    const source = this.source;
+    if (source !== this.keptFor) {
+      this.keptModels.clear();
+      this.keptFor = source;
+    }
+    if (this.modelId !== undefined && this.trained !== undefined && !this.training.running) {
+      this.keptModels.set(densityKey(this.density), { trained: this.trained, shown: this.previewFlow === 'model' });
+    }
     this.density = { ...this.density, ...density };
-    if (this.source !== undefined) await this.openImage(this.source, this.density);
+    if (source === undefined) return;
+    await this.openImage(source, this.density, true);
+    const kept = this.source === source ? this.keptModels.get(densityKey(this.density)) : undefined;
+    if (kept === undefined || this.modelId !== undefined) return;
+    this.trained = kept.trained;
+    this.modelId = kept.trained.modelId;
+    this.modelMethod = kept.trained.method;
+    if (kept.shown) this.showModel();
+  }
+
+  /** Models trained on this picture at other density settings than the ones now, kept for when they return. */
+  get modelsAtOtherSettings(): number {
+    if (this.source === undefined || this.source !== this.keptFor) return 0;
+    const here = densityKey(this.density);
+    let count = 0;
+    for (const key of this.keptModels.keys()) if (key !== here) count++;
+    return count;
   }
 
   private adoptImage(info: ImageInfo, source: ImageSource | undefined): void {
@@ -452,6 +497,8 @@ export class AppState {
   async saveProject(path: string, replace = false): Promise<boolean> {
     const project = this.projectData();
     if (project === undefined) return false;
+    // What this save writes: later changes, made while it runs, stay unsaved.
+    const snapshot = this.projectSnapshot;
     this.dismissProjectReplace();
     const failed = (d: Described): void => {
       if (d.code === 'OUTPUT_EXISTS' && !replace) {
@@ -467,6 +514,7 @@ export class AppState {
     if (saved === undefined) return false;
     // The engine's path: it may have added the extension.
     this.projectPath = saved.path;
+    this.savedSnapshot = snapshot;
     await this.refreshRecent();
     return true;
   }
@@ -498,12 +546,37 @@ export class AppState {
       this.modelMethod = modelMethod;
       void this.startPreview({ kind: 'model', modelId });
     } else void this.startPreview(this.exactFlow(image.imageId));
+    this.savedSnapshot = this.projectSnapshot;
     await this.refreshRecent();
     return true;
   }
 
   get projectName(): string {
     return this.projectPath === undefined ? 'Untitled' : baseName(this.projectPath);
+  }
+
+  /** What a save would write (the project and its model), as text to compare. */
+  private get projectSnapshot(): string | undefined {
+    const project = this.projectData();
+    return project === undefined ? undefined : JSON.stringify({ project, modelId: this.modelId });
+  }
+
+  /**
+   * Work a save would keep and nothing has: a change since the project was saved or opened, or
+   * since the picture was opened. A picture just opened and left alone is not unsaved work.
+   */
+  get unsaved(): boolean {
+    return this.image !== undefined && this.projectSnapshot !== this.savedSnapshot;
+  }
+
+  /** Closing the window now would lose something: unsaved work, or a training still running. */
+  get closeWouldLose(): boolean {
+    return this.unsaved || this.training.running;
+  }
+
+  /** The window's title: the project, marked while it has unsaved changes. */
+  get windowTitle(): string {
+    return this.image === undefined ? 'FlowGIF' : `${this.unsaved ? '• ' : ''}${this.projectName} — FlowGIF`;
   }
 
   /**
@@ -514,4 +587,9 @@ export class AppState {
     const info = await this.call('app:info', {}, () => {});
     if (info !== undefined) this.info = info;
   }
+}
+
+/** Density settings as the key a picture's trained models are kept under. */
+function densityKey(density: DensitySettings): string {
+  return `${density.mass}|${density.threshold}`;
 }

@@ -123,6 +123,43 @@ test('training shows its loss and samples, and a model trained on this picture i
   assert.deepEqual(previewJob(api, previews).flow, { kind: 'model', modelId: 'm1' });
 });
 
+test('a new threshold sets the trained model aside, and setting it back brings the model back on screen', async () => {
+  const { api, app } = await withImage();
+  api.answer('image:open', (p) => ok({ ...imageInfo('heart'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));
+  await settle();
+  void app.startTraining();
+  await settle();
+  api.done(api.lastJob('train').jobId, 'train', trainDone('m1'));
+  await settle();
+  assert.equal(app.previewFlow, 'model');
+
+  await app.setDensity({ threshold: 0.3 });
+  await settle();
+  assert.equal(app.modelId, undefined, 'the model does not describe the new density');
+  assert.equal(app.previewFlow, 'exact');
+  assert.equal(app.modelsAtOtherSettings, 1, 'but it is kept, and the panel says so');
+  await app.setDensity({ threshold: 0.5 });
+  await settle();
+  assert.equal(app.modelId, undefined);
+  assert.equal(app.modelsAtOtherSettings, 1);
+
+  const previews = api.jobs('preview').length;
+  await app.setDensity({ threshold: 0 });
+  await settle();
+  assert.equal(app.modelId, 'm1', 'back at the settings it was trained on, the model returns');
+  assert.equal(app.trained?.modelId, 'm1');
+  assert.equal(app.previewFlow, 'model', 'shown, as it was before the change');
+  assert.equal(app.modelsAtOtherSettings, 0);
+  assert.deepEqual(previewJob(api, api.jobs('preview').length - 1).flow, { kind: 'model', modelId: 'm1' });
+  assert.ok(api.jobs('preview').length > previews);
+
+  // Another picture: the models of this one are not offered for it.
+  await app.openImage({ kind: 'sample', name: 'star' });
+  await settle();
+  assert.equal(app.modelsAtOtherSettings, 0);
+  assert.equal(app.modelId, undefined);
+});
+
 test('a model trained on an old picture is not adopted', async () => {
   const { api, app } = await withImage('heart');
   void app.startTraining();
@@ -234,6 +271,39 @@ test('opening a project takes its settings and the engine recent list, and previ
   assert.equal(app.projectName, 'saved.flowgif');
   assert.deepEqual(app.info?.recentProjects, ['/projects/saved.flowgif', '/projects/other.flowgif']);
   assert.deepEqual(previewJob(api, api.jobs('preview').length - 1).flow, { kind: 'model', modelId: 'm9' });
+});
+
+test('unsaved work is marked in the title until a save; another picture is a new, untitled piece of work', async () => {
+  const { api, app } = await withImage();
+  assert.equal(app.unsaved, false, 'a picture just opened is not unsaved work');
+  assert.equal(app.windowTitle, 'Untitled — FlowGIF');
+  app.trainSeconds = 90;
+  assert.equal(app.unsaved, true, 'a changed training budget is');
+  assert.equal(app.windowTitle, '• Untitled — FlowGIF');
+  assert.equal(app.closeWouldLose, true);
+
+  api.answer('project:save', (p) => ok({ path: p.path }));
+  api.answer('app:info', () => ok(appInfo(['/projects/logo.flowgif'])));
+  assert.equal(await app.saveProject('/projects/logo.flowgif'), true);
+  assert.equal(app.unsaved, false);
+  assert.equal(app.windowTitle, 'logo.flowgif — FlowGIF');
+  app.setSettings({ ...app.settings, particles: app.settings.particles + 1000 });
+  assert.equal(app.windowTitle, '• logo.flowgif — FlowGIF', 'export settings are part of the project');
+  app.setSettings({ ...app.settings, particles: app.settings.particles - 1000 });
+  assert.equal(app.unsaved, false, 'changed back, nothing is unsaved');
+
+  // A new threshold is the same picture: still this project, now with a change.
+  api.answer('image:open', (p) => ok({ ...imageInfo(p.source.kind === 'sample' ? p.source.name : 'heart'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));
+  await app.setDensity({ threshold: 0.2 });
+  await settle();
+  assert.equal(app.projectPath, '/projects/logo.flowgif');
+  assert.equal(app.unsaved, true);
+  // Another picture: the project no longer describes it, so Save must not replace logo.flowgif with it.
+  await app.openImage({ kind: 'sample', name: 'star' });
+  await settle();
+  assert.equal(app.projectPath, undefined);
+  assert.equal(app.windowTitle, 'Untitled — FlowGIF');
+  assert.equal(app.unsaved, false);
 });
 
 test("a finished export reloads the engine's export history; the UI keeps no list of its own", async () => {

@@ -11,25 +11,61 @@ export class Playback {
   /** Start over at the end; off, playing stops on the timeline's last frame. */
   loop = $state(true);
   speed = $state(1);
-  /** Seconds into the timeline. */
-  private position = 0;
-  private frame = 0;
+  /** Seconds into the timeline (the export's frame index / fps while stopped on a frame). */
+  position = $state(0);
+  private request = 0;
   private last = 0;
   private timeline: Timeline | undefined;
   private times: Float64Array = new Float64Array(0);
+  /** The export's frames in increasing t, one per distinct t (its first): what a frame step walks. */
+  private ascending: number[] = [];
 
   constructor(private readonly timing: () => Timeline) {}
 
-  /** A user's choice of t (scrubbing, keys): playback continues from where the way there shows it. */
+  /**
+   * A user's choice of t (scrubbing, keys): the export's frame nearest it is the one on show
+   * (the frame counter, frame steps) and where playback continues from.
+   */
   seek(t: number): void {
     const clamped = Math.min(1, Math.max(0, Math.round(t * 1000) / 1000));
     this.t = clamped;
+    const { fps } = this.current();
+    this.position = this.ascending[this.nearest(clamped)]! / fps;
+  }
+
+  /** The export's frame on screen (0-based) and how many it has. */
+  get frame(): { index: number; count: number } {
     const { times, fps } = this.current();
-    // The way there is monotonic and reaches the far end, so the first frame at or past t exists.
-    const reverse = this.timeline?.reverse === true;
-    const index = times.findIndex((time) => (reverse ? time <= clamped : time >= clamped));
-    const i = Math.max(0, index);
-    this.position = i / fps;
+    return { index: Math.min(times.length - 1, Math.floor(this.position * fps + 1e-6)), count: times.length };
+  }
+
+  /**
+   * Steps |delta| of the export's distinct frames up in t (delta > 0) or down from the one
+   * nearest t, to their exact t: with easing the frames near the ends are closer together than
+   * the scrubber's thousandths, so rounding would skip or repeat them.
+   */
+  stepFrames(delta: number): void {
+    const { times, fps } = this.current();
+    const order = this.ascending;
+    const k = Math.min(order.length - 1, Math.max(0, this.nearest(this.t) + Math.trunc(delta)));
+    const index = order[k]!;
+    this.t = times[index]!;
+    this.position = index / fps;
+  }
+
+  /** Where in `ascending` the frame whose t is nearest t sits (the lower of two as near). */
+  private nearest(t: number): number {
+    const { times } = this.current();
+    const order = this.ascending;
+    let lo = 0;
+    let hi = order.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[order[mid]!]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    // lo is the first frame at or past t; the one before may be nearer.
+    return lo > 0 && t - times[order[lo - 1]!]! <= times[order[lo]!]! - t ? lo - 1 : lo;
   }
 
   toggle(): void {
@@ -44,12 +80,12 @@ export class Playback {
     if (!this.loop && this.position >= (times.length - 1) / fps) this.position = 0;
     this.playing = true;
     this.last = performance.now();
-    this.frame = requestAnimationFrame((now) => this.tick(now));
+    this.request = requestAnimationFrame((now) => this.tick(now));
   }
 
   pause(): void {
     this.playing = false;
-    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.request);
   }
 
   dispose(): void {
@@ -62,6 +98,10 @@ export class Playback {
     if (timeline !== this.timeline) {
       this.timeline = timeline;
       this.times = frameTimes(timeline);
+      const times = this.times;
+      // By t, earlier frames first among equal t; then the first of each t.
+      const byT = Array.from(times.keys()).sort((a, b) => times[a]! - times[b]! || a - b);
+      this.ascending = byT.filter((i, k) => k === 0 || times[i] !== times[byT[k - 1]!]);
     }
     return { times: this.times, fps: timeline.fps };
   }
@@ -81,6 +121,6 @@ export class Playback {
     }
     this.position = position;
     this.t = flowTimeAt(times, fps, position, this.loop);
-    if (this.playing) this.frame = requestAnimationFrame((n) => this.tick(n));
+    if (this.playing) this.request = requestAnimationFrame((n) => this.tick(n));
   }
 }

@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { frameTimes, resolveTimeline, type Timeline } from '../../../shared/timeline.js';
+import { Playback } from './playback.svelte.js';
+
+const eased = resolveTimeline({ durationSeconds: 1, fps: 20, holdStartSeconds: 0.5, holdEndSeconds: 1, easing: 'ease-in-out', bounce: true });
+
+function playbackOf(timeline: Timeline): { playback: Playback; times: Float64Array } {
+  return { playback: new Playback(() => timeline), times: frameTimes(timeline) };
+}
+
+test('frame steps walk the export’s distinct frames to their exact t, and the counter follows', () => {
+  const { playback, times } = playbackOf(eased);
+  const holdStart = 10;
+  playback.seek(0);
+  assert.deepEqual(playback.frame, { index: 0, count: times.length }, 't = 0 shows the first frame');
+  // The start hold's frames all show t = 0: one step goes past them to the first that moves.
+  playback.stepFrames(1);
+  assert.equal(playback.t, times[holdStart + 1]);
+  assert.equal(playback.frame.index, holdStart + 1);
+  assert.equal(playback.position, (holdStart + 1) / eased.fps);
+  playback.stepFrames(10);
+  assert.equal(playback.t, times[holdStart + 11], 'Shift steps ten frames');
+  playback.stepFrames(-11);
+  assert.equal(playback.t, 0);
+  assert.equal(playback.frame.index, 0);
+  // Eased frames near the ends are closer than a thousandth: exact steps still tell them apart.
+  assert.ok(times[holdStart + 1]! < 0.001 * 5, `the first moving frame is at t = ${times[holdStart + 1]}`);
+  playback.stepFrames(-1);
+  assert.equal(playback.t, 0, 'stepping below the first frame stays on it');
+});
+
+test('a scrubbed t shows the nearest frame, and steps count from it', () => {
+  const { playback, times } = playbackOf(eased);
+  playback.seek(0.5);
+  const shown = playback.frame.index;
+  const gap = (i: number): number => Math.abs(times[i]! - 0.5);
+  assert.ok(gap(shown) <= gap(shown - 1) && gap(shown) <= gap(shown + 1), `frame ${shown} is the nearest to t = 0.5`);
+  assert.equal(playback.t, 0.5, 'the scrubbed t itself is kept');
+  playback.stepFrames(1);
+  assert.equal(playback.frame.index, shown + 1);
+  assert.equal(playback.t, times[shown + 1]);
+  playback.seek(1);
+  const arrival = times.indexOf(1);
+  assert.equal(playback.frame.index, arrival, 't = 1 is the frame the picture arrives, not its hold or the way back');
+  playback.stepFrames(1);
+  assert.equal(playback.t, 1, 'stepping past the picture stays on it');
+  assert.equal(playback.frame.index, arrival);
+});
+
+test('on a reversed timeline a step up in t is a step back in frames', () => {
+  const { playback, times } = playbackOf({ ...eased, reverse: true, bounce: false });
+  playback.seek(0.5);
+  const shown = playback.frame.index;
+  playback.stepFrames(1);
+  assert.ok(playback.t > 0.5);
+  assert.equal(playback.frame.index, shown - 1);
+  assert.equal(playback.t, times[shown - 1]);
+});
