@@ -1,4 +1,4 @@
-import { app, dialog, type BrowserWindow } from 'electron';
+import { app, BrowserWindow, dialog } from 'electron';
 import type { ServiceHost } from './service-host.js';
 
 /**
@@ -27,6 +27,19 @@ export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform
     return confirmed;
   };
 
+  /** Per window: settles its closing, true once closed, false when the user kept it open. */
+  const closing = new Map<BrowserWindow, (closed: boolean) => void>();
+  const closeWindow = (window: BrowserWindow): Promise<boolean> =>
+    new Promise((resolve) => {
+      if (window.isDestroyed()) {
+        resolve(true);
+        return;
+      }
+      closing.set(window, resolve);
+      window.once('closed', () => resolve(true));
+      window.close();
+    });
+
   app.on('before-quit', (event) => {
     if (stopped) return;
     event.preventDefault();
@@ -35,6 +48,14 @@ export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform
     void (async () => {
       try {
         if (!(await askToStopExports(undefined))) return;
+        // The windows close before the engine stops: a page with unsaved work asks first
+        // (will-prevent-unload below), and kept open it must still have an engine to save with.
+        const closed = await Promise.all(BrowserWindow.getAllWindows().map(closeWindow));
+        closing.clear();
+        if (!closed.every(Boolean)) {
+          confirmed = false;
+          return;
+        }
         await service.stop();
         stopped = true;
         app.quit();
@@ -65,14 +86,15 @@ export function installQuitGuard(service: ServiceHost, platform: NodeJS.Platform
     window.webContents.on('will-prevent-unload', (event) => {
       const answer = dialog.showMessageBoxSync(window, {
         type: 'warning',
-        buttons: ['Close Without Saving', 'Keep Open'],
+        buttons: ['Close Anyway', 'Keep Open'],
         defaultId: 1,
         cancelId: 1,
-        message: 'This project has unsaved work.',
-        detail: 'Unsaved changes, or a training still running, are lost if the window closes now. Keep it open to save the project first.',
+        message: 'Closing now loses work.',
+        detail: 'The project has unsaved changes, or a training is still running. Keep the window open to save the project or let the training finish.',
       });
       // preventDefault here overrides the page's refusal: the window closes.
       if (answer === 0) event.preventDefault();
+      else closing.get(window)?.(false);
     });
   };
 }

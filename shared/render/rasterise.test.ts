@@ -137,10 +137,14 @@ test('a cloud of one colour draws as that colour would, and colours at any byte 
     }
   }
   // The many-colour path copies colours word by word when it can; a view at an odd offset must draw the same.
-  const shifted = new Uint8ClampedArray(mixed.length + 1).subarray(1);
-  shifted.set(mixed);
+  // Each particle its own colour, so a colour copied to the wrong particle shows.
+  const own = Uint8ClampedArray.from({ length: 4 * count }, (_, i) => (i % 4 === 3 ? 255 : (i * 97 + (i >> 2) * 31) % 256));
+  const shifted = new Uint8ClampedArray(own.length + 1).subarray(1);
+  shifted.set(own);
   const options = testOptions({ blend: 'alpha', pointSize: 2.5 });
-  assert.deepEqual(rasterise(offPicture, shifted, options), rasterise(offPicture, mixed, options));
+  const aligned = rasterise(positions, own, options);
+  // Word by word (aligned) and byte by byte (shifted) are two copies: they must agree.
+  assert.deepEqual(rasterise(positions, shifted, options), aligned);
 });
 
 test('off-screen, infinite and NaN particles are skipped; edge particles are clipped', () => {

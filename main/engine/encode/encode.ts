@@ -286,8 +286,9 @@ export async function estimateSize(
     }
     const firsts = evenlySpaced(frames.count - 1, pairs);
     const withNeighbours = firsts.flatMap((i) => [i, i + 1]);
-    // Every sampled frame asked for at once: a source with worker threads draws them side by side.
-    for (const i of withNeighbours) cached.frame(i, ctx.signal).catch(() => {});
+    // Every sampled frame asked for at once where they are drawn side by side; drawn on this
+    // thread they come one at a time, so a cancel or a newer estimate gets through between them.
+    if (frames.parallel === true) for (const i of withNeighbours) cached.frame(i, ctx.signal).catch(() => {});
     let bytes: number;
     if (request.format === 'png') {
       bytes = ((await sizeOf(withNeighbours, 'pairs')) / withNeighbours.length) * frames.count;

@@ -11,6 +11,11 @@ export interface FrameSource {
   readonly width: number;
   readonly height: number;
   readonly fps: number;
+  /**
+   * Frames asked for together are drawn side by side (worker threads): a size estimate then asks
+   * for all its sample frames at once. Without it, each frame is drawn when asked, one at a time.
+   */
+  readonly parallel?: boolean;
   /** RGBA, row-major from the top-left, width * height * 4 bytes. */
   frame(index: number, signal: CancelSignal): Promise<Uint8ClampedArray>;
   /**

@@ -325,8 +325,8 @@ function assemble(density: ImageDensity, plan: LevelPlan, levels: BlurLevel[]): 
 
 /**
  * out[m] = exp(k·(d + m)²) for m < n, by the ratio of neighbours (itself a geometric series):
- * three exponentials instead of n, which were half of a direct sum's time. Over the ≤ 21 terms
- * the products drift by a few ulps.
+ * three exponentials instead of n, which were half of a direct sum's time. The products drift
+ * by about n ulps: 1e-14 over the 17 terms at 2 px, 1e-11 over a wide axis's hundreds.
  */
 function gaussianRow(out: Float64Array, n: number, d: number, k: number): void {
   let g = Math.exp(k * d * d);

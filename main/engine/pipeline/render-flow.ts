@@ -88,6 +88,7 @@ function frameSource(scene: Scene, settings: RenderSettings, pool?: FramePool, d
   };
   return {
     ...source,
+    parallel: true,
     frame(index: number, signal: CancelSignal) {
       signal.throwIfAborted();
       const frame = drawing.get(index) ?? request(index, signal);

@@ -93,7 +93,12 @@ export class AppState {
   samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
   trained = $state.raw<TrainDone | undefined>(undefined);
   /** Trained models by the picture and density settings they were trained on (setDensity). */
-  private readonly keptModels = new SvelteMap<string, { readonly trained: TrainDone; readonly shown: boolean }>();
+  private readonly keptModels = new SvelteMap<
+    string,
+    { readonly modelId: ModelId; readonly method: TrainMethod | undefined; readonly trained: TrainDone | undefined; readonly shown: boolean }
+  >();
+  /** The density settings the model on offer was trained on (the picture's when it was adopted). */
+  private modelDensity: DensitySettings | undefined;
   /** The picture (its source, by identity: an upload's bytes are not worth comparing) keptModels belong to. */
   private keptFor: ImageSource | undefined;
   modelId = $state<ModelId | undefined>(undefined);
@@ -209,18 +214,24 @@ export class AppState {
       this.keptModels.clear();
       this.keptFor = source;
     }
-    if (this.modelId !== undefined && this.trained !== undefined && !this.training.running) {
-      this.keptModels.set(densityKey(this.density), { trained: this.trained, shown: this.previewFlow === 'model' });
+    if (this.modelId !== undefined && this.modelDensity !== undefined) {
+      this.keptModels.set(densityKey(this.modelDensity), { modelId: this.modelId, method: this.modelMethod, trained: this.trained, shown: this.previewFlow === 'model' });
     }
     this.density = { ...this.density, ...density };
     if (source === undefined) return;
     await this.openImage(source, this.density, true);
     const kept = this.source === source ? this.keptModels.get(densityKey(this.density)) : undefined;
     if (kept === undefined || this.modelId !== undefined) return;
-    this.trained = kept.trained;
-    this.modelId = kept.trained.modelId;
-    this.modelMethod = kept.trained.method;
+    this.adoptModel(kept.modelId, kept.method, kept.trained);
     if (kept.shown) this.showModel();
+  }
+
+  /** The model on offer for the picture at its density settings now: trained, opened with a project, or kept. */
+  private adoptModel(modelId: ModelId, method: TrainMethod | undefined, trained: TrainDone | undefined): void {
+    this.modelId = modelId;
+    this.modelMethod = method;
+    this.trained = trained;
+    this.modelDensity = { ...this.density };
   }
 
   /** Models trained on this picture at other density settings than the ones now, kept for when they return. */
@@ -237,6 +248,7 @@ export class AppState {
     this.density = { ...info.density };
     this.source = source;
     this.modelId = undefined;
+    this.modelDensity = undefined;
     this.modelMethod = undefined;
     this.trained = undefined;
     this.previewFlow = 'exact';
@@ -399,9 +411,7 @@ export class AppState {
       done: (value) => {
         // The user may have opened another picture meanwhile: that model belongs to the old one.
         if (this.image?.imageId !== imageId) return;
-        this.trained = value;
-        this.modelId = value.modelId;
-        this.modelMethod = value.method;
+        this.adoptModel(value.modelId, value.method, value);
         this.showModel();
       },
       failed: (d) => {
@@ -542,8 +552,7 @@ export class AppState {
     this.noise = project.training.noise ?? DEFAULT_NOISE_SHAPE;
     this.projectPath = path;
     if (modelId !== undefined) {
-      this.modelId = modelId;
-      this.modelMethod = modelMethod;
+      this.adoptModel(modelId, modelMethod, undefined);
       void this.startPreview({ kind: 'model', modelId });
     } else void this.startPreview(this.exactFlow(image.imageId));
     this.savedSnapshot = this.projectSnapshot;

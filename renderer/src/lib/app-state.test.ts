@@ -160,6 +160,27 @@ test('a new threshold sets the trained model aside, and setting it back brings t
   assert.equal(app.modelId, undefined);
 });
 
+test("a project's model is kept through a threshold change too, and the project is not left marked unsaved", async () => {
+  const { api, app } = await withImage();
+  const project = app.projectData();
+  assert.ok(project !== undefined);
+  api.answer('project:open', () => ok({ project, image: imageInfo('saved'), modelId: 'm9', modelMethod: 'fm' as const }));
+  api.answer('app:info', () => ok(appInfo(['/projects/saved.flowgif'])));
+  assert.equal(await app.openProject('/projects/saved.flowgif'), true);
+  await settle();
+  assert.equal(app.unsaved, false);
+  api.answer('image:open', (p) => ok({ ...imageInfo('saved'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));
+  await app.setDensity({ threshold: 0.4 });
+  await settle();
+  assert.equal(app.modelId, undefined);
+  assert.equal(app.unsaved, true);
+  await app.setDensity({ threshold: 0 });
+  await settle();
+  assert.equal(app.modelId, 'm9', 'the opened project\'s model returns with its settings');
+  assert.equal(app.modelMethod, 'fm');
+  assert.equal(app.unsaved, false, 'back as it was saved');
+});
+
 test('a model trained on an old picture is not adopted', async () => {
   const { api, app } = await withImage('heart');
   void app.startTraining();

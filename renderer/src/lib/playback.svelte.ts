@@ -12,7 +12,9 @@ export class Playback {
   loop = $state(true);
   speed = $state(1);
   /** Seconds into the timeline (the export's frame index / fps while stopped on a frame). */
-  position = $state(0);
+  private position = $state(0);
+  /** The timeline `position` was set on: a new one (fps, holds, bounce) leaves it meaningless. */
+  private positionFor: Timeline | undefined;
   private request = 0;
   private last = 0;
   private timeline: Timeline | undefined;
@@ -30,13 +32,32 @@ export class Playback {
     const clamped = Math.min(1, Math.max(0, Math.round(t * 1000) / 1000));
     this.t = clamped;
     const { fps } = this.current();
-    this.position = this.ascending[this.nearest(clamped)]! / fps;
+    this.place(this.ascending[this.nearest(clamped)]! / fps);
+  }
+
+  private place(position: number): void {
+    this.position = position;
+    this.positionFor = this.timeline;
+  }
+
+  /** The frame on show: where playback is, or, after the timeline changed, the frame nearest t. */
+  private frameIndex(): number {
+    const { times, fps } = this.current();
+    const index = this.positionFor === this.timeline ? Math.floor(this.position * fps + 1e-6) : this.ascending[this.nearest(this.t)]!;
+    return Math.min(times.length - 1, Math.max(0, index));
   }
 
   /** The export's frame on screen (0-based) and how many it has. */
   get frame(): { index: number; count: number } {
-    const { times, fps } = this.current();
-    return { index: Math.min(times.length - 1, Math.floor(this.position * fps + 1e-6)), count: times.length };
+    // position is read here so the counter follows playback; frameIndex may not need it.
+    void this.position;
+    return { index: this.frameIndex(), count: this.current().times.length };
+  }
+
+  /** Seconds into the animation of what is on show. */
+  get seconds(): number {
+    const { fps } = this.current();
+    return this.positionFor === this.timeline ? this.position : this.frameIndex() / fps;
   }
 
   /**
@@ -50,7 +71,7 @@ export class Playback {
     const k = Math.min(order.length - 1, Math.max(0, this.nearest(this.t) + Math.trunc(delta)));
     const index = order[k]!;
     this.t = times[index]!;
-    this.position = index / fps;
+    this.place(index / fps);
   }
 
   /** Where in `ascending` the frame whose t is nearest t sits (the lower of two as near). */
@@ -76,6 +97,8 @@ export class Playback {
   play(): void {
     if (this.playing) return;
     const { times, fps } = this.current();
+    // A timeline changed since: play on from its frame nearest the t on show.
+    if (this.positionFor !== this.timeline) this.place(this.frameIndex() / fps);
     // Playing from the last frame without loop would stop at once: start over.
     if (!this.loop && this.position >= (times.length - 1) / fps) this.position = 0;
     this.playing = true;
@@ -119,7 +142,7 @@ export class Playback {
       position = (times.length - 1) / fps;
       this.playing = false;
     }
-    this.position = position;
+    this.place(position);
     this.t = flowTimeAt(times, fps, position, this.loop);
     if (this.playing) this.request = requestAnimationFrame((n) => this.tick(n));
   }

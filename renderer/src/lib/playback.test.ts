@@ -18,7 +18,7 @@ test('frame steps walk the export’s distinct frames to their exact t, and the 
   playback.stepFrames(1);
   assert.equal(playback.t, times[holdStart + 1]);
   assert.equal(playback.frame.index, holdStart + 1);
-  assert.equal(playback.position, (holdStart + 1) / eased.fps);
+  assert.equal(playback.seconds, (holdStart + 1) / eased.fps);
   playback.stepFrames(10);
   assert.equal(playback.t, times[holdStart + 11], 'Shift steps ten frames');
   playback.stepFrames(-11);
@@ -56,4 +56,19 @@ test('on a reversed timeline a step up in t is a step back in frames', () => {
   assert.ok(playback.t > 0.5);
   assert.equal(playback.frame.index, shown - 1);
   assert.equal(playback.t, times[shown - 1]);
+});
+
+test('a new timeline (another fps) moves the counter to its frame nearest the t on show', () => {
+  let timeline: Timeline = eased;
+  const playback = new Playback(() => timeline);
+  playback.seek(0.5);
+  const at20 = playback.frame.index;
+  timeline = { ...eased, fps: 40 };
+  const times = frameTimes(timeline);
+  const shown = playback.frame.index;
+  assert.ok(shown > at20, `at twice the fps the same t is a later frame (${at20} → ${shown})`);
+  const gap = (i: number): number => Math.abs(times[i]! - 0.5);
+  assert.ok(gap(shown) <= gap(shown - 1) && gap(shown) <= gap(shown + 1), `frame ${shown} is the nearest to t = 0.5 at 40 fps`);
+  assert.equal(playback.seconds, shown / 40);
+  assert.equal(playback.frame.count, times.length);
 });
