@@ -692,6 +692,33 @@ const queuedExport: Scenario = {
   },
 };
 
+const stopAndKeep: Scenario = {
+  name: 'Stop and keep ends a 600 s training at once and shows the model it learned so far',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, shot, note }) {
+    await openSampleAndWait(page);
+    const panel = page.getByRole('region', { name: 'Training' });
+    await panel.getByLabel('Time budget (seconds)').fill('600');
+    await page.getByTestId('train-start').click();
+    // Offered once there is a model to keep: after the first step.
+    const finish = page.getByTestId('train-finish');
+    await finish.waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    await page.getByTestId('train-samples').waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
+    await shot('14-training-stop-and-keep');
+    const asked = performance.now();
+    await finish.click();
+    await waitForState(page, 'train-progress', 'done', { timeoutMs: 30_000, failOn: ['failed', 'cancelled'], what: 'the training after Stop and keep' });
+    const stoppedMs = performance.now() - asked;
+    const status = (await panel.getByText(/^Stopped and kept: \d+ steps in /).innerText()).trim();
+    assert.equal(await panel.getByRole('radio', { name: 'Trained model' }).isChecked(), true, 'the preview switches to the kept model');
+    await waitForState(page, 'preview-canvas', 'ready', { timeoutMs: SLOW_JOB_MS, what: "the kept model's preview" });
+    await waitForAttribute(page.getByTestId('preview-canvas'), 'data-particles', FULL_PREVIEW_PARTICLES, SLOW_JOB_MS, "the kept model's full preview");
+    note(`Stop and keep: done ${(stoppedMs / 1000).toFixed(1)} s after the click, "${status}"`);
+    await shot('14-stopped-and-kept');
+  },
+};
+
 /** Scrubs to t with the timeline's keys: End, then PageDown (−0.1) down to t. */
 async function scrubTo(page: Page, tenths: number): Promise<void> {
   const slider = page.getByTestId('timeline-slider');
@@ -1019,4 +1046,4 @@ const projectPopover: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise, projectPopover];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, stopAndKeep, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise, projectPopover];

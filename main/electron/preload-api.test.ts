@@ -15,6 +15,7 @@ const validPayloads: { readonly [C in RequestChannel]: RequestPayload<C> } = {
   'preview:start': { flow: { kind: 'exact', imageId: 'i1' }, particles: 100, seed: 0 },
   'train:start': { imageId: 'i1', method: 'fm', seconds: 5, seed: 0 },
   'job:cancel': { jobId: 'j1' },
+  'train:finish': { jobId: 'j1' },
   'export:estimate': { flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', settings: defaultRenderSettings },
   'export:start': { flow: { kind: 'exact', imageId: 'i1' }, format: 'gif', outputPath: '/home/me/a.gif', settings: defaultRenderSettings },
   'project:save': {

@@ -244,6 +244,41 @@ test('cancelling a training: a cancelled message, not failed; no job, tensor or 
   assert.deepEqual(await ok(service, 'job:cancel', { jobId }), { cancelled: false });
 });
 
+test('stop and keep: a 600 s training asked to finish ends done with its model so far, saved and previewable', async () => {
+  const { tf } = await loadBackend();
+  const tensorsBefore = tf.memory().numTensors;
+  const { jobId } = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 600, seed: 4 });
+  const seen = await watcher.next(jobId, (m) => m.type === 'progress' && m.progress.stage === 'train' && (m.progress.metrics?.['step'] ?? 0) >= 5);
+  const stepsSeen = seen.type === 'progress' ? seen.progress.metrics?.['step'] ?? 0 : 0;
+  const asked = performance.now();
+  assert.deepEqual(await ok(service, 'train:finish', { jobId }), { finishing: true });
+  const kept = await watcher.done<TrainDone>(jobId);
+  const waited = performance.now() - asked;
+  assert.ok(kept.steps >= stepsSeen, `${kept.steps} steps kept, ${stepsSeen} seen before the stop`);
+  assert.ok(kept.seconds < 60, `it stopped when asked, not at its 600 s budget (${kept.seconds} s)`);
+  assert.ok(waited < 30_000, `done ${waited} ms after the stop`);
+  assert.ok(Number.isFinite(kept.finalLoss));
+  assert.ok((await fs.readdir(path.join(root, 'temp', 'models'))).includes(`${kept.modelId}.flow`), 'saved like a finished training');
+  const preview = await ok(service, 'preview:start', { flow: { kind: 'model', modelId: kept.modelId }, particles: 200, seed: 0 });
+  const paths = await watcher.done<TrajectoryData>(preview.jobId);
+  assert.equal(paths.particles, 200);
+  assert.deepEqual(service.runningJobs(), []);
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  // Ended: nothing left to finish.
+  assert.deepEqual(await ok(service, 'train:finish', { jobId }), { finishing: false });
+});
+
+test('stop and keep while the training still waits its turn cancels it: there is no model yet', async () => {
+  const first = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 600, seed: 5 });
+  await watcher.next(first.jobId, (m) => m.type === 'progress' && m.progress.stage === 'train');
+  const second = await ok(service, 'train:start', { imageId: heart.imageId, method: 'fm', seconds: 600, seed: 6 });
+  await watcher.next(second.jobId, (m) => m.type === 'progress' && m.progress.stage === 'queued');
+  assert.deepEqual(await ok(service, 'train:finish', { jobId: second.jobId }), { finishing: true });
+  assert.equal((await watcher.ended(second.jobId)).type, 'cancelled');
+  assert.deepEqual(await ok(service, 'job:cancel', { jobId: first.jobId }), { cancelled: true });
+  assert.equal((await watcher.ended(first.jobId)).type, 'cancelled');
+});
+
 test('project save → open: the same project, the model beside it, the recent list updated', async () => {
   const projectPath = path.join(root, 'projects', 'heart');
   await fs.mkdir(path.dirname(projectPath));

@@ -84,6 +84,8 @@ export class EngineService implements FlowGifApi {
   readonly #exportTargets = new Map<string, JobId>();
   /** The size estimate of each flow not yet ended: a newer one of the same flow, or its export, cancels it. */
   readonly #estimates = new Map<string, JobId>();
+  /** Each training's "Stop and keep" (finishTraining), and whether its turn has come. */
+  readonly #finishers = new Map<JobId, { readonly finish: AbortController; readonly started: boolean }>();
   readonly #images = new ImageRegistry();
   readonly #models: ModelRegistry;
   readonly #recent: RecentProjects;
@@ -188,6 +190,7 @@ export class EngineService implements FlowGifApi {
     'preview:start': async (p) => ({ jobId: this.#startPreview(p.flow, { particles: p.particles, seed: p.seed, swirl: p.swirl ?? 0 }) }),
     'train:start': async (p) => ({ jobId: this.#startTraining(p) }),
     'job:cancel': async (p) => ({ cancelled: this.#jobs.cancel(p.jobId) }),
+    'train:finish': async (p) => ({ finishing: this.#finishTraining(p.jobId) }),
     'export:estimate': async (p) => ({ jobId: this.#startEstimate(p) }),
     'export:start': async (p) => ({ jobId: await this.#startExport(p) }),
     'project:save': (p) => this.#saveProject(p.path, p.project, p.modelId, p.replace === true),
@@ -332,7 +335,9 @@ export class EngineService implements FlowGifApi {
   #startTraining(request: RequestPayload<'train:start'>): string {
     const lease = this.#images.lease(request.imageId, request.noise);
     const { density } = lease.image;
-    return this.#jobs.start('train', async (ctx, job) => {
+    const finish = new AbortController();
+    const jobId = this.#jobs.start('train', async (ctx, job) => {
+      this.#finishers.set(jobId, { finish, started: true });
       const exactField = request.method === 'fm' ? await lease.exactFlow(ctx) : undefined;
       const modelId = randomUUID();
       const file = path.join(this.#modelsDir, `${modelId}.flow`);
@@ -343,6 +348,7 @@ export class EngineService implements FlowGifApi {
         noise: request.noise,
         exactField,
         snapshotSeconds: this.#options.snapshotSeconds,
+        finish: finish.signal,
         onSamples: (points: Float32Array, step: number) => job.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step }),
       };
       const model = await trainDensityToFile(density, request.method, budget, file, ctx);
@@ -351,7 +357,28 @@ export class EngineService implements FlowGifApi {
       this.#models.warm(modelId);
       const { steps, seconds, finalLoss, backend } = model.training;
       return { modelId, method: model.method, steps, seconds, finalLoss, backend };
-    }, { queued: true, onDidEnd: lease.release });
+    }, {
+      queued: true,
+      onDidEnd: () => {
+        this.#finishers.delete(jobId);
+        lease.release();
+      },
+    });
+    this.#finishers.set(jobId, { finish, started: false });
+    return jobId;
+  }
+
+  /**
+   * "Stop and keep": the training ends after its current step and is done with the model so far,
+   * saved and previewed as any other. One still waiting its turn has nothing to keep: it is
+   * cancelled. False for a job that is no running training.
+   */
+  #finishTraining(jobId: JobId): boolean {
+    const training = this.#finishers.get(jobId);
+    if (training === undefined) return false;
+    if (!training.started) return this.#jobs.cancel(jobId);
+    training.finish.abort();
+    return true;
   }
 
   #exportFolder(): string {

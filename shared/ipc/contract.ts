@@ -197,6 +197,8 @@ export interface RequestMap {
   'preview:start': [{ readonly flow: FlowRef; readonly particles: number; readonly seed: number; readonly swirl?: number }, { readonly jobId: JobId }];
   'train:start': [TrainRequest, { readonly jobId: JobId }];
   'job:cancel': [{ readonly jobId: JobId }, { readonly cancelled: boolean }];
+  /** "Stop and keep": the training ends after its current step, done with the model so far (one still queued is cancelled). */
+  'train:finish': [{ readonly jobId: JobId }, { readonly finishing: boolean }];
   /** A job (kind 'estimate') that ends done with the SizeEstimate; a newer estimate of the same flow, or its export, cancels it. */
   'export:estimate': [Omit<ExportRequest, 'outputPath' | 'replace' | 'maxBytes'>, { readonly jobId: JobId }];
   'export:start': [ExportRequest, { readonly jobId: JobId }];
@@ -276,6 +278,7 @@ export const requestChannels: readonly RequestChannel[] = [
   'preview:start',
   'train:start',
   'job:cancel',
+  'train:finish',
   'export:estimate',
   'export:start',
   'project:save',

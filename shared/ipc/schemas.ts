@@ -255,6 +255,7 @@ const payloadSchemas: Schemas<0> = {
     noise: v.optional(v.picklist(NOISE_SHAPES)),
   }),
   'job:cancel': v.object({ jobId: id }),
+  'train:finish': v.object({ jobId: id }),
   'export:estimate': v.object({ flow: FlowRefSchema, sequence: v.optional(SequenceSchema), format: exportFormat, settings: RenderSettingsSchema }),
   'export:start': v.object({
     flow: FlowRefSchema,
@@ -289,6 +290,7 @@ const responseSchemas: Schemas<1> = {
   'preview:start': jobStarted,
   'train:start': jobStarted,
   'job:cancel': v.object({ cancelled: v.boolean() }),
+  'train:finish': v.object({ finishing: v.boolean() }),
   'export:estimate': jobStarted,
   'export:start': jobStarted,
   'project:save': v.object({ path: v.string() }),

@@ -1,5 +1,5 @@
 import type { JobContext } from '../../../shared/job.js';
-import { encodeThroughFfmpeg } from './ffmpeg-stream.js';
+import { encodeThroughFfmpeg, hasAlpha, type FfmpegStream } from './ffmpeg-stream.js';
 import type { FfmpegInfo } from './find-encoders.js';
 import type { FrameSource } from './frame-source.js';
 
@@ -59,7 +59,7 @@ export function toOpaqueEvenRgb(rgba: Uint8ClampedArray, width: number, height: 
  */
 export const X264_PRESET = 'faster';
 
-/** x264's arguments after the raw RGB input. */
+/** x264's arguments after the raw input. */
 export function x264Args(frames: FrameSource, quality: number): string[] {
   return [
     '-c:v', 'libx264', '-preset', X264_PRESET, '-crf', String(crfForQuality(quality)),
@@ -80,10 +80,20 @@ export async function encodeMp4(frames: FrameSource, output: string, options: Mp
     encoder: 'libx264',
     missingHint: 'Use an ffmpeg built with --enable-libx264 (Debian, Homebrew and the ffmpeg.org builds are), or export a GIF.',
   };
-  await encodeThroughFfmpeg(frames, output, options.ffmpeg, needs, () => ({
-    inputPixFmt: 'rgb24',
-    inputSize: evenSize(frames.width, frames.height),
-    toRaw: (rgba) => toOpaqueEvenRgb(rgba, frames.width, frames.height),
-    outputArgs: x264Args(frames, options.quality),
-  }), ctx);
+  await encodeThroughFfmpeg(frames, output, options.ffmpeg, needs, (first) => mp4Stream(frames, first, options.quality), ctx);
+}
+
+/**
+ * An opaque frame of even sides (the export draws MP4 frames at even sides, and an opaque first
+ * frame means an opaque background under every frame) goes to ffmpeg as it is: its own RGB
+ * conversion costs less than ours, and the main thread is left to the encoder. Anything else
+ * is flattened over white and padded here first.
+ */
+export function mp4Stream(frames: FrameSource, first: Uint8ClampedArray, quality: number): FfmpegStream {
+  const outputArgs = x264Args(frames, quality);
+  const even = evenSize(frames.width, frames.height);
+  if (even.width === frames.width && even.height === frames.height && !hasAlpha(first)) {
+    return { inputPixFmt: 'rgba', inputSize: even, toRaw: (rgba) => Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), outputArgs };
+  }
+  return { inputPixFmt: 'rgb24', inputSize: even, toRaw: (rgba) => toOpaqueEvenRgb(rgba, frames.width, frames.height), outputArgs };
 }

@@ -8,7 +8,7 @@ import { loadDensity } from '../image/load-density.js';
 import { createModelField } from '../inference/model-field.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { trainFfjord } from '../train/ffjord-trainer.js';
-import type { FlowMethod, TrainedModel } from '../train/trained-model.js';
+import type { EarlyFinish, FlowMethod, TrainedModel } from '../train/trained-model.js';
 import { flowFileRule, saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
 
@@ -30,7 +30,7 @@ export interface TrainResult {
   readonly outputPath: string;
 }
 
-export interface TrainBudget {
+export interface TrainBudget extends EarlyFinish {
   readonly seconds?: number | undefined;
   readonly steps?: number | undefined;
   readonly seed: number;

@@ -8,7 +8,7 @@ import type { ImageDensity } from '../image/density.js';
 import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
 import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
-import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { type EarlyFinish, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 import { runTrainingLoop } from './training-loop.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
@@ -29,7 +29,7 @@ export const ffjordPreset = {
   evalSize: 2000,
 } as const;
 
-export interface FfjordTrainOptions extends SnapshotOptions {
+export interface FfjordTrainOptions extends SnapshotOptions, EarlyFinish {
   /** Training stops at seconds or steps, whichever comes first. */
   readonly seconds?: number | undefined;
   readonly steps?: number | undefined;
@@ -98,6 +98,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
     tf,
     ctx,
     snapshots: options,
+    finish: options,
     budget: { maxSteps, maxSeconds, batchSize },
     params: flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))),
     lossSmoothing: undefined,

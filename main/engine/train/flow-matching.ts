@@ -10,10 +10,10 @@ import type { ImageDensity } from '../image/density.js';
 import { loadBackend } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
-import { type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { type EarlyFinish, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 import { runTrainingLoop } from './training-loop.js';
 
-export interface FlowMatchingOptions extends SnapshotOptions {
+export interface FlowMatchingOptions extends SnapshotOptions, EarlyFinish {
   /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
   readonly seconds?: number;
   readonly steps?: number;
@@ -101,6 +101,7 @@ export async function trainFlowMatching(
       tf,
       ctx,
       snapshots: options,
+      finish: options,
       budget: { maxSteps, maxSeconds, batchSize },
       params: weightTensors(tf, initial.slice(1)),
       lossSmoothing: LOSS_SMOOTHING,

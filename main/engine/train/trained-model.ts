@@ -45,3 +45,12 @@ export interface SnapshotOptions {
 }
 
 export const DEFAULT_SNAPSHOT_SECONDS = 3;
+
+/**
+ * The app's "Stop and keep": once `finish` is aborted the trainer ends after the step it is on
+ * (at least one step) and returns the model so far, as if its budget were spent. A cancel
+ * (the job's own signal) keeps nothing.
+ */
+export interface EarlyFinish {
+  readonly finish?: { readonly aborted: boolean } | undefined;
+}

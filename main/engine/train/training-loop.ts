@@ -4,7 +4,7 @@ import type { JobContext } from '../../../shared/job.js';
 import { createAdam } from './adam.js';
 import type { Tf } from './backend.js';
 import { createStepPacer } from './step-pacer.js';
-import type { SnapshotOptions, TrainedModel } from './trained-model.js';
+import type { EarlyFinish, SnapshotOptions, TrainedModel } from './trained-model.js';
 
 const HISTORY_EVERY = 10;
 
@@ -32,6 +32,7 @@ export interface TrainingLoopSpec<H> {
   readonly tf: Tf;
   readonly ctx: JobContext;
   readonly snapshots: SnapshotOptions;
+  readonly finish: EarlyFinish;
   /** Training stops at maxSteps or maxSeconds, whichever comes first; batchSize examples a step. */
   readonly budget: { readonly maxSteps: number; readonly maxSeconds: number; readonly batchSize: number };
   /** Initial trainable parameters; the loop owns them (and the Adam state) from here. */
@@ -54,9 +55,10 @@ export interface TrainingLoopSpec<H> {
 type HistoryEntry = { step: number; seconds: number; loss: number };
 
 /**
- * The loop every trainer runs: Adam steps until the step or seconds budget is spent, with a
- * cancel check before each step, a stop when the loss diverges, a history entry every few
- * steps, a progress report after each and the step pacer's snapshots and yields.
+ * The loop every trainer runs: Adam steps until the step or seconds budget is spent or it is
+ * asked to finish early (EarlyFinish), with a cancel check before each step, a stop when the
+ * loss diverges, a history entry every few steps, a progress report after each and the step
+ * pacer's snapshots and yields.
  */
 export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoopSpec<H>): Promise<TrainedModel> {
   const { tf, ctx } = spec;
@@ -79,7 +81,7 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
   const adam = createAdam(tf, params);
 
   try {
-    while (clock.fractionDone() < 1) {
+    while (clock.fractionDone() < 1 && !(step > 0 && spec.finish.finish?.aborted === true)) {
       ctx.signal.throwIfAborted();
       const learningRate = spec.learningRate(clock);
       const { value, grads } = spec.gradients(params, clock);

@@ -92,6 +92,10 @@ export class AppState {
   loss = $state.raw<readonly LossPoint[]>([]);
   samples = $state.raw<{ points: Float32Array; step: number } | undefined>(undefined);
   trained = $state.raw<TrainDone | undefined>(undefined);
+  /** "Stop and keep" was asked of the running training: it ends done with the model so far. */
+  trainingFinishing = $state(false);
+  /** The last training ended by "Stop and keep" rather than its budget. */
+  trainingKeptEarly = $state(false);
   /** Trained models by the picture and density settings they were trained on (setDensity). */
   private readonly keptModels = new SvelteMap<
     string,
@@ -399,6 +403,8 @@ export class AppState {
     if (image === undefined || this.training.running) return;
     this.loss = [];
     this.samples = undefined;
+    this.trainingFinishing = false;
+    this.trainingKeptEarly = false;
     const imageId = image.imageId;
     const request = { imageId, method: this.method, seconds: this.trainSeconds, seed: this.trainSeed, noise: this.noise };
     await this.training.start(() => this.api.invoke('train:start', request), {
@@ -409,6 +415,8 @@ export class AppState {
       },
       samples: (points, step) => (this.samples = { points, step }),
       done: (value) => {
+        this.trainingKeptEarly = this.trainingFinishing;
+        this.trainingFinishing = false;
         // The user may have opened another picture meanwhile: that model belongs to the old one.
         if (this.image?.imageId !== imageId) return;
         this.adoptModel(value.modelId, value.method, value);
@@ -421,7 +429,21 @@ export class AppState {
   }
 
   cancelTraining(): void {
+    this.trainingFinishing = false;
     this.training.cancel();
+  }
+
+  /** "Stop and keep": the training ends after its current step and its model so far is shown, as when its budget ends. */
+  finishTraining(): void {
+    const jobId = this.training.jobId;
+    if (!this.training.running || jobId === undefined || this.trainingFinishing) return;
+    this.trainingFinishing = true;
+    void this.api.invoke('train:finish', { jobId }).then((answer) => {
+      if (!answer.ok) {
+        this.trainingFinishing = false;
+        this.showError(describeError(answer.error));
+      }
+    });
   }
 
   private pushLoss(point: LossPoint): void {

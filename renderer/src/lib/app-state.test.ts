@@ -123,6 +123,50 @@ test('training shows its loss and samples, and a model trained on this picture i
   assert.deepEqual(previewJob(api, previews).flow, { kind: 'model', modelId: 'm1' });
 });
 
+test('Stop and keep asks the engine to finish the running training; its done model is adopted and marked kept early', async () => {
+  const { api, app } = await withImage();
+  api.answer('train:finish', () => ok({ finishing: true }));
+  await settle();
+  app.finishTraining();
+  assert.equal(api.channels().includes('train:finish'), false, 'nothing to finish before a training runs');
+  void app.startTraining();
+  await settle();
+  const job = api.lastJob('train');
+  api.progress(job.jobId, 'train', { stage: 'train', done: 1, total: 10, metrics: { loss: 2, step: 10 } });
+  app.finishTraining();
+  app.finishTraining();
+  await settle();
+  assert.deepEqual(
+    api.calls.filter((c) => c.channel === 'train:finish').map((c) => c.payload),
+    [{ jobId: job.jobId }],
+    'asked once, for the running job',
+  );
+  assert.equal(app.trainingFinishing, true);
+  assert.equal(app.training.status, 'running', 'still running until the engine ends it');
+  assert.deepEqual(api.cancelled(), [], 'a stop-and-keep is no cancel');
+  api.done(job.jobId, 'train', trainDone('m2'));
+  assert.equal(app.training.status, 'done');
+  assert.equal(app.modelId, 'm2');
+  assert.equal(app.trainingKeptEarly, true);
+  assert.equal(app.trainingFinishing, false);
+
+  void app.startTraining();
+  await settle();
+  assert.equal(app.trainingKeptEarly, false, 'a new training starts unmarked');
+});
+
+test('a refused Stop and keep shows why and lets the user ask again', async () => {
+  const { api, app } = await withImage();
+  api.answer('train:finish', () => fail({ name: 'FlowGifError', code: 'IPC_INVALID', message: 'nope' }));
+  await settle();
+  void app.startTraining();
+  await settle();
+  app.finishTraining();
+  await settle();
+  assert.equal(app.trainingFinishing, false);
+  assert.ok(app.banner !== undefined, 'the refusal is shown');
+});
+
 test('a new threshold sets the trained model aside, and setting it back brings the model back on screen', async () => {
   const { api, app } = await withImage();
   api.answer('image:open', (p) => ok({ ...imageInfo('heart'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));

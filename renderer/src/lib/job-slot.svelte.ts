@@ -57,6 +57,11 @@ export class JobSlot<K extends JobKind> {
     return this.status === 'running';
   }
 
+  /** The engine's id of the running job, once its start has been answered. */
+  get jobId(): JobId | undefined {
+    return this.#jobId;
+  }
+
   /** done / total of the latest progress, 0 before the first. */
   get fraction(): number {
     const p = this.progress;
