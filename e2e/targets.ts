@@ -13,6 +13,8 @@ export interface Session {
   freshPage(): Promise<Page>;
   /** Stops the engine's host under the open pages, as quitting `npm run web` does (the web host only). */
   stopHost?(): Promise<void>;
+  /** Starts the host again after stopHost, on its port with its kept key, as `npm run web` started again does. */
+  restartHost?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -45,8 +47,12 @@ export const chromiumTarget: Target = {
     const folders = await scratchFolders('web');
     let host: WebHost | undefined;
     let browser: Browser | undefined;
+    // Kept between starts, as `npm run web` keeps it in the user's FlowGIF folder: an open page reconnects.
+    const keyFile = path.join(folders.data, 'web-access-key');
+    const startHost = (port: number): Promise<WebHost> =>
+      startWebHost({ port, host: '127.0.0.1', rendererDir, resourcesDir, dataDir: folders.data, tempDir: folders.temp, keyFile });
     try {
-      host = await startWebHost({ port: 0, host: '127.0.0.1', rendererDir, resourcesDir, dataDir: folders.data, tempDir: folders.temp });
+      host = await startHost(0);
       browser = await chromium.launch({ executablePath: chromiumPath(), args: CHROMIUM_ARGS });
     } catch (error) {
       await browser?.close();
@@ -56,9 +62,10 @@ export const chromiumTarget: Target = {
     }
     // The address `npm run web` prints, key and all: each fresh context starts as a user pasting it.
     const { url, origin } = host;
+    let running: WebHost = host;
     let context: BrowserContext | undefined;
     let hostStopped: Promise<void> | undefined;
-    const stopHost = (): Promise<void> => (hostStopped ??= host.close());
+    const stopHost = (): Promise<void> => (hostStopped ??= running.close());
     return {
       exportDir: folders.exports,
       async freshPage() {
@@ -71,6 +78,12 @@ export const chromiumTarget: Target = {
         return page;
       },
       stopHost,
+      async restartHost() {
+        await stopHost();
+        running = await startHost(Number(new URL(origin).port));
+        hostStopped = undefined;
+        if (running.url !== url) throw new Error(`The host started again at ${running.url}, not ${url}: its key or port changed`);
+      },
       async close() {
         await browser.close();
         await stopHost();

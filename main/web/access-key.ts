@@ -1,11 +1,15 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
+import path from 'node:path';
 
 /**
  * The web host's launch secret. Binding to loopback keeps other machines out, and the Origin and
  * Host checks keep other sites out, but any local user or process can still connect and send the
- * expected Origin. So each launch makes a random key, prints it in the URL, and serves only
+ * expected Origin. So the host makes a random key, prints it in the URL, and serves only
  * requests that carry it: in the query once (`/?key=…`), then in a cookie set from that URL.
+ * `npm run web` keeps its key in a file only its user can read (keptAccessKey), so a page left
+ * open reconnects when FlowGIF is started again, as Jupyter keeps its cookie secret.
  */
 
 /** The query parameter of the printed URL. */
@@ -14,6 +18,29 @@ export const KEY_PARAM = 'key';
 /** 256 random bits, URL- and cookie-safe (base64url: A-Z a-z 0-9 - _). */
 export function newAccessKey(): string {
   return randomBytes(32).toString('base64url');
+}
+
+const KEY_SHAPE = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * The key kept in `file` (created with a new key, readable by its owner alone, when absent or not
+ * a key); a key file others can read is replaced, as it may have been seen.
+ */
+export async function keptAccessKey(file: string): Promise<string> {
+  try {
+    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    const key = text.trim();
+    if (KEY_SHAPE.test(key) && (process.platform === 'win32' || (stat.mode & 0o077) === 0)) return key;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const key = newAccessKey();
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  // A new name, then a rename: never a half-written key, and never another file's mode.
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.writeFile(temp, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  await fs.rename(temp, file);
+  return key;
 }
 
 /** Browsers share cookies across the ports of one host, so each port's FlowGIF has its own cookie. */

@@ -1,12 +1,14 @@
 /**
  * `npm run web`: the FlowGIF UI in the browser, served from this machine. Builds nothing; it
- * serves dist/renderer as built and forks the engine. The address it prints carries a key made
- * for this launch; without it the host serves nothing (access-key.ts).
+ * serves dist/renderer as built and forks the engine. The address it prints carries its key,
+ * kept in the user's FlowGIF folder so an open page reconnects after a restart; without the key
+ * the host serves nothing (access-key.ts).
  *
  *   node dist/main/web/main.js [--port=N]   (default 5178, or any free port when that is taken)
  */
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startWebHost, type WebHost } from './web-host.js';
+import { defaultDataDir, startWebHost, type WebHost } from './web-host.js';
 
 const DEFAULT_PORT = 5178;
 
@@ -24,18 +26,19 @@ function requestedPort(argv: readonly string[]): number | undefined {
 
 const rendererDir = fileURLToPath(new URL('../../renderer/', import.meta.url));
 const explicit = requestedPort(process.argv.slice(2));
+const keyFile = path.join(defaultDataDir(), 'web-access-key');
 
 let host: WebHost;
 try {
-  host = await startWebHost({ port: explicit ?? DEFAULT_PORT, rendererDir });
+  host = await startWebHost({ port: explicit ?? DEFAULT_PORT, rendererDir, keyFile });
 } catch (error) {
   // The usual port is taken (another FlowGIF?): any free one will do unless one was asked for.
   if (explicit !== undefined || (error as { code?: string }).code !== 'EADDRINUSE') throw error;
-  host = await startWebHost({ port: 0, rendererDir });
+  host = await startWebHost({ port: 0, rendererDir, keyFile });
 }
 
 console.log(
-  `FlowGIF is running at ${host.url}\nOpen that address in your browser: its key, new each launch, is what lets you in. Press Ctrl-C to stop.`,
+  `FlowGIF is running at ${host.url}\nOpen that address in your browser: its key is what lets you in. A page left open reconnects when FlowGIF starts again on this port (the key is kept in ${keyFile}; delete it for a new one). Press Ctrl-C to stop.`,
 );
 
 let stopping = false;

@@ -274,6 +274,36 @@ test('the printed URL: a key of 256 random bits, a strict cookie for this port, 
   }
 });
 
+test('a kept key: the same key after a restart on the same port, so an open page\'s cookie opens the socket again; the file is its owner\'s alone', async () => {
+  const keyFile = path.join(root, 'kept', 'web-access-key');
+  const start = (port: number, tempDir: string) => startWebHost({ port, rendererDir: path.join(root, 'renderer'), api: idleApi, tempDir: path.join(root, tempDir), keyFile });
+  const first = await start(0, 'temp-kept-1');
+  const port = Number(new URL(first.origin).port);
+  const cookie = `flowgif-key-${port}=${first.accessKey}`;
+  await first.close();
+  const again = await start(port, 'temp-kept-2');
+  try {
+    assert.equal(again.url, first.url, 'the same address, key and all');
+    assert.equal(await handshake(`${again.origin.replace('http', 'ws')}/ipc`, { origin: again.origin, headers: { Cookie: cookie } }), 101, "the old page's cookie opens the socket");
+    assert.equal((await fs.readFile(keyFile, 'utf8')).trim(), first.accessKey);
+    if (process.platform !== 'win32') assert.equal((await fs.stat(keyFile)).mode & 0o777, 0o600, 'readable by its owner alone');
+  } finally {
+    await again.close();
+  }
+  if (process.platform === 'win32') return;
+  // A key others could read may have been seen: a new one replaces it, as does a file that holds no key.
+  await fs.chmod(keyFile, 0o644);
+  const exposed = await start(0, 'temp-kept-3');
+  await exposed.close();
+  assert.notEqual(exposed.accessKey, first.accessKey);
+  assert.equal((await fs.stat(keyFile)).mode & 0o777, 0o600);
+  await fs.writeFile(keyFile, 'not a key', { mode: 0o600 });
+  const garbled = await start(0, 'temp-kept-4');
+  await garbled.close();
+  assert.match(garbled.accessKey, /^[A-Za-z0-9_-]{43}$/);
+  assert.deepEqual((await fs.readdir(path.dirname(keyFile))).sort(), ['web-access-key'], 'no temporary key file left');
+});
+
 test('without the key nothing is served: no page, no file, no socket, not even a 404 or 421', async () => {
   for (const urlPath of ['/', '/index.html', '/assets/app.js', '/missing.js', '/../secret.txt', '/assets/link.txt']) {
     const reply = await request(urlPath);

@@ -13,7 +13,7 @@ import type { SharedEngineApi } from '../../shared/ipc/rpc-client.js';
 import { validateRequest } from '../../shared/ipc/schemas.js';
 import { NO_REQUEST_ID, readRequestEnvelope, type ServerMessage } from '../../shared/ipc/wire.js';
 import { WorkerClient } from '../service/worker-client.js';
-import { accessCookie, accessCookieName, checkAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
+import { accessCookie, accessCookieName, checkAccessKey, keptAccessKey, KEY_PARAM, newAccessKey } from './access-key.js';
 import { lookUpAsset } from '../hosting/static-assets.js';
 import { DOWNLOAD_PATH } from '../../shared/download-link.js';
 import { serveDownload } from './download-route.js';
@@ -33,14 +33,19 @@ export interface WebHostOptions {
   readonly dataDir?: string;
   /** Default: a fresh folder under the system temp folder, removed on close. */
   readonly tempDir?: string;
+  /**
+   * Where the access key is kept between launches (keptAccessKey), so an open page reconnects
+   * after a restart on the same port; without it each launch makes a new key.
+   */
+  readonly keyFile?: string;
 }
 
 export interface WebHost {
-  /** The address to open, as `npm run web` prints it: the origin with this launch's key (`/?key=…`). */
+  /** The address to open, as `npm run web` prints it: the origin with the key (`/?key=…`). */
   readonly url: string;
   /** `http://127.0.0.1:PORT`, without the key: pages served from here are at this origin. */
   readonly origin: string;
-  /** This launch's secret: every request must carry it, in the URL or the cookie set from it. */
+  /** The host's secret: every request must carry it, in the URL or the cookie set from it. */
   readonly accessKey: string;
   close(): Promise<void>;
 }
@@ -51,7 +56,7 @@ const MAX_FRAME_BYTES = 256 * 1024 * 1024;
 
 /**
  * The UI in a browser on this machine: the built renderer over HTTP and the engine over one
- * WebSocket of codec frames at /ipc. Only whoever holds this launch's key is served at all
+ * WebSocket of codec frames at /ipc. Only whoever holds the host's key is served at all
  * (access-key.ts): other local users and processes reach nothing. Only pages served by this
  * host may connect (Origin), and only under its own names (Host), so no other site can drive
  * the engine, not even by DNS rebinding.
@@ -68,7 +73,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       tempDir: options.tempDir ?? ownTemp!,
     });
 
-  const accessKey = newAccessKey();
+  const accessKey = options.keyFile === undefined ? newAccessKey() : await keptAccessKey(options.keyFile);
   let cookieName = '';
   let origins: string[] = [];
   let hosts: string[] = [];

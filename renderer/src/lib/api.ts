@@ -2,6 +2,7 @@ import { FlowGifError, type SerializedError } from '../../../shared/errors.js';
 import type { FlowGifApi } from '../../../shared/ipc/contract.js';
 import type { FlowGifElectronApi } from '../../../shared/ipc/electron-api.js';
 import type { MenuCommand } from '../../../shared/ipc/menu.js';
+import { createReconnectingTransport } from '../../../shared/ipc/reconnecting-transport.js';
 import { createWsTransport } from '../../../shared/ipc/ws-transport.js';
 
 declare global {
@@ -22,6 +23,8 @@ export interface Connection {
   readonly onDidMenuCommand: (listener: (command: MenuCommand) => void) => () => void;
   /** The host went away (the web host stopped); never fires for Electron's preload. */
   readonly onDidDisconnect: (listener: (error: SerializedError) => void) => () => void;
+  /** The web host is back (started again on its port, with its kept key): a new engine, with none of the old ids. */
+  readonly onDidReconnect: (listener: () => void) => () => void;
   /** Closes what this module opened; the preload's object is the shell's to manage. */
   readonly close: () => void;
 }
@@ -38,11 +41,13 @@ export async function connect(): Promise<Connection> {
       pathForFile: (file) => preload.pathForFile?.(file),
       onDidMenuCommand: (listener) => preload.onDidMenuCommand?.(listener) ?? (() => {}),
       onDidDisconnect: none,
+      onDidReconnect: none,
       close: () => {},
     };
   }
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}/ipc`);
+  const address = `${scheme}//${location.host}/ipc`;
+  const socket = new WebSocket(address);
   await new Promise<void>((resolve, reject) => {
     const settle = (ok: boolean): void => {
       socket.removeEventListener('open', opened);
@@ -57,16 +62,20 @@ export async function connect(): Promise<Connection> {
     socket.addEventListener('error', failed);
     socket.addEventListener('close', failed);
   });
-  const transport = createWsTransport(socket, {
-    // A bad message or a throwing listener is a bug to log, not a reason to stop the UI.
-    onError: (error) => console.error('FlowGIF transport:', error),
+  // A bad message or a throwing listener is a bug to log, not a reason to stop the UI.
+  const onError = (error: unknown): void => console.error('FlowGIF transport:', error);
+  const transport = createReconnectingTransport(createWsTransport(socket, { onError }), {
+    open: () => new WebSocket(address),
+    onError,
+    timers: { set: (run, ms) => setTimeout(run, ms), clear: (handle) => clearTimeout(handle as number) },
   });
   return {
     api: transport,
     transport: 'websocket',
     pathForFile: () => undefined,
     onDidMenuCommand: none,
-    onDidDisconnect: (listener) => transport.onDidClose(listener),
+    onDidDisconnect: (listener) => transport.onDidDisconnect(listener),
+    onDidReconnect: (listener) => transport.onDidReconnect(listener),
     close: () => transport.dispose(),
   };
 }

@@ -63,6 +63,8 @@ export class AppState {
   info = $state.raw<AppInfo | undefined>(undefined);
   /** The unexpected (or host-level) error shown in the banner; input problems sit by their control. */
   banner = $state.raw<Described | undefined>(undefined);
+  /** News that is no error (the web host came back), shown a moment above the preview. */
+  notice = $state<string | undefined>(undefined);
 
   image = $state.raw<ImageInfo | undefined>(undefined);
   imageBusy = $state(false);
@@ -167,6 +169,24 @@ export class AppState {
 
   report(error: SerializedError): void {
     if (!isCancellation(error)) this.showError(describeError(error));
+  }
+
+  /**
+   * The web host is back, with a new engine: none of the old ids mean anything there. The picture
+   * is opened again from where it came from and its preview redrawn; the settings, the project
+   * and the timeline stay as they were. A trained model lived in the old engine: unless a saved
+   * project holds it, it is gone, and the notice says so.
+   */
+  async reconnected(): Promise<void> {
+    const lostModel = this.modelId !== undefined || this.keptModels.size > 0;
+    this.keptModels.clear();
+    this.keptFor = undefined;
+    this.morphTargets = [];
+    await this.loadInfo();
+    if (this.source !== undefined) await this.openImage(this.source, this.density, true);
+    // Only now: until the picture is open in the new engine, the banner still says it stopped.
+    if (this.banner?.code === 'ENGINE_STOPPED') this.banner = undefined;
+    this.notice = `Reconnected to FlowGIF.${lostModel ? ' The trained model ended with the old engine: train again, or open the saved project.' : ''}`;
   }
 
   async loadInfo(): Promise<void> {

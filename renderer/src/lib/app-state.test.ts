@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FlowRef, TrainDone } from '../../../shared/ipc/contract.js';
 import { AppState, FIRST_PREVIEW_PARTICLES, LIVE_PREVIEW_DELAY_MS, MAX_MORPH_TARGETS, PREVIEW_PARTICLES } from './app-state.svelte.js';
+import { describeError } from './error-table.js';
 import { FakeApi, appInfo, fail, imageInfo, ok, settle, trajectory } from './fake-api.test-util.js';
 
 /** An app with a picture open; its first preview's jobs are left to the test. */
@@ -165,6 +166,31 @@ test('a refused Stop and keep shows why and lets the user ask again', async () =
   await settle();
   assert.equal(app.trainingFinishing, false);
   assert.ok(app.banner !== undefined, 'the refusal is shown');
+});
+
+test('after a reconnect the picture is opened again from its source at its density, its preview redrawn, and the lost model is named', async () => {
+  const { api, app } = await withImage();
+  api.answer('image:open', (p) => ok({ ...imageInfo('heart'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));
+  await app.setDensity({ threshold: 0.2 });
+  await settle();
+  void app.startTraining();
+  await settle();
+  api.done(api.lastJob('train').jobId, 'train', trainDone('m1'));
+  await settle();
+  app.showError(describeError({ name: 'ConnectionLostError', code: 'ENGINE_STOPPED', message: 'This page lost its connection to FlowGIF.' }));
+  const previews = api.jobs('preview').length;
+  const opens = api.calls.filter((c) => c.channel === 'image:open').length;
+
+  await app.reconnected();
+  await settle();
+  const reopened = api.calls.filter((c) => c.channel === 'image:open');
+  assert.equal(reopened.length, opens + 1);
+  assert.deepEqual(reopened.at(-1)?.payload, { source: { kind: 'sample', name: 'heart' }, density: { mass: 'auto', threshold: 0.2 } });
+  assert.equal(api.channels().filter((c) => c === 'app:info').length, 2, 'the new engine is asked what it is');
+  assert.equal(app.banner, undefined, 'the stopped banner is gone');
+  assert.match(app.notice ?? '', /^Reconnected to FlowGIF\. The trained model ended with the old engine/);
+  assert.equal(app.modelId, undefined);
+  assert.deepEqual(previewJob(api, previews).flow, { kind: 'exact', imageId: 'heart', noise: 'fitted' });
 });
 
 test('a new threshold sets the trained model aside, and setting it back brings the model back on screen', async () => {

@@ -34,7 +34,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   IPC_INVALID: { title: 'Internal message error', action: 'Restart FlowGIF; Copy details helps a bug report.', place: 'host' },
   ENGINE_STOPPED: {
     title: 'FlowGIF stopped',
-    action: 'Start FlowGIF again and open the address it shows: each start has its own key, so this page cannot reconnect by itself. Your exports so far are on disk.',
+    action: 'Start FlowGIF again: this page reconnects by itself and opens your picture again. Your exports so far are on disk.',
     place: 'host',
   },
   NOT_FOUND: { title: 'Not found', action: 'It may have been closed or removed; try again.', place: 'host' },
