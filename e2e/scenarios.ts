@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import sharp from 'sharp';
+import { checkAccessible } from './accessibility.js';
 import { gridDifference, inkPieces, readCanvas } from './page-pixels.js';
 import { alertsOnScreen, waitForAttribute, waitForState } from './page-checks.js';
 import { OTHER_SAMPLE, SAMPLE, samplesDir } from './paths.js';
@@ -102,6 +103,7 @@ const openSample: Scenario = {
     assert.equal(await button.isEnabled(), true, 'the sample can be clicked');
     assert.equal(await page.getByTestId('timeline-slider').getAttribute('aria-disabled'), 'true', 'nothing to scrub yet');
     await shot('0-fresh');
+    await checkAccessible(page, 'on the empty state', note, { dark: true });
 
     const clicked = performance.now();
     await button.click();
@@ -124,6 +126,7 @@ const openSample: Scenario = {
     assert.ok(pixels.inkFraction > 0.005, `the preview is blank: only ${(pixels.inkFraction * 100).toFixed(2)} % of pixels differ from the background`);
     assert.equal(await canvas.getAttribute('data-t'), '1.000', 'a new picture starts at t = 1, the picture itself');
     await shot('1-image-open');
+    await checkAccessible(page, 'with a picture open', note, { dark: true });
     if (late !== undefined) {
       throw new JourneyContinues({
         message: `${what} was ready ${Math.round(ms)} ms after the click: over the UI latency budget of ${PREVIEW_BUDGET_MS} ms`,
@@ -178,6 +181,7 @@ const train: Scenario = {
     assert.match(await page.getByTestId('train-chosen').innerText(), /Fast \(flow matching\) · noise shaped to the picture · \d+ s/);
     note(`while training: "${(await percent.innerText()).trim()}", "${lossText}", ${minimum} s budget`);
     await shot('2-training');
+    await checkAccessible(page, 'while training', note);
 
     const canvas = page.getByTestId('preview-canvas');
     await waitForState(page, 'train-progress', 'done', { timeoutMs: SLOW_JOB_MS, failOn: ['failed', 'cancelled'], what: `training with a ${minimum} s budget` });
@@ -271,6 +275,7 @@ const exportGif: Scenario = {
   async run({ page, exportDir, shot, note }) {
     const dialog = await openExportDialog(page);
     assert.equal(await dialog.getByRole('slider', { name: 'Quality' }).count(), 1, 'the quality slider is named');
+    await checkAccessible(page, 'with the export dialog open', note, { dark: true });
     await fillGifBasics(page, dialog, EXPORT_SECONDS);
     await page.getByTestId('export-particles').fill(String(EXPORT_PARTICLES));
     const file = path.join(exportDir, 'journey.gif');
@@ -698,6 +703,9 @@ const stopAndKeep: Scenario = {
   timeoutMs: 120_000,
   async run({ page, shot, note }) {
     await openSampleAndWait(page);
+    // The smallest window the layout is made for: training's feedback must still be in view.
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 1024, height: 700 });
     const panel = page.getByRole('region', { name: 'Training' });
     await panel.getByLabel('Time budget (seconds)').fill('600');
     await page.getByTestId('train-start').click();
@@ -705,7 +713,12 @@ const stopAndKeep: Scenario = {
     const finish = page.getByTestId('train-finish');
     await finish.waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
     await page.getByTestId('train-samples').waitFor({ state: 'visible', timeout: SLOW_JOB_MS });
-    await shot('14-training-stop-and-keep');
+    await shot('14-training-1024x700');
+    for (const testId of ['train-progress', 'loss-chart', 'train-samples', 'train-finish', 'train-cancel']) {
+      const box = await page.getByTestId(testId).boundingBox();
+      assert.ok(box !== null && box.y >= 0 && box.y + box.height <= 700 && box.x >= 0 && box.x + box.width <= 1024, `${testId} is in view at 1024 × 700 while training, unscrolled: ${JSON.stringify(box)}`);
+    }
+    if (size !== null) await page.setViewportSize(size);
     const asked = performance.now();
     await finish.click();
     await waitForState(page, 'train-progress', 'done', { timeoutMs: 30_000, failOn: ['failed', 'cancelled'], what: 'the training after Stop and keep' });
@@ -1000,6 +1013,7 @@ const projectPopover: Scenario = {
     const save = page.getByRole('dialog', { name: 'Save project' });
     await save.waitFor({ state: 'visible', timeout: 5000 });
     assert.equal(await isFocused('project-path'), true, 'Save project… puts the focus in its path field');
+    await checkAccessible(page, 'with the project dialog open', note, { dark: true });
     const file = path.join(await exportFolder(exportDir, 'project'), 'mark.flowgif');
     await page.getByTestId('project-path').fill(file);
     await page.getByTestId('project-path').press('Enter');
