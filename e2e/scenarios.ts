@@ -316,6 +316,22 @@ const exportGif: Scenario = {
     assert.equal(Math.max(metadata.width ?? 0, metadata.pageHeight ?? 0), EXPORT_SIZE, 'the long side is the chosen size');
     assert.deepEqual(await fs.readdir(exportDir), ['journey.gif'], 'the export leaves only its file in the folder (no temp files)');
     note(`${file}: ${bytes.length} bytes, ${metadata.pages} frames, ${metadata.width}×${metadata.pageHeight}`);
+
+    // A side panel, not a modal: the preview beside it stays in view and the timeline still scrubs.
+    const canvas = await page.getByTestId('preview-canvas').boundingBox();
+    const panel = await dialog.boundingBox();
+    assert.ok(canvas !== null && panel !== null && canvas.x + canvas.width <= panel.x + 1, `the preview (${JSON.stringify(canvas)}) is beside the panel (${JSON.stringify(panel)}), not under it`);
+    const slider = page.getByTestId('timeline-slider');
+    await slider.focus();
+    await slider.press('Home');
+    await waitForAttribute(page.getByTestId('preview-canvas'), 'data-t', '0.000', 5000, 'the preview at t = 0 with the export panel open');
+    await slider.press('End');
+    await waitForAttribute(page.getByTestId('preview-canvas'), 'data-t', '1.000', 5000, 'the preview at t = 1 with the export panel open');
+    // Escape in the panel closes it, and the focus goes back to what opened it.
+    await page.getByTestId('export-path').focus();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+    assert.equal(await page.evaluate("document.activeElement?.getAttribute('data-testid')"), 'export-open', 'the focus returns to Export…');
   },
 };
 
