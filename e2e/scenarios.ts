@@ -296,6 +296,13 @@ const exportGif: Scenario = {
     await fps.fill('0');
     await estimate.getByText(/≈/).waitFor({ state: 'detached', timeout: 5000 });
     await fps.fill(String(EXPORT_FPS));
+    // A relative path is named beside its field, in the dialog's words, before the engine sees it.
+    await page.getByTestId('export-path').fill('journey.gif');
+    assert.match(await page.getByTestId('export-path-problem').innerText(), /^Give the whole path, from \/ .* not journey\.gif\.$/);
+    assert.equal(await page.getByTestId('export-path').getAttribute('aria-invalid'), 'true', 'the path field is the one marked');
+    assert.equal(await page.getByTestId('export-start').isDisabled(), true, 'no export of a path the engine would refuse');
+    await page.getByTestId('export-path').fill(file);
+    await page.getByTestId('export-path-problem').waitFor({ state: 'detached', timeout: 5000 });
     await page.getByTestId('export-format').selectOption('gif');
     await waitForAttribute(estimate, 'data-current', 'true', SLOW_JOB_MS, "the GIF's size estimate again");
     await shot('4-export-dialog');
@@ -722,6 +729,15 @@ const stopAndKeep: Scenario = {
     // The smallest window the layout is made for: training's feedback must still be in view.
     const size = page.viewportSize();
     await page.setViewportSize({ width: 1024, height: 700 });
+    // There the chooser folds under "Change picture…" and the Train button is in view, unscrolled.
+    const change = page.getByTestId('picker-change');
+    await change.waitFor({ state: 'visible', timeout: 5000 });
+    const trainBox = await page.getByTestId('train-start').boundingBox();
+    assert.ok(trainBox !== null && trainBox.y >= 0 && trainBox.y + trainBox.height <= 700 - 56, `the Train button is in view above the timeline at 1024 × 700: ${JSON.stringify(trainBox)}`);
+    await shot('14-picture-1024x700');
+    await change.click();
+    await page.getByTestId(`sample-${SAMPLE}`).waitFor({ state: 'visible', timeout: 5000 });
+    assert.equal(await change.count(), 0, 'unfolded, the chooser shows its samples again');
     const panel = page.getByRole('region', { name: 'Training' });
     await panel.getByLabel('Time budget (seconds)').fill('600');
     await page.getByTestId('train-start').click();

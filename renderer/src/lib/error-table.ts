@@ -26,7 +26,7 @@ export const errorTable: Readonly<Record<ErrorCode, ErrorEntry>> = {
   BACKEND_UNAVAILABLE: { title: 'No compute backend', action: 'Training needs a working TensorFlow.js backend; reinstall FlowGIF.', place: 'host' },
   ENCODER_MISSING: { title: 'Encoder missing', action: 'Install ffmpeg for MP4, or export a GIF or PNG frames instead.', place: 'host' },
   ENCODER_FAILED: { title: 'Encoding failed', action: 'Try a smaller size or another format; Copy details helps a bug report.', place: 'host' },
-  INVALID_ARGUMENT: { title: 'Invalid setting', action: 'Correct the highlighted value.', place: 'input' },
+  INVALID_ARGUMENT: { title: 'Invalid setting', action: 'Change the value it names and try again.', place: 'input' },
   TRAINING_DIVERGED: { title: 'Training diverged', action: 'Try again with another seed, or the Fast preset.', place: 'host' },
   SOLVER_FAILED: { title: 'The flow could not be followed', action: 'The trained model may have blown up: train it again, or show the exact flow.', place: 'host' },
   ENGINE_BUSY: { title: 'Already running', action: 'Wait for the running job to finish, or cancel it first.', place: 'host' },

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultRenderSettings, resolveRenderSettings, styleRanges, type RenderSettings } from '../../../shared/render/render-settings.js';
 import { frameCount } from '../../../shared/timeline.js';
-import { densityShown, formFromSettings, settingsFromForm, type ExportForm, type FieldProblems } from './export-form.js';
+import { densityShown, formFromSettings, outputPathProblem, settingsFromForm, type ExportForm, type FieldProblems } from './export-form.js';
 
 function settingsOf(form: ExportForm, base: RenderSettings = defaultRenderSettings): RenderSettings {
   const parsed = settingsFromForm(form, base);
@@ -111,4 +111,17 @@ test('particles typed above the automatic count: the dot shown is the one the ex
   assert.ok(settings.pointSize < resolveRenderSettings({ size: 1080 }).pointSize, 'smaller than the automatic dot of the size');
   const reopened = formFromSettings('gif', settings);
   assert.deepEqual([reopened.particlesAuto, reopened.pointSizeAuto], [false, true]);
+});
+
+test('the output path is checked in the dialog: empty or relative paths say what to type, whole ones pass', () => {
+  assert.equal(outputPathProblem('/home/me/out.gif', false), undefined);
+  assert.equal(outputPathProblem('  /home/me/frames ', true), undefined);
+  assert.equal(outputPathProblem('C:\\Users\\me\\out.gif', false), undefined);
+  assert.equal(outputPathProblem('D:/out.gif', false), undefined);
+  assert.equal(outputPathProblem('\\\\server\\share\\out.gif', false), undefined);
+  assert.equal(outputPathProblem('', false), 'Name the file to write.');
+  assert.equal(outputPathProblem('   ', true), 'Name the folder to write the frames into.');
+  for (const relative of ['out.gif', './out.gif', '~/out.gif', 'C:out.gif']) {
+    assert.equal(outputPathProblem(relative, false), `Give the whole path, from / (or a drive letter such as C:\\ on Windows), not ${relative}.`);
+  }
 });

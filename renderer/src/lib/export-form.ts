@@ -224,6 +224,19 @@ export function defaultOutputPath(folder: string, imageName: string, format: Exp
   return joinPath(folder, format === 'png' ? `${stem}-frames` : `${stem}${newFileExtension(format)}`);
 }
 
+/**
+ * What is wrong with the typed output path, in the dialog's words, or undefined. The engine
+ * writes only where it is told exactly: a path from the top of a drive, never one relative to
+ * somewhere the user cannot see.
+ */
+export function outputPathProblem(path: string, folder: boolean): string | undefined {
+  const typed = path.trim();
+  if (typed === '') return folder ? 'Name the folder to write the frames into.' : 'Name the file to write.';
+  const whole = typed.startsWith('/') || /^[A-Za-z]:[\\/]/.test(typed) || typed.startsWith('\\\\');
+  if (!whole) return `Give the whole path, from / (or a drive letter such as C:\\ on Windows), not ${typed}.`;
+  return undefined;
+}
+
 /** An ending that only says the format: the frames folder's suffix or any format's extension. */
 const formatEnding = new RegExp(`(-frames|${exportFormats.flatMap((format) => formatExtensions[format].map((extension) => `\\${extension}`)).join('|')})$`, 'i');
 
