@@ -764,6 +764,83 @@ const stopAndKeep: Scenario = {
   },
 };
 
+/** What playing the preview for a few seconds draws, sampled every animation frame in the page. */
+interface PlaybackSample {
+  readonly frames: number;
+  readonly seconds: number;
+  /** The preview's own time to draw each frame (data-frame-ms). */
+  readonly drawMs: number[];
+  readonly particles: number[];
+}
+
+async function samplePlayback(page: Page, seconds: number): Promise<PlaybackSample> {
+  // A string: it runs in the page, and the e2e code has no DOM types.
+  return (await page.evaluate(`new Promise((resolve) => {
+    const canvas = document.querySelector('[data-testid="preview-canvas"]');
+    const drawMs = [], particles = [];
+    let frames = 0;
+    const start = performance.now();
+    const tick = (now) => {
+      frames++;
+      drawMs.push(Number(canvas.dataset.frameMs));
+      particles.push(Number(canvas.dataset.particles));
+      if (now - start < ${seconds * 1000}) requestAnimationFrame(tick);
+      else resolve({ frames, seconds: (performance.now() - start) / 1000, drawMs, particles });
+    };
+    requestAnimationFrame(tick);
+  })`)) as PlaybackSample;
+}
+
+const median = (values: readonly number[]): number => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)]!;
+};
+
+const previewTimings: Scenario = {
+  name: 'preview timings at 1920 × 1080: click → first and full preview, then playback of 200 000 particles (measured, for BENCHMARKS.md)',
+  fresh: true,
+  timeoutMs: 120_000,
+  async run({ page, shot, note }) {
+    const size = page.viewportSize();
+    await page.setViewportSize({ width: 1920, height: 1080 });
+    const button = await sampleButton(page, SAMPLE);
+    const canvas = page.getByTestId('preview-canvas');
+    const clicked = performance.now();
+    await button.click();
+    await waitForState(page, 'preview-canvas', 'ready', { since: clicked, timeoutMs: SLOW_JOB_MS, what: `the first preview of ${SAMPLE}` });
+    const firstMs = performance.now() - clicked;
+    await waitForAttribute(canvas, 'data-particles', FULL_PREVIEW_PARTICLES, SLOW_JOB_MS, `the full preview of ${SAMPLE}`);
+    const fullMs = performance.now() - clicked;
+    note(`timing: click → first preview ${Math.round(firstMs)} ms, click → full pass (${FULL_PREVIEW_PARTICLES} particles) ${Math.round(fullMs)} ms`);
+
+    const report = (label: string, sample: PlaybackSample): void => {
+      note(
+        `timing: ${label}: ${(sample.frames / sample.seconds).toFixed(1)} frames/s shown, draw ${median(sample.drawMs).toFixed(1)} ms median (max ${Math.max(...sample.drawMs.filter(Number.isFinite)).toFixed(1)}), ${Math.min(...sample.particles)}–${Math.max(...sample.particles)} particles drawn`,
+      );
+    };
+    await page.getByTestId('timeline-play').click();
+    report(`playing ${FULL_PREVIEW_PARTICLES}`, await samplePlayback(page, 3));
+    await page.getByTestId('timeline-play').click();
+
+    // The export's 200 000 particles, previewed as asked, then played.
+    const dialog = await openExportDialog(page);
+    await page.getByTestId('export-particles').fill('200000');
+    const ticked = performance.now();
+    await page.getByTestId('export-preview-particles').check();
+    await waitForAttribute(canvas, 'data-particles', '200000', SLOW_JOB_MS, 'the preview with the export\'s 200 000 particles');
+    note(`timing: "Preview with these particles" → 200 000 drawn ${Math.round(performance.now() - ticked)} ms`);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+    await page.getByTestId('timeline-play').click();
+    const played = await samplePlayback(page, 4);
+    await page.getByTestId('timeline-play').click();
+    report('playing 200000', played);
+    assert.ok(played.frames > 10 && played.drawMs.some(Number.isFinite), 'the preview played and drew frames');
+    await shot('15-preview-200k-1920x1080');
+    if (size !== null) await page.setViewportSize(size);
+  },
+};
+
 /** Scrubs to t with the timeline's keys: End, then PageDown (−0.1) down to t. */
 async function scrubTo(page: Page, tenths: number): Promise<void> {
   const slider = page.getByTestId('timeline-slider');
@@ -1092,4 +1169,4 @@ const projectPopover: Scenario = {
 };
 
 /** In order: the first four are one user's journey; the others start over. */
-export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, stopAndKeep, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise, projectPopover];
+export const scenarios: readonly Scenario[] = [openSample, train, scrub, exportGif, exportTransparentWebm, corruptImage, uploadImage, replaceExport, queuedExport, stopAndKeep, previewTimings, exportStyleOptions, exportFitUnder, exportPreset, textPicture, swirlSlider, morphInto, sequenceFromNoise, projectPopover];

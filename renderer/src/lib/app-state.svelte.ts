@@ -29,6 +29,7 @@ import { JobSlot } from './job-slot.svelte.js';
 import { baseName } from './format.js';
 import { debounce } from './debounce.js';
 import { SvelteMap } from 'svelte/reactivity';
+import { MAX_PREVIEW_PARTICLES } from '../../../shared/ipc/schemas.js';
 
 /** Enough for the picture to read clearly; PreviewRenderer draws fewer while playing if slow. */
 export const PREVIEW_PARTICLES = 50_000;
@@ -78,12 +79,18 @@ export class AppState {
   previewFlow = $state<'exact' | 'model'>('exact');
   /** The swirl (turns) of the trajectory on screen. */
   previewSwirl = $state(0);
-  /** The swirl the newest preview was asked for: a settings change restarts the preview when they differ. */
+  /**
+   * The swirl and particle count the newest preview was asked for: a settings change restarts
+   * the preview when they differ from what it now wants (new paths are a new solve).
+   */
   private askedSwirl = 0;
-  private readonly restartForSwirl = debounce(() => {
+  private askedParticles = PREVIEW_PARTICLES;
+  private readonly restartForPaths = debounce(() => {
     const flow = this.flow;
-    if (flow !== undefined && this.swirl !== this.askedSwirl) void this.startPreview(flow);
+    if (flow !== undefined && this.pathsOutdated) void this.startPreview(flow);
   }, LIVE_PREVIEW_DELAY_MS);
+  /** "Preview with these particles": the preview's full pass draws the export's particle count. */
+  previewAtExportCount = $state(false);
 
   method = $state<TrainMethod>('fm');
   /** The source noise of the exact flow and of the next training; a trained model keeps its own. */
@@ -143,7 +150,7 @@ export class AppState {
   }
 
   dispose(): void {
-    this.restartForSwirl.cancel();
+    this.restartForPaths.cancel();
     this.router.dispose();
   }
 
@@ -335,8 +342,31 @@ export class AppState {
     this.previewState = 'loading';
     this.previewFlow = flow.kind;
     const swirl = this.swirl;
+    const full = this.previewParticles;
     this.askedSwirl = swirl;
-    return this.previewPass(flow, FIRST_PREVIEW_PARTICLES, swirl, () => this.previewPass(flow, PREVIEW_PARTICLES, swirl));
+    this.askedParticles = full;
+    if (full <= FIRST_PREVIEW_PARTICLES) return this.previewPass(flow, full, swirl);
+    return this.previewPass(flow, FIRST_PREVIEW_PARTICLES, swirl, () => this.previewPass(flow, full, swirl));
+  }
+
+  /** The particles of the preview's full pass: the app's own count, or the export's when asked (up to what a preview can carry). */
+  get previewParticles(): number {
+    return this.previewAtExportCount ? Math.min(this.settings.particles, MAX_PREVIEW_PARTICLES) : PREVIEW_PARTICLES;
+  }
+
+  private get pathsOutdated(): boolean {
+    return this.swirl !== this.askedSwirl || this.previewParticles !== this.askedParticles;
+  }
+
+  /** Whether the preview draws the export's particle count; a change redraws it once settings rest. */
+  setPreviewAtExportCount(on: boolean): void {
+    this.previewAtExportCount = on;
+    this.restartIfPathsChanged();
+  }
+
+  private restartIfPathsChanged(): void {
+    if (this.pathsOutdated) this.restartForPaths();
+    else this.restartForPaths.cancel();
   }
 
   /** 'loading': how far the first pass is; the full pass refines silently. */
@@ -409,11 +439,13 @@ export class AppState {
     return this.swirlApplies || settings.swirl === 0 ? settings : { ...settings, swirl: 0 };
   }
 
-  /** New export settings (the dialog's valid edits); a new swirl restarts the preview once it rests. */
+  /**
+   * New export settings (the dialog's valid edits); a new swirl, or a new particle count the
+   * preview draws, restarts the preview once it rests.
+   */
   setSettings(settings: RenderSettings): void {
     this.settings = settings;
-    if (this.swirl !== this.askedSwirl) this.restartForSwirl();
-    else this.restartForSwirl.cancel();
+    this.restartIfPathsChanged();
   }
 
   // ---- training ---------------------------------------------------------------------------

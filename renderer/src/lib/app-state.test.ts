@@ -453,6 +453,43 @@ test('a new swirl restarts the preview with it once the slider rests, and the ex
   assert.equal((api.lastJob('export').payload as { settings: { swirl: number } }).settings.swirl, 1);
 });
 
+test('"Preview with these particles": the full pass draws the export\'s count (capped), follows it, and goes back when unticked', async () => {
+  const { api, app } = await withImage();
+  api.done(previewJob(api, 0).jobId, 'preview', trajectory(1));
+  await settle();
+  app.setSettings({ ...app.settings, particles: 200_000 });
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  const before = api.jobs('preview').length;
+  assert.equal(before, 2, 'a new export count alone redraws nothing: the preview keeps its own');
+
+  app.setPreviewAtExportCount(true);
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  await settle();
+  assert.equal(previewJob(api, before).particles, FIRST_PREVIEW_PARTICLES, 'the coarse pass first');
+  api.done(previewJob(api, before).jobId, 'preview', trajectory(2));
+  await settle();
+  assert.equal(previewJob(api, before + 1).particles, 200_000, "then the export's particles");
+
+  app.setSettings({ ...app.settings, particles: 2_000_000 });
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  await settle();
+  api.done(api.lastJob('preview').jobId, 'preview', trajectory(3));
+  await settle();
+  assert.equal(previewJob(api, api.jobs('preview').length - 1).particles, 500_000, 'no more than a preview can carry');
+
+  app.setSettings({ ...app.settings, particles: 4000 });
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  await settle();
+  assert.equal(previewJob(api, api.jobs('preview').length - 1).particles, 4000, 'fewer than the coarse pass: one pass of them');
+
+  app.setPreviewAtExportCount(false);
+  await pause(LIVE_PREVIEW_DELAY_MS + 50);
+  await settle();
+  api.done(api.lastJob('preview').jobId, 'preview', trajectory(4));
+  await settle();
+  assert.equal(previewJob(api, api.jobs('preview').length - 1).particles, PREVIEW_PARTICLES, "unticked: the app's own count again");
+});
+
 test('an FFJORD model cannot swirl: its preview and export go without it, the exact flow keeps it', async () => {
   const { api, app } = await withImage();
   app.setSettings({ ...app.settings, swirl: 2 });
