@@ -5,6 +5,7 @@
 export class RasterWorkspace {
   private readonly floats = new Map<string, Float32Array>();
   private readonly ints = new Map<string, Int32Array>();
+  private readonly bytes = new Map<string, Uint8Array>();
   /** Density mode: the reference the last frame was normalised by (see RasterOptions.densityReference). */
   lastDensityReference: number | undefined = undefined;
 
@@ -28,11 +29,22 @@ export class RasterWorkspace {
     return buffer;
   }
 
+  /** Exactly `length` bytes for `purpose` (per-tile flags); contents are whatever was left in it. */
+  uint8(purpose: string, length: number): Uint8Array {
+    let buffer = this.bytes.get(purpose);
+    if (buffer === undefined || buffer.length !== length) {
+      buffer = new Uint8Array(length);
+      this.bytes.set(purpose, buffer);
+    }
+    return buffer;
+  }
+
   /** Bytes held, for a memory readout. */
   get sizeBytes(): number {
     let total = 0;
     for (const b of this.floats.values()) total += b.byteLength;
     for (const b of this.ints.values()) total += b.byteLength;
+    for (const b of this.bytes.values()) total += b.byteLength;
     return total;
   }
 }

@@ -180,6 +180,33 @@ test('a reused workspace and target give the same pixels as fresh ones', () => {
   }
 });
 
+test('empty tiles are copied, not composited: the same bytes as compositing every pixel, for big dots across tile edges too', () => {
+  // A target one byte off word alignment is composited pixel by pixel everywhere: the reference.
+  const reference = (options: ReturnType<typeof testOptions>): Uint8ClampedArray =>
+    rasterise(positions, colours, options, new Uint8ClampedArray(new ArrayBuffer(4 * options.width * options.height + 1), 1, 4 * options.width * options.height));
+  // A few dots scattered over a 200 × 120 frame (16 px tiles): most tiles empty, dots on tile edges.
+  const positions = Float32Array.from([0, 0, 3.9, 2.4, -4.6, -2.5, 1.95, 0.03, -2, 2, 6.2, -3.7]);
+  const colours = Uint8ClampedArray.from([255, 0, 0, 255, 0, 255, 0, 200, 0, 0, 255, 255, 90, 90, 90, 128, 10, 200, 30, 255, 250, 250, 0, 255]);
+  let compared = 0;
+  for (const pointSize of [0.7, 2.5, 13, 40]) {
+    for (const blend of ['alpha', 'additive'] as const) {
+      for (const background of [[255, 255, 255, 255], [0, 0, 0, 0], [40, 80, 120, 90]] as const) {
+        for (const coloured of [true, false]) {
+          const options = testOptions({ width: 200, height: 120, view: { centreX: 0, centreY: 0, halfExtent: 8 }, pointSize, blend, background: [...background], opacity: 0.7 });
+          const fast = rasterise(positions, coloured ? colours : undefined, options);
+          const slow = coloured ? reference(options) : rasterise(positions, undefined, options, new Uint8ClampedArray(new ArrayBuffer(4 * 200 * 120 + 1), 1, 4 * 200 * 120));
+          assert.deepEqual(fast, slow, `size ${pointSize}, ${blend}, background ${background.join(',')}, ${coloured ? 'coloured' : 'one colour'}`);
+          compared++;
+        }
+      }
+    }
+  }
+  assert.equal(compared, 48);
+  // And the dots are there: a 40 px dot reaches three tiles beyond its own.
+  const big = rasterise(positions, undefined, testOptions({ width: 200, height: 120, view: { centreX: 0, centreY: 0, halfExtent: 8 }, pointSize: 40, background: [0, 0, 0, 255] }));
+  assert.ok(big[4 * (60 * 200 + 100)]! > 200 && big[4 * (60 * 200 + 118)]! > 200, 'inside the big dot at the centre, 18 px out');
+});
+
 test('bad options and mismatched buffers are input errors', () => {
   const isInvalid = (e: unknown): boolean => e instanceof FlowGifError && e.code === 'INVALID_ARGUMENT';
   const p = Float64Array.of(0, 0);
