@@ -107,6 +107,13 @@ export function particleColoursAt(mode: ParticleColourMode, cloud?: Rgba): (own:
     }
     const w = inkFormWeight(t);
     if (w >= 1) return own;
+    if (w <= 0 && out.byteOffset % 4 === 0) {
+      // All the cloud's colour (the first half of the flow): one word, copied natively, holding
+      // exactly the bytes the blend below would store for w = 0.
+      const cloudBytes = Uint8ClampedArray.of(mean[0], mean[1], mean[2], mean[3]);
+      new Uint32Array(out.buffer, out.byteOffset, out.length >> 2).fill(new Uint32Array(cloudBytes.buffer)[0]!);
+      return out;
+    }
     for (let i = 0; i < own.length; i += 4) {
       out[i] = mean[0] + w * (own[i]! - mean[0]);
       out[i + 1] = mean[1] + w * (own[i + 1]! - mean[1]);
