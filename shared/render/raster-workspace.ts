@@ -11,12 +11,7 @@ export class RasterWorkspace {
 
   /** A grid of exactly `length` floats for `purpose`; contents are whatever was left in it. */
   float32(purpose: string, length: number): Float32Array {
-    let buffer = this.floats.get(purpose);
-    if (buffer === undefined || buffer.length !== length) {
-      buffer = new Float32Array(length);
-      this.floats.set(purpose, buffer);
-    }
-    return buffer;
+    return exactly(this.floats, purpose, length, (n) => new Float32Array(n));
   }
 
   /** Per-particle integers: at least `length`, grown with headroom so a varying count rarely reallocates. */
@@ -31,12 +26,7 @@ export class RasterWorkspace {
 
   /** Exactly `length` bytes for `purpose` (per-tile flags); contents are whatever was left in it. */
   uint8(purpose: string, length: number): Uint8Array {
-    let buffer = this.bytes.get(purpose);
-    if (buffer === undefined || buffer.length !== length) {
-      buffer = new Uint8Array(length);
-      this.bytes.set(purpose, buffer);
-    }
-    return buffer;
+    return exactly(this.bytes, purpose, length, (n) => new Uint8Array(n));
   }
 
   /** Bytes held, for a memory readout. */
@@ -47,6 +37,16 @@ export class RasterWorkspace {
     for (const b of this.bytes.values()) total += b.byteLength;
     return total;
   }
+}
+
+/** The buffer kept for `purpose` if it has exactly `length` elements, else a new one kept in its place. */
+function exactly<T extends { readonly length: number }>(kept: Map<string, T>, purpose: string, length: number, make: (length: number) => T): T {
+  let buffer = kept.get(purpose);
+  if (buffer === undefined || buffer.length !== length) {
+    buffer = make(length);
+    kept.set(purpose, buffer);
+  }
+  return buffer;
 }
 
 export function createRasterWorkspace(): RasterWorkspace {
