@@ -1171,6 +1171,21 @@ const projectPopover: Scenario = {
     await page.keyboard.press('Escape');
     await open.waitFor({ state: 'detached', timeout: 5000 });
     assert.equal(await isFocused('project-open'), true, 'closed from inside, the focus returns to Open project…');
+
+    // A project opened beside the export panel: the panel takes the project's settings, rather
+    // than writing its own edited ones back over them.
+    const savedFps = String((JSON.parse(await fs.readFile(file, 'utf8')) as { settings: { timeline: { fps: number } } }).settings.timeline.fps);
+    await openExportDialog(page);
+    await page.getByTestId('export-fps').fill(savedFps === '7' ? '8' : '7');
+    await page.getByTestId('project-unsaved').waitFor({ state: 'visible', timeout: 5000 });
+    await page.getByTestId('project-open').click();
+    await open.waitFor({ state: 'visible', timeout: 5000 });
+    await open.getByRole('button', { name: 'mark.flowgif' }).click();
+    await open.waitFor({ state: 'detached', timeout: SLOW_JOB_MS });
+    await page.getByTestId('project-unsaved').waitFor({ state: 'detached', timeout: SLOW_JOB_MS });
+    assert.equal(await page.getByTestId('export-fps').inputValue(), savedFps, "the open panel shows the project's frame rate");
+    await page.waitForTimeout(500);
+    assert.equal(await page.getByTestId('project-unsaved').count(), 0, 'and does not mark the project changed by writing its old form back');
   },
 };
 

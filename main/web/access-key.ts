@@ -28,18 +28,26 @@ const KEY_SHAPE = /^[A-Za-z0-9_-]{43}$/;
  */
 export async function keptAccessKey(file: string): Promise<string> {
   try {
-    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.stat(file)]);
+    // lstat: a link could point at a file someone else controls; only our own plain file is kept.
+    const [text, stat] = await Promise.all([fs.readFile(file, 'utf8'), fs.lstat(file)]);
     const key = text.trim();
-    if (KEY_SHAPE.test(key) && (process.platform === 'win32' || (stat.mode & 0o077) === 0)) return key;
+    const ours = process.platform === 'win32' || (stat.isFile() && (stat.mode & 0o077) === 0 && stat.uid === process.getuid?.());
+    if (KEY_SHAPE.test(key) && ours) return key;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   const key = newAccessKey();
   await fs.mkdir(path.dirname(file), { recursive: true });
-  // A new name, then a rename: never a half-written key, and never another file's mode.
-  const temp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(temp, `${key}\n`, { mode: 0o600, flag: 'wx' });
-  await fs.rename(temp, file);
+  // A new name, then a rename: never a half-written key, and never another file's mode. The
+  // random part keeps a temp file left by a crash from blocking the next start.
+  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  try {
+    await fs.writeFile(temp, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    await fs.rename(temp, file);
+  } catch (error) {
+    await fs.rm(temp, { force: true });
+    throw error;
+  }
   return key;
 }
 

@@ -301,6 +301,17 @@ test('a kept key: the same key after a restart on the same port, so an open page
   const garbled = await start(0, 'temp-kept-4');
   await garbled.close();
   assert.match(garbled.accessKey, /^[A-Za-z0-9_-]{43}$/);
+  // A link, even to a good key of ours, is not kept: it could point anywhere. The new key replaces the link, not its target.
+  const elsewhere = path.join(root, 'kept', 'elsewhere');
+  await fs.writeFile(elsewhere, `${garbled.accessKey}\n`, { mode: 0o600 });
+  await fs.rm(keyFile);
+  await fs.symlink(elsewhere, keyFile);
+  const linked = await start(0, 'temp-kept-5');
+  await linked.close();
+  assert.notEqual(linked.accessKey, garbled.accessKey);
+  assert.equal((await fs.lstat(keyFile)).isFile(), true);
+  assert.equal((await fs.readFile(elsewhere, 'utf8')).trim(), garbled.accessKey, 'the link target is untouched');
+  await fs.rm(elsewhere);
   assert.deepEqual((await fs.readdir(path.dirname(keyFile))).sort(), ['web-access-key'], 'no temporary key file left');
 });
 

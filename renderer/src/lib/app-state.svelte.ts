@@ -36,6 +36,8 @@ export const PREVIEW_PARTICLES = 50_000;
 /** The first, coarse pass of every preview: a fraction of a second even for trained models. */
 export const FIRST_PREVIEW_PARTICLES = 6_000;
 const LOSS_POINTS = 400;
+/** A training this close to its budget when it ended ran its budget, whatever was asked. */
+const FINISHED_BUDGET_SLACK_S = 0.5;
 /** A dragged slider (swirl) restarts the preview once it rests this long: each restart is a new solve. */
 export const LIVE_PREVIEW_DELAY_MS = 300;
 
@@ -91,6 +93,11 @@ export class AppState {
   }, LIVE_PREVIEW_DELAY_MS);
   /** "Preview with these particles": the preview's full pass draws the export's particle count. */
   previewAtExportCount = $state(false);
+  /**
+   * Bumped when the settings are replaced from elsewhere than the export panel (a project
+   * opened): an open panel refills its form from them instead of writing its old one back.
+   */
+  settingsReplaced = $state(0);
 
   method = $state<TrainMethod>('fm');
   /** The source noise of the exact flow and of the next training; a trained model keeps its own. */
@@ -186,14 +193,25 @@ export class AppState {
    */
   async reconnected(): Promise<void> {
     const lostModel = this.modelId !== undefined || this.keptModels.size > 0;
+    const hadPicture = this.image !== undefined;
     this.keptModels.clear();
     this.keptFor = undefined;
     this.morphTargets = [];
     await this.loadInfo();
-    if (this.source !== undefined) await this.openImage(this.source, this.density, true);
+    const reopened = !hadPicture || (this.source !== undefined && (await this.openImage(this.source, this.density, true)));
+    if (!reopened) {
+      // Its ids mean nothing to the new engine: show nothing rather than a picture that cannot be used.
+      this.image = undefined;
+      this.trajectory = undefined;
+      this.previewState = 'empty';
+      this.modelId = undefined;
+      this.modelDensity = undefined;
+      this.trained = undefined;
+    }
     // Only now: until the picture is open in the new engine, the banner still says it stopped.
     if (this.banner?.code === 'ENGINE_STOPPED') this.banner = undefined;
-    this.notice = `Reconnected to FlowGIF.${lostModel ? ' The trained model ended with the old engine: train again, or open the saved project.' : ''}`;
+    const again = this.projectPath === undefined ? 'open the picture again' : 'open the project again';
+    this.notice = `Reconnected to FlowGIF.${!reopened ? ` The new engine does not have your picture: ${again}.` : lostModel ? ' The trained model ended with the old engine: train again, or open the saved project.' : ''}`;
   }
 
   async loadInfo(): Promise<void> {
@@ -207,7 +225,7 @@ export class AppState {
    * Another picture is another piece of work: the open project no longer describes it, so the
    * title says Untitled and Save asks where (setDensity reopens the same picture and keeps it).
    */
-  async openImage(source: ImageSource, density: Partial<DensitySettings> = {}, keepProject = false): Promise<void> {
+  async openImage(source: ImageSource, density: Partial<DensitySettings> = {}, keepProject = false): Promise<boolean> {
     this.imageBusy = true;
     this.imageError = undefined;
     const shown = (d: Described): void => {
@@ -217,7 +235,7 @@ export class AppState {
     const info = await this.call('image:open', { source, density }, shown);
     this.imageBusy = false;
     // A failed open keeps the picture and preview the user had.
-    if (info === undefined) return;
+    if (info === undefined) return false;
     this.adoptImage(info, source);
     if (!keepProject) {
       this.projectPath = undefined;
@@ -226,6 +244,7 @@ export class AppState {
       this.keptFor = undefined;
     }
     void this.startPreview(this.exactFlow(info.imageId));
+    return true;
   }
 
   /** The host's native file dialog (Electron); the web host has none and says so. */
@@ -467,7 +486,8 @@ export class AppState {
       },
       samples: (points, step) => (this.samples = { points, step }),
       done: (value) => {
-        this.trainingKeptEarly = this.trainingFinishing;
+        // Asked to stop and it did stop short of its budget: a stop that came as the budget ran out is plain Done.
+        this.trainingKeptEarly = this.trainingFinishing && value.seconds < request.seconds - FINISHED_BUDGET_SLACK_S;
         this.trainingFinishing = false;
         // The user may have opened another picture meanwhile: that model belongs to the old one.
         if (this.image?.imageId !== imageId) return;
@@ -491,10 +511,9 @@ export class AppState {
     if (!this.training.running || jobId === undefined || this.trainingFinishing) return;
     this.trainingFinishing = true;
     void this.api.invoke('train:finish', { jobId }).then((answer) => {
-      if (!answer.ok) {
-        this.trainingFinishing = false;
-        this.showError(describeError(answer.error));
-      }
+      // Not finishing: the training had ended (or was being cancelled) before the request arrived.
+      if (!answer.ok || !answer.value.finishing) this.trainingFinishing = false;
+      if (!answer.ok) this.showError(describeError(answer.error));
     });
   }
 
@@ -620,6 +639,7 @@ export class AppState {
     const source: ImageSource | undefined = image.path === undefined ? undefined : { kind: 'path', path: image.path };
     this.adoptImage(image, source);
     this.settings = project.settings;
+    this.settingsReplaced++;
     this.method = project.training.method;
     this.trainSeconds = project.training.seconds;
     this.trainSeed = project.training.seed;

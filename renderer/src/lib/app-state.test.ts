@@ -156,6 +156,42 @@ test('Stop and keep asks the engine to finish the running training; its done mod
   assert.equal(app.trainingKeptEarly, false, 'a new training starts unmarked');
 });
 
+test('a Stop and keep that comes as the budget runs out is a plain Done: the engine says it is not finishing, or the run was whole', async () => {
+  const { api, app } = await withImage();
+  api.answer('train:finish', () => ok({ finishing: false }));
+  await settle();
+  void app.startTraining();
+  await settle();
+  app.finishTraining();
+  await settle();
+  assert.equal(app.trainingFinishing, false, 'not finishing: the button and status go back');
+  api.done(api.lastJob('train').jobId, 'train', trainDone('m3'));
+  assert.equal(app.trainingKeptEarly, false);
+
+  // Asked in time by the engine's reckoning, but the run had spent its budget by then.
+  api.answer('train:finish', () => ok({ finishing: true }));
+  void app.startTraining();
+  await settle();
+  app.finishTraining();
+  await settle();
+  api.done(api.lastJob('train').jobId, 'train', { ...trainDone('m4'), seconds: app.trainSeconds });
+  assert.equal(app.trainingKeptEarly, false, 'a whole budget is Done');
+});
+
+test('after a reconnect a picture that cannot be opened again (no source) is cleared, and the notice says to open it again', async () => {
+  const { api, app } = await withImage();
+  const project = app.projectData();
+  assert.ok(project !== undefined);
+  api.answer('project:open', () => ok({ project, image: { ...imageInfo('uploaded'), path: undefined }, modelId: undefined }));
+  assert.equal(await app.openProject('/projects/up.flowgif'), true);
+  await settle();
+  assert.equal(app.image?.imageId, 'uploaded');
+  await app.reconnected();
+  assert.equal(app.image, undefined, 'no picture whose id the new engine does not know');
+  assert.equal(app.trajectory, undefined);
+  assert.equal(app.notice, 'Reconnected to FlowGIF. The new engine does not have your picture: open the project again.');
+});
+
 test('a refused Stop and keep shows why and lets the user ask again', async () => {
   const { api, app } = await withImage();
   api.answer('train:finish', () => fail({ name: 'FlowGifError', code: 'IPC_INVALID', message: 'nope' }));
@@ -236,9 +272,11 @@ test("a project's model is kept through a threshold change too, and the project 
   assert.ok(project !== undefined);
   api.answer('project:open', () => ok({ project, image: imageInfo('saved'), modelId: 'm9', modelMethod: 'fm' as const }));
   api.answer('app:info', () => ok(appInfo(['/projects/saved.flowgif'])));
+  const replaced = app.settingsReplaced;
   assert.equal(await app.openProject('/projects/saved.flowgif'), true);
   await settle();
   assert.equal(app.unsaved, false);
+  assert.equal(app.settingsReplaced, replaced + 1, 'an open export panel is told to take the project\'s settings');
   api.answer('image:open', (p) => ok({ ...imageInfo('saved'), density: { mass: 'auto', threshold: p.density?.threshold ?? 0 } }));
   await app.setDensity({ threshold: 0.4 });
   await settle();
