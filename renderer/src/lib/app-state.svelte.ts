@@ -204,9 +204,7 @@ export class AppState {
       this.image = undefined;
       this.trajectory = undefined;
       this.previewState = 'empty';
-      this.modelId = undefined;
-      this.modelDensity = undefined;
-      this.trained = undefined;
+      this.forgetModel();
     }
     // Only now: until the picture is open in the new engine, the banner still says it stopped.
     if (this.banner?.code === 'ENGINE_STOPPED') this.banner = undefined;
@@ -297,16 +295,21 @@ export class AppState {
     this.image = info;
     this.density = { ...info.density };
     this.source = source;
-    this.modelId = undefined;
-    this.modelDensity = undefined;
-    this.modelMethod = undefined;
-    this.trained = undefined;
-    this.previewFlow = 'exact';
+    this.forgetModel();
     if (!this.training.running) {
       this.training.reset();
       this.loss = [];
       this.samples = undefined;
     }
+  }
+
+  /** No model on offer: a new picture, or an engine that no longer holds it. */
+  private forgetModel(): void {
+    this.modelId = undefined;
+    this.modelDensity = undefined;
+    this.modelMethod = undefined;
+    this.trained = undefined;
+    this.previewFlow = 'exact';
   }
 
   // ---- morph and sequence -----------------------------------------------------------------
@@ -510,10 +513,10 @@ export class AppState {
     const jobId = this.training.jobId;
     if (!this.training.running || jobId === undefined || this.trainingFinishing) return;
     this.trainingFinishing = true;
-    void this.api.invoke('train:finish', { jobId }).then((answer) => {
-      // Not finishing: the training had ended (or was being cancelled) before the request arrived.
-      if (!answer.ok || !answer.value.finishing) this.trainingFinishing = false;
-      if (!answer.ok) this.showError(describeError(answer.error));
+    void this.call('train:finish', { jobId }).then((answer) => {
+      // Refused (the banner says why), or not finishing: the training had ended, or was being
+      // cancelled, before the request arrived.
+      if (answer?.finishing !== true) this.trainingFinishing = false;
     });
   }
 
