@@ -8,12 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { loadBackend } from '../engine/train/backend.js';
 import { benchEncoders } from './encode.bench.js';
 import { benchExactFlow } from './exact-flow.bench.js';
+import { benchPreviewThreads, type PreviewThreadsFigure } from './preview-threads.bench.js';
 import { benchFfjordNll, benchFfjordStepTime } from './ffjord.bench.js';
 import { benchRaster } from './raster.bench.js';
 import { benchTrajectory } from './render.bench.js';
 import { benchTrainedPreview, PREVIEW_PASSES } from './preview.bench.js';
 import { benchFirstPicture } from './first-picture.bench.js';
 import { benchStepTime, benchTimeToScore } from './train.bench.js';
+import { defaultThreads } from '../engine/render/threads.js';
+import { listSamples } from '../service/samples-list.js';
 
 /**
  * `npm run bench`: every speed and quality figure of BENCHMARKS.md, measured in one run on this
@@ -147,6 +150,24 @@ const sections: Section[] = [
         ['field', 'particles', 'NFE', 'trajectory s', 'MB held', 'ms / interpolated frame', '× fm-ort time'],
         figures.map((f) => [f.field, f.particles, f.nfe, fmt(f.seconds, 2), fmt(f.bytes / 1e6, 1), fmt(f.msPerFrame, 2), ortBy.has(f.particles) ? fmt(f.seconds / ortBy.get(f.particles)!, 2) : '—']),
       );
+    },
+  },
+  {
+    title: "The app's preview in the engine: one thread against the kept solver threads",
+    async run() {
+      const threads = defaultThreads();
+      const dir = path.join(root, 'resources/samples');
+      const pictures = (await listSamples(dir)).map((s) => path.join(dir, s.name));
+      const figures = await benchPreviewThreads({ pictures, threads, rounds: quick ? 1 : 5 });
+      const one = (f: PreviewThreadsFigure): PreviewThreadsFigure => figures.find((g) => g.sample === f.sample && g.threads === 0)!;
+      const sum = (f: PreviewThreadsFigure): number => f.flowMs + f.passMs.reduce((a, b) => a + b, 0);
+      return [
+        table(
+          ['sample', 'threads', 'blur levels ms', ...PREVIEW_PASSES.map((n) => `pass of ${n.toLocaleString('en')} ms`), 'levels + both passes ms', '× one thread'],
+          figures.map((f) => [f.sample, f.threads === 0 ? 'this one' : `${f.threads} kept`, fmt(f.flowMs, 0), ...f.passMs.map((ms) => fmt(ms, 0)), fmt(sum(f), 0), fmt(sum(f) / sum(one(f)), 2)]),
+        ),
+        `Medians of ${quick ? 1 : 5} alternating rounds after a warm one; the same levels and paths either way, bit for bit (trajectory-workers.test.ts, blur-on-threads.test.ts).`,
+      ].join('\n\n');
     },
   },
   {

@@ -18,12 +18,15 @@ export class PreviewFrames {
   private readonly positions: Float32Array;
   /** Undefined when frames draw one colour or the colour map. */
   private readonly coloursAt: ((t: number) => Uint8ClampedArray) | undefined;
-  private readonly workspace = new RasterWorkspace();
-
   constructor(
     private readonly data: TrajectoryData,
     style: RenderSettings,
     longSide: number,
+    /**
+     * Kept by the caller across trajectories: a new one's 32 MB grid at 1400 px is fresh memory
+     * the first frame pays for page by page (a third of a new pass's first frame in Chromium).
+     */
+    private readonly workspace: RasterWorkspace = new RasterWorkspace(),
   ) {
     // The export's canvas at the preview's size: one framing rule, so both frame alike.
     const geometry = framing(data.bounds, style.canvas, longSide);

@@ -62,6 +62,16 @@ function axisGrid(blurPx: number, extentPx: number, options: BlurLevelOptions): 
 }
 
 /**
+ * A level's work, in kernel taps over its node grid: what spreads levels evenly over threads
+ * (the levels of the finest blurs, on the pixel grid, cost up to 30 of the coarsest).
+ */
+export function blurLevelCost(width: number, height: number, blurCol: number, blurRow: number, options: BlurLevelOptions = defaultBlurLevelOptions): number {
+  const cols = axisGrid(blurCol, width, options);
+  const rows = axisGrid(blurRow, height, options);
+  return cols.nodes * rows.nodes * (cols.kernel.length + rows.kernel.length);
+}
+
+/**
  * Blurs mass, mass·column and mass·row with one separable Gaussian and keeps their ratios.
  *
  * For blurs much wider than a pixel the pixels are first deposited on the coarser node grid

@@ -1,6 +1,6 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import type { ImageDensity } from '../image/density.js';
-import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel, type LevelMemory } from './blur-level.js';
+import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel } from './blur-level.js';
 import { centreMoments } from './density-moments.js';
 import { ROUND_NOISE, type NoiseSource } from './noise-source.js';
 import type { VelocityField } from './velocity-field.js';
@@ -67,23 +67,40 @@ export function createExactFlow(density: ImageDensity, options: ExactFlowOptions
 }
 
 /**
- * The same, for a host that must stay responsive: it yields to the event loop between levels so
- * a cancel message can arrive, and keeps the levels in shared memory for the solver threads.
+ * Builds a picture's blur levels, [blurCol, blurRow] each, in shared memory and in the order
+ * given, reporting 'prepare' progress: on this thread (buildLevelsHere) or on solver threads.
+ */
+export type LevelBuilder = (density: ImageDensity, blurs: ReadonlyArray<readonly [number, number]>, ctx: JobContext) => Promise<BlurLevel[]>;
+
+/**
+ * The same, for a host that must stay responsive: the levels are built by `build`, in shared
+ * memory so the solver threads read them uncopied.
  */
 export async function prepareExactFlow(
   density: ImageDensity,
   options: ExactFlowOptions = {},
   ctx: JobContext = noopJobContext,
+  build: LevelBuilder = buildLevelsHere,
 ): Promise<ExactFlow> {
   const plan = planLevels(density, options);
-  const levels: BlurLevel[] = [];
-  for (const level of buildLevels(density, plan, ctx, { shared: true })) {
-    levels.push(level);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-  }
+  const levels = await build(density, levelBlurs(density, plan), ctx);
   ctx.signal.throwIfAborted();
   return assemble(density, plan, levels);
 }
+
+/** On this thread, yielding to the event loop between levels so a cancel message can arrive. */
+export const buildLevelsHere: LevelBuilder = async (density, blurs, ctx) => {
+  const levels: BlurLevel[] = [];
+  for (const [k, [blurCol, blurRow]] of blurs.entries()) {
+    ctx.signal.throwIfAborted();
+    levels.push(buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions, { shared: true }));
+    ctx.progress({ stage: 'prepare', done: k + 1, total: blurs.length, message: BLURRING });
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return levels;
+};
+
+export const BLURRING = 'Blurring the picture';
 
 /** The flow of `options` from levels already built for it (ExactFlow.levels), on another thread. */
 export function exactFlowFromLevels(density: ImageDensity, options: ExactFlowOptions, levels: readonly BlurLevel[]): ExactFlow {
@@ -127,12 +144,12 @@ function levelBlurs(density: ImageDensity, plan: LevelPlan): Array<[number, numb
   );
 }
 
-function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext, memory: LevelMemory = { shared: false }): Generator<BlurLevel> {
+function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext): Generator<BlurLevel> {
   const blurs = levelBlurs(density, plan);
   for (const [k, [blurCol, blurRow]] of blurs.entries()) {
     ctx.signal.throwIfAborted();
-    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions, memory);
-    ctx.progress({ stage: 'prepare', done: k + 1, total: plan.count, message: 'Blurring the picture' });
+    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions);
+    ctx.progress({ stage: 'prepare', done: k + 1, total: plan.count, message: BLURRING });
   }
 }
 

@@ -11,6 +11,8 @@ import type { AsyncVelocityField, VelocityField } from '../flow/velocity-field.j
 import { createInferenceField } from '../inference/ort-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { loadFlowFile } from '../project/flow-file.js';
+import { defaultThreads } from '../render/threads.js';
+import { buildLevelsOnThreads } from '../threads/blur-on-threads.js';
 
 /** What every host hands the engine to name a flow: a trained model or an image's exact flow. */
 export type FlowSource =
@@ -74,9 +76,9 @@ export async function openFlow(source: FlowSource, ctx: JobContext): Promise<Ope
   return { field, density, model: undefined };
 }
 
-/** A picture's exact flow from a source of the given shape fitted to it. */
-export function prepareImageFlow(density: ImageDensity, noise: NoiseShape, ctx: JobContext): Promise<ExactFlow> {
-  return prepareExactFlow(density, { source: noiseSourceFor(noise, density.mapping) }, ctx);
+/** A picture's exact flow from a source of the given shape fitted to it, its blur levels built on the solver threads. */
+export function prepareImageFlow(density: ImageDensity, noise: NoiseShape, ctx: JobContext, threads: number = defaultThreads()): Promise<ExactFlow> {
+  return prepareExactFlow(density, { source: noiseSourceFor(noise, density.mapping) }, ctx, buildLevelsOnThreads(threads));
 }
 
 /** Where an open picture's bytes can be read again. */

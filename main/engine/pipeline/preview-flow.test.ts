@@ -7,6 +7,8 @@ import { modelBounds } from '../image/mapping.js';
 import { createOrtField } from '../inference/ort-field.js';
 import { computeTrajectory } from '../render/trajectory.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
+import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
+import { prepareImageFlow } from './flow-source.js';
 import { previewFlow, previewSolver } from './preview-flow.js';
 
 test('a trained fm model previews with rk3 and lands where a fine solve does: 99 % within half a pixel at 512 px, at every level', async () => {
@@ -31,6 +33,28 @@ test('a trained fm model previews with rk3 and lands where a fine solve does: 99
     }
     // Measured 0.07–0.17 px (preview-flow.ts); midpoint, the next cheaper method, is 0.85–2 px.
     assert.ok(worst < 0.35, `99th percentile ${worst.toFixed(3)} px at the worst level`);
+  } finally {
+    field.dispose();
+  }
+});
+
+test("the exact flow's preview solved on the solver threads is the one-thread preview, bit for bit, in plain memory that can cross to the window", async () => {
+  const density = await loadBundledSample('spiral.webp');
+  const field = await prepareImageFlow(density, DEFAULT_NOISE_SHAPE, noopJobContext);
+  try {
+    const flow = { field, density, model: undefined };
+    const options = { particles: 9_001, seed: 3, swirl: 0.5 };
+    const threaded = await previewFlow(flow, { ...options, threads: 2 }, noopJobContext);
+    const here = await previewFlow(flow, { ...options, threads: 0 }, noopJobContext);
+    for (const key of ['positions', 'velocities'] as const) {
+      assert.ok(!(threaded[key].buffer instanceof SharedArrayBuffer), `${key}: shared memory does not cross a process's IPC`);
+      assert.ok(Buffer.from(threaded[key].buffer).equals(Buffer.from(here[key].buffer)), key);
+    }
+    assert.deepEqual(threaded.times, here.times);
+    assert.deepEqual(threaded.imageColours, here.imageColours);
+    // The particles moved and landed apart: arrays of zeros would compare equal too.
+    const last = (threaded.times.length - 1) * 2 * options.particles;
+    assert.notDeepEqual(threaded.positions.subarray(0, 8), threaded.positions.subarray(last, last + 8));
   } finally {
     field.dispose();
   }

@@ -2,7 +2,9 @@ import type { TrajectoryData } from '../../../shared/ipc/contract.js';
 import type { JobContext } from '../../../shared/job.js';
 import type { VelocityField } from '../flow/velocity-field.js';
 import type { OdeMethod } from '../ode/integrate.js';
-import { computeTrajectory } from '../render/trajectory.js';
+import { defaultThreads } from '../render/threads.js';
+import type { Trajectory } from '../render/trajectory.js';
+import { solveTrajectory } from '../render/trajectory-workers.js';
 import type { OpenedFlow } from './flow-source.js';
 import { trajectoryData } from './wire-data.js';
 
@@ -31,13 +33,33 @@ export function previewSolver(kind: VelocityField['kind']): PreviewSolver {
   return { method: kind === 'fm' ? 'rk3' : 'rk4', steps: PREVIEW_SOLVER_STEPS };
 }
 
-/** The preview job: a flow's particle paths, packed for the window that draws them. */
+/**
+ * The preview job: a flow's particle paths, packed for the window that draws them. The exact
+ * flow's passes solve on the kept solver threads (trajectory-workers.ts: the same paths as one
+ * thread's): 0.51–0.55 of one thread's time for 50 000 particles on two cores (BENCHMARKS.md,
+ * "The app's preview in the engine").
+ */
 export async function previewFlow(
   flow: OpenedFlow,
-  options: { readonly particles: number; readonly seed: number; readonly swirl?: number; readonly solver?: PreviewSolver },
+  options: { readonly particles: number; readonly seed: number; readonly swirl?: number; readonly solver?: PreviewSolver; readonly threads?: number },
   ctx: JobContext,
 ): Promise<TrajectoryData> {
   const solver = options.solver ?? previewSolver(flow.field.kind);
-  const trajectory = await computeTrajectory(flow.field, { particles: options.particles, seed: options.seed, swirl: options.swirl ?? 0, ...solver }, ctx);
-  return trajectoryData(trajectory, flow.density);
+  const paths = { particles: options.particles, seed: options.seed, swirl: options.swirl ?? 0, ...solver };
+  const trajectory = await solveTrajectory(flow.field, paths, options.threads ?? defaultThreads(), ctx);
+  return trajectoryData(unshared(trajectory), flow.density);
+}
+
+/** Threads solve into shared memory, which cannot cross to the window's process: plain copies instead. */
+function unshared(trajectory: Trajectory): Trajectory {
+  if (!(trajectory.positions.buffer instanceof SharedArrayBuffer)) return trajectory;
+  const positions = trajectory.positions.slice();
+  const size = 2 * trajectory.particles;
+  return {
+    ...trajectory,
+    positions,
+    velocities: trajectory.velocities.slice(),
+    start: positions.subarray(0, size),
+    end: positions.subarray((trajectory.times.length - 1) * size),
+  };
 }

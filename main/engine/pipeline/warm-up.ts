@@ -2,6 +2,7 @@ import type { JobContext } from '../../../shared/job.js';
 import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
 import { syntheticDensity } from '../flow/bundled-samples.js';
 import { prepareImageFlow } from './flow-source.js';
+import { MIN_PARTICLES_PER_THREAD } from '../render/trajectory-workers.js';
 import { previewFlow } from './preview-flow.js';
 
 /**
@@ -10,7 +11,8 @@ import { previewFlow } from './preview-flow.js';
  * --only first picture`): V8 compiles for the shapes it has seen, and most logos are square.
  */
 const WARM_UP_PICTURE = { width: 128, height: 128 } as const;
-const WARM_UP_PARTICLES = 2_000;
+/** Two chunks, so both kept solver threads (threads/solver-threads.ts) compile the solver too. */
+const WARM_UP_PARTICLES = 2 * MIN_PARTICLES_PER_THREAD;
 
 /**
  * A fresh engine process runs its first picture's exact flow and preview with cold code: V8

@@ -1,5 +1,4 @@
-import { Worker } from 'node:worker_threads';
-import { errorCodes, FlowGifError, type ErrorCode } from '../../../shared/errors.js';
+import type { Worker } from 'node:worker_threads';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import type { BlurLevel } from '../flow/blur-level.js';
@@ -18,6 +17,7 @@ import {
   type Trajectory,
   type TrajectoryOptions,
 } from './trajectory.js';
+import { solverThreads } from '../threads/solver-threads.js';
 
 /** What a trajectory worker solves: its chunk's start points, written at particle `first`. */
 export interface SolveJob {
@@ -29,16 +29,16 @@ export interface SolveJob {
   readonly plan: SolvePlan;
   readonly into: { readonly positions: Float32Array; readonly velocities: Float32Array; readonly particles: number; readonly first: number };
 }
-export type SolveReply =
-  | { readonly kind: 'step'; readonly done: number }
-  | { readonly kind: 'done'; readonly nfe: number }
-  | { readonly kind: 'error'; readonly message: string; readonly code: unknown };
-
-/** Below this many particles a chunk's share of starting a worker outweighs it. */
-const MIN_PARTICLES_PER_THREAD = 20_000;
 
 /**
- * A trajectory solved on `threads` worker threads, each a contiguous chunk of particles, into
+ * Below this many particles a chunk's share of handing it to a kept thread outweighs it: the
+ * preview's 6 000-particle first pass took 30–37 ms on two threads against 62–72 ms on one
+ * (BENCHMARKS.md, "The app's preview in the engine").
+ */
+export const MIN_PARTICLES_PER_THREAD = 3_000;
+
+/**
+ * A trajectory solved on `threads` kept solver threads, each a contiguous chunk of particles, into
  * shared levels: the bits of computeTrajectory, since with fixed steps every particle's path is
  * its own. Trained flows (their sessions and tensors stay on this thread), an adaptive dopri5
  * solve (whose steps the whole batch sets) and small batches are solved here instead.
@@ -65,12 +65,13 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
   const total = solveSteps(plan);
   const done = new Array<number>(chunks).fill(0);
   ctx.progress({ stage: 'integrate', done: 0, total });
-  const workers: Worker[] = [];
+  const taken: Worker[] = [];
   let stop: (error: unknown) => void = () => {};
   const stopped = new Promise<never>((_, reject) => (stop = reject));
   stopped.catch(() => {});
   const onAbort = (): void => stop(ctx.signal.reason);
   ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let finished = false;
   try {
     const solved = Array.from({ length: chunks }, (_, c) => {
       const first = Math.floor((c * particles) / chunks);
@@ -83,34 +84,25 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
         plan,
         into: { ...arrays, particles, first },
       };
-      const worker = new Worker(new URL('./trajectory-worker.js', import.meta.url), { workerData: job });
-      workers.push(worker);
-      return new Promise<number>((resolve, reject) => {
-        worker.on('message', (reply: SolveReply) => {
-          if (reply.kind === 'step') {
-            done[c] = reply.done;
-            ctx.progress({ stage: 'integrate', done: Math.min(...done), total });
-          } else if (reply.kind === 'done') resolve(reply.nfe);
-          else reject(chunkFailed(reply.message, reply.code));
-        });
-        worker.on('error', (error) => reject(chunkFailed(error.message, undefined)));
-        worker.on('exit', (code) => reject(chunkFailed(`a solver thread stopped (exit code ${code}).`, undefined)));
+      const worker = solverThreads.take();
+      taken.push(worker);
+      return solverThreads.run(worker, { kind: 'solve', job }, (reply) => {
+        if (reply.kind === 'done') return { value: reply.nfe };
+        if (reply.kind === 'step') {
+          done[c] = reply.done;
+          ctx.progress({ stage: 'integrate', done: Math.min(...done), total });
+        }
+        return undefined;
       });
     });
     const nfes = await Promise.race([Promise.all(solved), stopped]);
+    finished = true;
     ctx.progress({ stage: 'integrate', done: total, total });
     // Every chunk takes the same fixed steps: the batch's evaluations are any chunk's.
     return trajectoryOf(options, plan.times, arrays, Math.max(...nfes));
   } finally {
     ctx.signal.removeEventListener('abort', onAbort);
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    // Threads that solved their chunk go back warm; a cancelled or failed solve's are ended mid-chunk.
+    await Promise.all(taken.map((worker) => (finished ? solverThreads.give(worker) : solverThreads.end(worker))));
   }
-}
-
-function chunkFailed(message: string, code: unknown): FlowGifError {
-  // A solver's own failure (SOLVER_FAILED, a bad option) keeps its code; anything else is a thread gone wrong.
-  if (typeof code === 'string' && (errorCodes as readonly string[]).includes(code)) return new FlowGifError(code as ErrorCode, message);
-  return new FlowGifError('SOLVER_FAILED', `Solving the particles failed in a worker thread: ${message}`, {
-    hint: 'Set FLOWGIF_THREADS=0 to solve on the main thread instead.',
-  });
 }

@@ -1,5 +1,6 @@
 import type { TrajectoryData } from '../../../shared/ipc/contract.js';
 import { PreviewFrames } from '../../../shared/render/preview-frames.js';
+import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 
 /** One frame at 60 Hz; above it while playing, fewer particles are drawn. */
@@ -22,6 +23,8 @@ export class PreviewRenderer {
   private frames: PreviewFrames | undefined;
   private image: ImageData | undefined;
   private style: RenderSettings | undefined;
+  /** One for every trajectory drawn: its buffers are reused, not allocated for each new pass. */
+  private readonly workspace = new RasterWorkspace();
   private longSide = 512;
   /** Particles drawn per frame while playing; all of them when still. */
   private budget = 0;
@@ -38,7 +41,7 @@ export class PreviewRenderer {
     this.data = data;
     this.style = style;
     this.longSide = side;
-    this.frames = new PreviewFrames(data, style, side);
+    this.frames = new PreviewFrames(data, style, side, this.workspace);
     const { width, height } = this.frames.options;
     if (this.image === undefined || this.image.width !== width || this.image.height !== height) this.image = new ImageData(width, height);
   }

@@ -1,0 +1,56 @@
+import type { Worker } from 'node:worker_threads';
+import { blurLevelCost, type BlurLevel } from '../flow/blur-level.js';
+import { BLURRING, buildLevelsHere, type LevelBuilder } from '../flow/exact-flow.js';
+import { solverThreads } from './solver-threads.js';
+
+/**
+ * The exact flow's blur levels built on `threads` kept solver threads, each taking the costliest
+ * level left when it is free: the same levels as one thread builds (bit for bit), in 0.51–0.66
+ * of the time on two cores for the bundled samples (BENCHMARKS.md, "The app's preview in the
+ * engine"). Below two threads, on this one.
+ */
+export function buildLevelsOnThreads(threads: number): LevelBuilder {
+  if (threads < 2) return buildLevelsHere;
+  return async (density, blurs, ctx) => {
+    ctx.signal.throwIfAborted();
+    const { width, height } = density;
+    const probabilities = new Float64Array(new SharedArrayBuffer(density.probabilities.byteLength));
+    probabilities.set(density.probabilities);
+    const order = blurs.map((_, k) => k);
+    const cost = blurs.map(([blurCol, blurRow]) => blurLevelCost(width, height, blurCol, blurRow));
+    order.sort((a, b) => cost[b]! - cost[a]!);
+    const levels = new Array<BlurLevel>(blurs.length);
+    let next = 0;
+    let done = 0;
+    const taken: Worker[] = [];
+    let stop: (error: unknown) => void = () => {};
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    stopped.catch(() => {});
+    const onAbort = (): void => stop(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    const lane = async (worker: Worker): Promise<void> => {
+      while (next < order.length) {
+        const k = order[next++]!;
+        const [blurCol, blurRow] = blurs[k]!;
+        levels[k] = await solverThreads.run(worker, { kind: 'blur', job: { probabilities, width, height, blurCol, blurRow } }, (reply) =>
+          reply.kind === 'level' ? { value: reply.level } : undefined,
+        );
+        ctx.progress({ stage: 'prepare', done: ++done, total: blurs.length, message: BLURRING });
+      }
+    };
+    try {
+      const lanes = Array.from({ length: Math.min(threads, blurs.length) }, () => {
+        const worker = solverThreads.take();
+        taken.push(worker);
+        return lane(worker);
+      });
+      await Promise.race([Promise.all(lanes), stopped]);
+      finished = true;
+      return levels;
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      await Promise.all(taken.map((worker) => (finished ? solverThreads.give(worker) : solverThreads.end(worker))));
+    }
+  };
+}
