@@ -1,4 +1,3 @@
-import type { Worker } from 'node:worker_threads';
 import type { JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import type { BlurLevel } from '../flow/blur-level.js';
@@ -65,44 +64,31 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
   const total = solveSteps(plan);
   const done = new Array<number>(chunks).fill(0);
   ctx.progress({ stage: 'integrate', done: 0, total });
-  const taken: Worker[] = [];
-  let stop: (error: unknown) => void = () => {};
-  const stopped = new Promise<never>((_, reject) => (stop = reject));
-  stopped.catch(() => {});
-  const onAbort = (): void => stop(ctx.signal.reason);
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  let finished = false;
-  try {
-    const solved = Array.from({ length: chunks }, (_, c) => {
-      const first = Math.floor((c * particles) / chunks);
-      const end = Math.floor(((c + 1) * particles) / chunks);
-      const job: SolveJob = {
-        density: field.density,
-        flowOptions: field.options,
-        levels: field.levels,
-        noise: noise.slice(2 * first, 2 * end),
-        plan,
-        into: { ...arrays, particles, first },
-      };
-      const worker = solverThreads.take();
-      taken.push(worker);
-      return solverThreads.run(worker, { kind: 'solve', job }, (reply) => {
-        if (reply.kind === 'done') return { value: reply.nfe };
-        if (reply.kind === 'step') {
-          done[c] = reply.done;
-          ctx.progress({ stage: 'integrate', done: Math.min(...done), total });
-        }
-        return undefined;
-      });
-    });
-    const nfes = await Promise.race([Promise.all(solved), stopped]);
-    finished = true;
-    ctx.progress({ stage: 'integrate', done: total, total });
-    // Every chunk takes the same fixed steps: the batch's evaluations are any chunk's.
-    return trajectoryOf(options, plan.times, arrays, Math.max(...nfes));
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    // Threads that solved their chunk go back warm; a cancelled or failed solve's are ended mid-chunk.
-    await Promise.all(taken.map((worker) => (finished ? solverThreads.give(worker) : solverThreads.end(worker))));
-  }
+  const nfes = await solverThreads.withThreads(chunks, ctx.signal, (workers) =>
+    Promise.all(
+      workers.map((worker, c) => {
+        const first = Math.floor((c * particles) / chunks);
+        const end = Math.floor(((c + 1) * particles) / chunks);
+        const job: SolveJob = {
+          density: field.density,
+          flowOptions: field.options,
+          levels: field.levels,
+          noise: noise.slice(2 * first, 2 * end),
+          plan,
+          into: { ...arrays, particles, first },
+        };
+        return solverThreads.run(worker, { kind: 'solve', job }, (reply) => {
+          if (reply.kind === 'done') return { value: reply.nfe };
+          if (reply.kind === 'step') {
+            done[c] = reply.done;
+            ctx.progress({ stage: 'integrate', done: Math.min(...done), total });
+          }
+          return undefined;
+        });
+      }),
+    ),
+  );
+  ctx.progress({ stage: 'integrate', done: total, total });
+  // Every chunk takes the same fixed steps: the batch's evaluations are any chunk's.
+  return trajectoryOf(options, plan.times, arrays, Math.max(...nfes));
 }

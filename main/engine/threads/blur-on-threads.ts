@@ -22,13 +22,6 @@ export function buildLevelsOnThreads(threads: number): LevelBuilder {
     const levels = new Array<BlurLevel>(blurs.length);
     let next = 0;
     let done = 0;
-    const taken: Worker[] = [];
-    let stop: (error: unknown) => void = () => {};
-    const stopped = new Promise<never>((_, reject) => (stop = reject));
-    stopped.catch(() => {});
-    const onAbort = (): void => stop(ctx.signal.reason);
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let finished = false;
     const lane = async (worker: Worker): Promise<void> => {
       while (next < order.length) {
         const k = order[next++]!;
@@ -39,18 +32,7 @@ export function buildLevelsOnThreads(threads: number): LevelBuilder {
         ctx.progress({ stage: 'prepare', done: ++done, total: blurs.length, message: BLURRING });
       }
     };
-    try {
-      const lanes = Array.from({ length: Math.min(threads, blurs.length) }, () => {
-        const worker = solverThreads.take();
-        taken.push(worker);
-        return lane(worker);
-      });
-      await Promise.race([Promise.all(lanes), stopped]);
-      finished = true;
-      return levels;
-    } finally {
-      ctx.signal.removeEventListener('abort', onAbort);
-      await Promise.all(taken.map((worker) => (finished ? solverThreads.give(worker) : solverThreads.end(worker))));
-    }
+    await solverThreads.withThreads(Math.min(threads, blurs.length), ctx.signal, (workers) => Promise.all(workers.map(lane)));
+    return levels;
   };
 }

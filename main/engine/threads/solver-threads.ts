@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import { errorCodes, FlowGifError, type ErrorCode } from '../../../shared/errors.js';
+import type { CancelSignal } from '../../../shared/job.js';
 import type { BlurLevel } from '../flow/blur-level.js';
 import type { SolveJob } from '../render/trajectory-workers.js';
 
@@ -32,7 +33,28 @@ class SolverThreads {
   readonly #idle: Worker[] = [];
   readonly #listening = new Map<Worker, () => void>();
 
-  take(): Worker {
+  /**
+   * `body` on `count` threads taken for it, until it settles or `signal` aborts (then it rejects
+   * with the signal's reason at once). The threads go back warm when it succeeds.
+   */
+  async withThreads<T>(count: number, signal: CancelSignal, body: (workers: readonly Worker[]) => Promise<T>): Promise<T> {
+    const taken = Array.from({ length: count }, () => this.#take());
+    let stop: (error: unknown) => void = () => {};
+    const stopped = new Promise<never>((_, reject) => (stop = reject));
+    const onAbort = (): void => stop(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    let finished = false;
+    try {
+      const value = await Promise.race([body(taken), stopped]);
+      finished = true;
+      return value;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      await Promise.all(taken.map((worker) => (finished ? this.#give(worker) : this.#end(worker))));
+    }
+  }
+
+  #take(): Worker {
     const worker = this.#idle.pop() ?? new Worker(new URL('./solver-thread.js', import.meta.url));
     worker.ref();
     return worker;
@@ -61,13 +83,13 @@ class SolverThreads {
   }
 
   /** Back to the idle threads, its code warm for the next job. */
-  give(worker: Worker): void {
+  #give(worker: Worker): void {
     this.#unlisten(worker);
     worker.unref();
     this.#idle.push(worker);
   }
 
-  async end(worker: Worker): Promise<void> {
+  async #end(worker: Worker): Promise<void> {
     this.#unlisten(worker);
     await worker.terminate();
   }

@@ -12,6 +12,8 @@ export interface FrameStats {
   readonly particles: number;
   readonly width: number;
   readonly height: number;
+  /** Frames put on the canvas so far: the frame rate shown is its rate of change. */
+  readonly shown: number;
 }
 
 /**
@@ -29,6 +31,7 @@ export class PreviewRenderer {
   /** Particles drawn per frame while playing; all of them when still. */
   private budget = 0;
   private smoothedMs = 0;
+  private shown = 0;
 
   /** Cheap when nothing changed: each input is compared by identity and rebuilt only when new. */
   update(data: TrajectoryData, style: RenderSettings, longSide: number): void {
@@ -59,7 +62,7 @@ export class PreviewRenderer {
     context.putImageData(image, 0, 0);
     const ms = performance.now() - started;
     if (playing) this.adapt(ms, data.particles);
-    return { ms, particles: count, width: frames.options.width, height: frames.options.height };
+    return { ms, particles: count, width: frames.options.width, height: frames.options.height, shown: ++this.shown };
   }
 
   private adapt(ms: number, all: number): void {
