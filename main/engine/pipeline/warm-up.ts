@@ -17,10 +17,10 @@ const WARM_UP_PARTICLES = 2 * MIN_PARTICLES_PER_THREAD;
 /**
  * A fresh engine process runs its first picture's exact flow and preview with cold code: V8
  * compiles the blur's and the solver's loops while they run. This runs the same path once on
- * a small picture drawn here, so the user's first picture meets compiled code: the bundled
- * mark's exact flow and first preview take 0.70–0.76 of their cold time after it (BENCHMARKS.md,
- * "The first picture in a fresh engine"). The caller aborts it as soon as real work arrives,
- * so it never delays any.
+ * a small picture drawn here, so the user's first picture meets compiled code and solver threads
+ * already started: the bundled mark's exact flow and first preview take 0.52 of their cold time
+ * after it (BENCHMARKS.md, "The first picture in a fresh engine"). The caller aborts it as soon
+ * as real work arrives, so it never delays any.
  */
 export async function warmUpEngine(ctx: JobContext): Promise<void> {
   const { width, height } = WARM_UP_PICTURE;
