@@ -5,6 +5,7 @@ import { prepareExactFlow, type ExactFlow } from '../flow/exact-flow.js';
 import { loadDensity } from '../image/load-density.js';
 import { bundledSamplePath } from '../image/samples.js';
 import { computeTrajectory } from './trajectory.js';
+import { solverThreads } from '../threads/solver-threads.js';
 import { solveTrajectory } from './trajectory-workers.js';
 
 /** The exact flow's particles solved in chunks on worker threads: the serial solve's bits. */
@@ -46,9 +47,17 @@ describe('trajectory workers', () => {
     assert.notDeepEqual(serial.end.subarray(0, 8), plain.end.subarray(0, 8));
   });
 
-  it('a cancel rejects and stops the solve', async () => {
+  it('a cancel rejects at once; its threads stop within a step and come back for the next solve', async () => {
+    await solveTrajectory(field, { ...options, shared: true }, 2, noopJobContext);
+    assert.equal(solverThreads.idle, 2, 'a finished solve gives its two threads back');
     const controller = new AbortController();
     const ctx: JobContext = { signal: controller.signal, progress: (p) => p.done >= 2 && controller.abort() };
     await assert.rejects(solveTrajectory(field, { ...options, shared: true }, 2, ctx), (error: unknown) => (error as Error).name === 'AbortError');
+    assert.equal(solverThreads.idle, 0, 'the threads are still stopping when the cancel is answered');
+    for (let waited = 0; solverThreads.idle < 2 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(solverThreads.idle, 2, 'both threads came back, not ended');
+    const again = await solveTrajectory(field, { ...options, shared: true }, 2, noopJobContext);
+    const serial = await computeTrajectory(field, options, noopJobContext);
+    assert.ok(Buffer.from(again.positions.buffer).equals(Buffer.from(serial.positions.buffer)), 'the kept threads solve the next one right');
   });
 });

@@ -64,7 +64,7 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
   const total = solveSteps(plan);
   const done = new Array<number>(chunks).fill(0);
   ctx.progress({ stage: 'integrate', done: 0, total });
-  const nfes = await solverThreads.withThreads(chunks, ctx.signal, (workers) =>
+  const nfes = await solverThreads.withThreads(chunks, ctx.signal, (workers, cancel) =>
     Promise.all(
       workers.map((worker, c) => {
         const first = Math.floor((c * particles) / chunks);
@@ -77,7 +77,7 @@ async function solveInWorkers(field: ExactFlow, options: TrajectoryOptions, plan
           plan,
           into: { ...arrays, particles, first },
         };
-        return solverThreads.run(worker, { kind: 'solve', job }, (reply) => {
+        return solverThreads.run(worker, { kind: 'solve', job, cancel }, (reply) => {
           if (reply.kind === 'done') return { value: reply.nfe };
           if (reply.kind === 'step') {
             done[c] = reply.done;

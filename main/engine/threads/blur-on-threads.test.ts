@@ -34,7 +34,7 @@ describe('blur levels on solver threads', () => {
     assert.deepEqual(a, b);
   });
 
-  it('a cancel rejects the build, and the next build on fresh threads succeeds', async () => {
+  it('a cancel rejects the build, and the next build succeeds on the threads kept', async () => {
     const density = await loadDensity(bundledSamplePath('heart.png'));
     const controller = new AbortController();
     const ctx: JobContext = { signal: controller.signal, progress: (p) => p.done >= 3 && controller.abort() };

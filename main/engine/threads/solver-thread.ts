@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { noopJobContext } from '../../../shared/job.js';
+import type { CancelSignal } from '../../../shared/job.js';
 import { buildBlurLevel, defaultBlurLevelOptions } from '../flow/blur-level.js';
 import { exactFlowFromLevels } from '../flow/exact-flow.js';
 import { solveChunk } from '../render/trajectory.js';
@@ -24,5 +24,24 @@ parentPort?.on('message', (task: ThreadTask) => {
   }
   const job = task.job;
   const field = exactFlowFromLevels(job.density, job.flowOptions, job.levels);
-  solveChunk(field, job.noise, job.plan, job.into, noopJobContext.signal, (done) => post({ kind: 'step', done })).then((nfe) => post({ kind: 'done', nfe }), failed);
+  solveChunk(field, job.noise, job.plan, job.into, flagSignal(task.cancel), (done) => post({ kind: 'step', done })).then((nfe) => post({ kind: 'done', nfe }), failed);
 });
+
+/** The job's cancel flag as the signal the solver checks between steps. */
+function flagSignal(flag: Int32Array): CancelSignal {
+  const reason = (): DOMException => new DOMException('The solve was cancelled.', 'AbortError');
+  return {
+    get aborted() {
+      return Atomics.load(flag, 0) === 1;
+    },
+    get reason() {
+      return Atomics.load(flag, 0) === 1 ? reason() : undefined;
+    },
+    throwIfAborted() {
+      if (Atomics.load(flag, 0) === 1) throw reason();
+    },
+    // Nothing here waits on the abort: the solver asks between steps.
+    addEventListener() {},
+    removeEventListener() {},
+  };
+}
