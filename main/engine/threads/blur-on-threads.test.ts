@@ -5,6 +5,7 @@ import { DEFAULT_NOISE_SHAPE } from '../../../shared/noise.js';
 import { loadDensity } from '../image/load-density.js';
 import { bundledSamplePath } from '../image/samples.js';
 import { prepareImageFlow } from '../pipeline/flow-source.js';
+import { solverThreads } from './solver-threads.js';
 
 /** The exact flow's blur levels spread over kept solver threads: the levels one thread builds. */
 describe('blur levels on solver threads', () => {
@@ -39,7 +40,14 @@ describe('blur levels on solver threads', () => {
     const controller = new AbortController();
     const ctx: JobContext = { signal: controller.signal, progress: (p) => p.done >= 3 && controller.abort() };
     await assert.rejects(prepareImageFlow(density, DEFAULT_NOISE_SHAPE, ctx, 2), (error: unknown) => (error as Error).name === 'AbortError');
+    // Each thread finishes the level it holds, takes no other, and goes back.
+    for (let waited = 0; solverThreads.idle < 2 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(solverThreads.idle, 2, 'both threads came back');
     const flow = await prepareImageFlow(density, DEFAULT_NOISE_SHAPE, noopJobContext, 2);
-    assert.ok(flow.levels.every((level) => level.mass.length > 0));
+    const here = await prepareImageFlow(density, DEFAULT_NOISE_SHAPE, noopJobContext, 0);
+    assert.ok(
+      flow.levels.every((level, k) => Buffer.from(level.meanCol.buffer).equals(Buffer.from(here.levels[k]!.meanCol.buffer))),
+      'the threads kept build the next flow right',
+    );
   });
 });

@@ -22,17 +22,18 @@ export function buildLevelsOnThreads(threads: number): LevelBuilder {
     const levels = new Array<BlurLevel>(blurs.length);
     let next = 0;
     let done = 0;
-    const lane = async (worker: Worker): Promise<void> => {
-      while (next < order.length) {
+    // A lane stops taking levels once its build is cancelled or a sibling failed: its thread goes back to the pool.
+    const lane = async (worker: Worker, cancel: Int32Array): Promise<void> => {
+      while (next < order.length && Atomics.load(cancel, 0) === 0) {
         const k = order[next++]!;
         const [blurCol, blurRow] = blurs[k]!;
         levels[k] = await solverThreads.run(worker, { kind: 'blur', job: { probabilities, width, height, blurCol, blurRow } }, (reply) =>
           reply.kind === 'level' ? { value: reply.level } : undefined,
         );
-        ctx.progress({ stage: 'prepare', done: ++done, total: blurs.length, message: BLURRING });
+        if (Atomics.load(cancel, 0) === 0) ctx.progress({ stage: 'prepare', done: ++done, total: blurs.length, message: BLURRING });
       }
     };
-    await solverThreads.withThreads(Math.min(threads, blurs.length), ctx.signal, (workers) => Promise.all(workers.map(lane)));
+    await solverThreads.withThreads(Math.min(threads, blurs.length), ctx.signal, (workers, cancel) => Promise.all(workers.map((worker) => lane(worker, cancel))));
     return levels;
   };
 }

@@ -45,11 +45,12 @@ class SolverThreads {
   readonly #broken = new Set<Worker>();
 
   /**
-   * `body` on `count` threads taken for it, with the cancel flag its solve tasks carry, until it
-   * settles or `signal` aborts (then it rejects with the signal's reason at once and the threads
-   * come back once they have stopped).
+   * `body` on `count` threads taken for it, with the job's cancel flag (its solve tasks carry it,
+   * and `body` must start no task once it is set), until it settles or `signal` aborts (then it
+   * rejects with the signal's reason at once and the threads come back once they have stopped).
    */
   async withThreads<T>(count: number, signal: CancelSignal, body: (workers: readonly Worker[], cancel: Int32Array) => Promise<T>): Promise<T> {
+    signal.throwIfAborted();
     const taken = Array.from({ length: count }, () => this.#take());
     const cancel = new Int32Array(new SharedArrayBuffer(4));
     let stop: (error: unknown) => void = () => {};
