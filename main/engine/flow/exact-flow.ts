@@ -1,6 +1,6 @@
 import { noopJobContext, type JobContext } from '../../../shared/job.js';
 import type { ImageDensity } from '../image/density.js';
-import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel } from './blur-level.js';
+import { buildBlurLevel, defaultBlurLevelOptions, levelMean, type BlurLevel, type LevelMemory } from './blur-level.js';
 import { centreMoments } from './density-moments.js';
 import { ROUND_NOISE, type NoiseSource } from './noise-source.js';
 import type { VelocityField } from './velocity-field.js';
@@ -62,7 +62,7 @@ const DIRECT_AREA = 1;
 export function createExactFlow(density: ImageDensity, options: ExactFlowOptions = {}, ctx: JobContext = noopJobContext): ExactFlow {
   const plan = planLevels(density, options);
   const levels: BlurLevel[] = [];
-  for (const level of buildLevels(density, plan, ctx)) levels.push(level);
+  for (const level of buildLevels(density, levelBlurs(density, plan), ctx)) levels.push(level);
   return assemble(density, plan, levels);
 }
 
@@ -91,10 +91,8 @@ export async function prepareExactFlow(
 /** On this thread, yielding to the event loop between levels so a cancel message can arrive. */
 export const buildLevelsHere: LevelBuilder = async (density, blurs, ctx) => {
   const levels: BlurLevel[] = [];
-  for (const [k, [blurCol, blurRow]] of blurs.entries()) {
-    ctx.signal.throwIfAborted();
-    levels.push(buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions, { shared: true }));
-    ctx.progress({ stage: 'prepare', done: k + 1, total: blurs.length, message: BLURRING });
+  for (const level of buildLevels(density, blurs, ctx, { shared: true })) {
+    levels.push(level);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return levels;
@@ -144,12 +142,16 @@ function levelBlurs(density: ImageDensity, plan: LevelPlan): Array<[number, numb
   );
 }
 
-function* buildLevels(density: ImageDensity, plan: LevelPlan, ctx: JobContext): Generator<BlurLevel> {
-  const blurs = levelBlurs(density, plan);
+function* buildLevels(
+  density: ImageDensity,
+  blurs: ReadonlyArray<readonly [number, number]>,
+  ctx: JobContext,
+  memory: LevelMemory = { shared: false },
+): Generator<BlurLevel> {
   for (const [k, [blurCol, blurRow]] of blurs.entries()) {
     ctx.signal.throwIfAborted();
-    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions);
-    ctx.progress({ stage: 'prepare', done: k + 1, total: plan.count, message: BLURRING });
+    yield buildBlurLevel(density.probabilities, density.width, density.height, blurCol, blurRow, defaultBlurLevelOptions, memory);
+    ctx.progress({ stage: 'prepare', done: k + 1, total: blurs.length, message: BLURRING });
   }
 }
 
