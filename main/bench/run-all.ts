@@ -15,6 +15,7 @@ import { benchTrajectory } from './render.bench.js';
 import { benchTrainedPreview, PREVIEW_PASSES } from './preview.bench.js';
 import { benchFirstPicture } from './first-picture.bench.js';
 import { benchStepTime, benchTimeToScore } from './train.bench.js';
+import { ortFlowMatchingSteps } from '../engine/inference/ort-fm-steps.js';
 import { defaultThreads } from '../engine/render/threads.js';
 import { listSamples } from '../service/samples-list.js';
 
@@ -103,26 +104,40 @@ const sections: Section[] = [
     },
   },
   {
-    title: 'Flow matching: ms per training step by width',
+    title: 'Flow matching: ms per training step by backend and width',
     async run() {
       const backend = await loadBackend();
-      const figures = await benchStepTime({ imagePath: image, steps: quick ? 5 : 30, widths: quick ? [64] : [64, 128, 256] });
-      const base = figures[0]!;
+      const widths = quick ? [64] : [64, 128, 256];
+      const steps = quick ? 5 : 30;
+      const rows: Array<Array<string | number>> = [];
+      for (const batchSize of quick ? [1024] : [1024, 4096]) {
+        const tfjs = await benchStepTime({ imagePath: image, steps, widths, batchSize });
+        const ort = await benchStepTime({ imagePath: image, steps, widths, batchSize, stepBackend: ortFlowMatchingSteps() });
+        tfjs.forEach((f, i) => rows.push([f.width, f.batchSize, fmt(f.msPerStep), fmt(ort[i]!.msPerStep), fmt(f.msPerStep / ort[i]!.msPerStep, 2)]));
+      }
       return [
-        `Backend: ${backend.name} (${backend.label}); the native TensorFlow backends are optional and did not load here.`,
-        table(['width', 'batch', 'ms / step', `× width ${base.width}`], figures.map((f) => [f.width, f.batchSize, fmt(f.msPerStep), fmt(f.msPerStep / base.msPerStep, 2)])),
+        `TensorFlow.js on ${backend.name} (${backend.label}), today's path and the fallback, against onnxruntime running the whole step as one graph (CPU provider, two threads). Each step includes drawing its batch (distilled targets from the exact flow) in JS.`,
+        table(['width', 'batch', `tfjs-${backend.name} ms / step`, 'onnxruntime ms / step', '× faster on onnxruntime'], rows),
       ].join('\n\n');
     },
   },
   {
-    title: 'Flow matching (`fast` preset): score after a time budget',
+    title: 'Flow matching (`fast` preset): score after a time budget, by backend',
     async run() {
-      const budgets = quick ? [10] : [30, 60, 120, 300];
-      const figures = await benchTimeToScore({ imagePath: image, budgets });
-      return table(
-        ['budget s', 'steps', 'score (n = 20 000)', 'TV', 'sampling 20 000 points s'],
-        figures.map((f) => [f.seconds, f.steps, fmt(f.score, 4), fmt(f.tv, 4), fmt(f.sampleSeconds, 2)]),
-      );
+      const budgets = quick ? [10] : [15, 30, 60, 120];
+      const backend = await loadBackend();
+      const tfjs = await benchTimeToScore({ imagePath: image, budgets });
+      const ort = await benchTimeToScore({ imagePath: image, budgets, training: { stepBackend: ortFlowMatchingSteps() } });
+      return [
+        `As \`train --method fm --seconds S\` runs (noise shaped to the picture, seed 1), one independent run per budget; scored as \`eval\` does, sampled on onnxruntime.`,
+        table(
+          ['budget s', `tfjs-${backend.name} steps`, `tfjs-${backend.name} score`, 'onnxruntime steps', 'onnxruntime score', 'steps ×', 'sampling 20 000 points s'],
+          tfjs.map((f, i) => {
+            const o = ort[i]!;
+            return [f.seconds, f.steps, fmt(f.score, 4), o.steps, fmt(o.score, 4), fmt(o.steps / f.steps, 2), fmt(o.sampleSeconds, 2)];
+          }),
+        ),
+      ].join('\n\n');
     },
   },
   {

@@ -1,9 +1,11 @@
 import { benchDensity } from './bench-image.js';
 import { noopJobContext } from '../../shared/job.js';
 import { evaluateSamples } from '../engine/quality/tv-score.js';
-import { trainFlowMatching, type FlowMatchingOptions } from '../engine/train/flow-matching.js';
+import { trainFlowMatching, type FlowMatchingOptions, type FmStepBackend } from '../engine/train/flow-matching.js';
 import { createInferenceField } from '../engine/inference/ort-field.js';
 import { sampleFlow } from '../engine/flow/sample-flow.js';
+import { noiseSourceFor } from '../engine/flow/noise-source.js';
+import { DEFAULT_NOISE_SHAPE } from '../../shared/noise.js';
 
 /**
  * Flow-matching figures for BENCHMARKS.md: time per training step by width, and the quality a
@@ -24,18 +26,18 @@ export interface ScoreFigure {
   readonly sampleSeconds: number;
 }
 
-/** ms per step (forward, backward, Adam) for each width, after a few warm-up steps. */
+/** ms per step (forward, backward, Adam, and drawing the batch) for each width, after a few warm-up steps; on TensorFlow.js unless a step backend is given. */
 export async function benchStepTime(
-  options: { widths?: readonly number[]; batchSize?: number; steps?: number; imagePath?: string } = {},
+  options: { widths?: readonly number[]; batchSize?: number; steps?: number; imagePath?: string; stepBackend?: FmStepBackend } = {},
 ): Promise<StepTimeFigure[]> {
   const density = await benchDensity(options.imagePath);
   const batchSize = options.batchSize ?? 2048;
   const steps = options.steps ?? 30;
   const figures: StepTimeFigure[] = [];
   for (const width of options.widths ?? [64, 128, 256]) {
-    // Time from the progress of step 5 on: the first steps pay for wasm kernel warm-up.
+    // Time from the progress of step 5 on: the first steps pay for kernel warm-up.
     let warmAt = 0;
-    const model = await trainFlowMatching(density, { width, batchSize, steps: steps + 5 }, {
+    const model = await trainFlowMatching(density, { width, batchSize, steps: steps + 5, stepBackend: options.stepBackend }, {
       signal: noopJobContext.signal,
       progress: (p) => {
         if (p.metrics?.['step'] === 5) warmAt = performance.now();
@@ -56,7 +58,9 @@ export async function benchTimeToScore(
   const seed = options.seed ?? 1;
   const figures: ScoreFigure[] = [];
   for (const seconds of options.budgets ?? [30, 60, 120, 300]) {
-    const model = await trainFlowMatching(density, { ...options.training, seconds, seed }, noopJobContext);
+    // From the noise `train` and the app start from by default, as a user would get it.
+    const noise = noiseSourceFor(DEFAULT_NOISE_SHAPE, density.mapping);
+    const model = await trainFlowMatching(density, { noise, ...options.training, seconds, seed }, noopJobContext);
     // Sampled as `eval` does: onnxruntime where it loads, the default solver.
     const { field } = await createInferenceField(model);
     try {

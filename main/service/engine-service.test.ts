@@ -45,7 +45,11 @@ test('app:info: host, backend, bundled samples, no recent projects yet', async (
   const info = await ok(service, 'app:info', {});
   assert.equal(info.host, 'web');
   assert.match(info.version, /^\d+\.\d+\.\d+/);
-  assert.ok(info.backend.name.length > 0 && info.backend.label.length > 0);
+  // FFJORD trains on TensorFlow.js; flow matching on onnxruntime unless TensorFlow.js has a GPU.
+  const { fm, ffjord } = info.trainingBackends;
+  assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(ffjord.name), ffjord.name);
+  if (ffjord.gpu) assert.deepEqual(fm, ffjord);
+  else assert.deepEqual(fm, { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false });
   assert.equal(info.samples[0]?.name, 'flowgif-mark.png');
   assert.ok(info.samples.some((s) => s.name === 'heart.png' && s.title === 'Heart'));
   assert.ok(path.isAbsolute(info.defaultExportFolder));

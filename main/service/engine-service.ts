@@ -33,8 +33,8 @@ import { checkExportDestination, destinationPath, estimateRenderSize, renderToFi
 import type { OpenedFlow } from '../engine/pipeline/flow-source.js';
 import type { JobContext } from '../../shared/job.js';
 import { trainDensityToFile } from '../engine/pipeline/train-flow.js';
+import { trainingBackends } from '../engine/pipeline/training-backend.js';
 import { PROJECT_EXTENSION, projectFiles, RecentProjects, saveProject, type ProjectExtras } from '../engine/project/project-files.js';
-import { loadBackend } from '../engine/train/backend.js';
 import type { TrainedModel } from '../engine/train/trained-model.js';
 import type { FlowLease } from './flow-lease.js';
 import { ImageRegistry } from './image-registry.js';
@@ -205,11 +205,10 @@ export class EngineService implements FlowGifApi {
   };
 
   async #appInfo(): Promise<AppInfo> {
-    const backend = await loadBackend();
     return {
       version: this.#options.version ?? packageVersion(),
       host: this.#options.host,
-      backend: { name: backend.name, label: backend.label, gpu: backend.gpu },
+      trainingBackends: await trainingBackends(),
       samples: await listSamples(this.#options.samplesDir),
       defaultExportFolder: this.#exportFolder(),
       recentProjects: await this.#recent.list(),
@@ -347,6 +346,7 @@ export class EngineService implements FlowGifApi {
         seed: request.seed,
         noise: request.noise,
         exactField,
+        tempDir: this.#options.tempDir,
         snapshotSeconds: this.#options.snapshotSeconds,
         finish: finish.signal,
         onSamples: (points: Float32Array, step: number) => job.emit({ jobId: job.jobId, kind: 'train', type: 'samples', points, step }),

@@ -24,6 +24,7 @@ export type JobId = string;
 export type ImageId = string;
 export type ModelId = string;
 
+/** Where a training method runs on this machine: 'onnxruntime', 'wasm', 'tensorflow-gpu', … */
 export interface BackendInfo {
   readonly name: string;
   readonly label: string;
@@ -40,7 +41,8 @@ export interface AppInfo {
   readonly version: string;
   /** Which host serves the UI: some features (native dialogs, show in folder) are Electron's. */
   readonly host: 'electron' | 'web';
-  readonly backend: BackendInfo;
+  /** Each method's training backend: flow matching and FFJORD may run on different ones. */
+  readonly trainingBackends: { readonly [M in TrainMethod]: BackendInfo };
   readonly samples: readonly SampleInfo[];
   /** Where exports go by default (the user's Pictures/FlowGIF or similar). */
   readonly defaultExportFolder: string;

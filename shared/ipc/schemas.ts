@@ -41,6 +41,7 @@ const seed = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(2 ** 32 -
 const swirlTurns = v.pipe(v.number(), v.finite(), v.minValue(styleRanges.swirl.min), v.maxValue(styleRanges.swirl.max));
 const path = v.pipe(v.string(), v.minLength(1), v.maxLength(4096));
 const empty = v.object({});
+const backendInfo = v.object({ name: v.string(), label: v.string(), gpu: v.boolean() });
 
 /** Uploads above this are not pictures FlowGIF can use; refusing early keeps the worker healthy. */
 export const MAX_IMAGE_BYTES = 200 * 1024 * 1024;
@@ -281,7 +282,7 @@ const responseSchemas: Schemas<1> = {
   'app:info': v.object({
     version: v.string(),
     host: v.picklist(['electron', 'web']),
-    backend: v.object({ name: v.string(), label: v.string(), gpu: v.boolean() }),
+    trainingBackends: v.object({ fm: backendInfo, ffjord: backendInfo }),
     samples: v.array(v.object({ name: v.string(), title: v.string() })),
     defaultExportFolder: v.string(),
     recentProjects: v.array(v.string()),

@@ -5,8 +5,7 @@ import { toAsyncField, type AsyncVelocityField, type VelocityField } from '../fl
 import { exportOnnx, INPUT_T, INPUT_X, OUTPUT_V } from '../onnx/export-onnx.js';
 import { createModelField } from './model-field.js';
 import type { TrainedModel } from '../train/trained-model.js';
-import { leaseOrtTempFolder } from './ort-temp-folder.js';
-import { ortExecutionProviders } from './ort-providers.js';
+import { createOrtSession } from './ort-session.js';
 import { INFERENCE_CHUNK, pointChunks } from './point-chunks.js';
 
 export interface OrtFieldOptions {
@@ -26,26 +25,9 @@ export interface OrtVelocityField extends AsyncVelocityField {
   readonly backend: 'onnxruntime';
 }
 
-type Ort = typeof import('onnxruntime-node');
-
-let ortModule: Promise<Ort> | undefined;
-
-/** onnxruntime-node, imported on first use so a missing or broken binary costs only this path. */
-function loadOrt(): Promise<Ort> {
-  ortModule ??= import('onnxruntime-node').catch((error: unknown) => {
-    ortModule = undefined;
-    throw new FlowGifError('BACKEND_UNAVAILABLE', `onnxruntime-node could not be loaded: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, {
-      hint: 'Reinstall with npm ci; trained models still run on TensorFlow.js, more slowly.',
-      cause: error,
-    });
-  });
-  return ortModule;
-}
-
 /**
  * A velocity field run by onnxruntime on an exported model (or ONNX bytes with the same
- * signature: x [N, 2], t [N, 1] or [1, 1] → v [N, 2]). Session options follow DESIGN §3:
- * two intra-op threads, one inter-op, every graph optimisation.
+ * signature: x [N, 2], t [N, 1] or [1, 1] → v [N, 2]), in a session of createOrtSession's.
  */
 export async function createOrtField(source: Uint8Array | TrainedModel, options: OrtFieldOptions = {}): Promise<OrtVelocityField> {
   const chunkSize = options.chunkSize ?? INFERENCE_CHUNK;
@@ -53,25 +35,8 @@ export async function createOrtField(source: Uint8Array | TrainedModel, options:
   const bytes = source instanceof Uint8Array ? source : exportOnnx(source);
   const kind = source instanceof Uint8Array ? (options.kind ?? 'fm') : source.method;
   const noise = source instanceof Uint8Array ? (options.source ?? ROUND_NOISE) : source.noise;
-  const ort = await loadOrt();
-  const lease = leaseOrtTempFolder(options.tempDir);
-  let session: InferenceSession | undefined;
-  const create = (providers: ('cuda' | 'cpu')[]): Promise<InferenceSession> =>
-    ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: options.intraOpThreads ?? 2,
-      interOpNumThreads: 1,
-      graphOptimizationLevel: 'all',
-      executionMode: 'sequential',
-      executionProviders: providers,
-    });
-  try {
-    const providers = ortExecutionProviders();
-    // A CUDA provider whose CUDA or cuDNN libraries are missing fails the session: run on the CPU.
-    session = await lease.creating(() => (providers.length > 1 ? create(providers).catch(() => create(['cpu'])) : create(providers)));
-  } catch (error) {
-    lease.release();
-    throw new FlowGifError('MODEL_CORRUPT', `onnxruntime rejected the velocity-field model: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
-  }
+  const { ort, session: live, dispose } = await createOrtSession(bytes, 'velocity-field model', options);
+  let session: InferenceSession | undefined = live;
   return {
     kind,
     source: noise,
@@ -90,12 +55,8 @@ export async function createOrtField(source: Uint8Array | TrainedModel, options:
       }
     },
     dispose() {
-      const live = session;
       session = undefined;
-      if (live === undefined) return;
-      // release() is asynchronous; the temp folder has served its purpose by now either way.
-      void live.release().catch(() => {});
-      lease.release();
+      dispose();
     },
   };
 }

@@ -146,6 +146,12 @@ export class GraphBuilder {
     return name;
   }
 
+  /** An int64 initializer (shapes, axes); returns its name. */
+  ints(name: string, dims: readonly number[], data: readonly number[]): string {
+    this.initializers.push({ name, dataType: 'int64', dims, data });
+    return name;
+  }
+
   /** Adds one node with a single output; `output` names it, else a fresh name is made. */
   op(opType: string, inputs: readonly string[], options: { attributes?: readonly OnnxAttribute[]; output?: string } = {}): string {
     const id = this.counter++;

@@ -8,6 +8,7 @@ import { loadDensity } from '../image/load-density.js';
 import { createModelField } from '../inference/model-field.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { trainFfjord } from '../train/ffjord-trainer.js';
+import { flowMatchingStepBackend } from './training-backend.js';
 import type { EarlyFinish, FlowMethod, TrainedModel } from '../train/trained-model.js';
 import { flowFileRule, saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
@@ -45,6 +46,8 @@ export interface TrainBudget extends EarlyFinish {
    * open picture): flow matching distils from it instead of building its own.
    */
   readonly exactField?: VelocityField | undefined;
+  /** The app's temp folder, in which onnxruntime's is made when it trains; default the system's. */
+  readonly tempDir?: string | undefined;
 }
 
 /** Points of the live sample cloud during training, and the seed that keeps them comparable. */
@@ -52,14 +55,16 @@ export const SNAPSHOT_POINTS = 3000;
 const SNAPSHOT_SEED = 0;
 
 /** A density already in memory (the app's opened image) to a model, by either method. */
-export function trainDensity(density: ImageDensity, method: FlowMethod, budget: TrainBudget, ctx: JobContext): Promise<TrainedModel> {
-  const { onSamples, exactField, ...rest } = budget;
+export async function trainDensity(density: ImageDensity, method: FlowMethod, budget: TrainBudget, ctx: JobContext): Promise<TrainedModel> {
+  const { onSamples, exactField, tempDir, ...rest } = budget;
   const options = {
     ...rest,
     noise: noiseSourceFor(budget.noise ?? DEFAULT_NOISE_SHAPE, density.mapping),
     ...(onSamples === undefined ? {} : { onSnapshot: async (snapshot: TrainedModel) => onSamples(await snapshotSamples(snapshot, ctx), snapshot.training.steps) }),
   };
-  return method === 'ffjord' ? trainFfjord(density, options, ctx) : trainFlowMatching(density, { ...options, ...(exactField === undefined ? {} : { exactField }) }, ctx);
+  if (method === 'ffjord') return trainFfjord(density, options, ctx);
+  const stepBackend = await flowMatchingStepBackend(tempDir === undefined ? {} : { tempDir });
+  return trainFlowMatching(density, { ...options, stepBackend, ...(exactField === undefined ? {} : { exactField }) }, ctx);
 }
 
 /** The training job of every host: a density to a model, saved as a .flow file when it is done. */

@@ -18,10 +18,18 @@ export interface Adam {
   dispose(): void;
 }
 
+/** Kingma & Ba's defaults, which every trainer uses, on either backend. */
+export const ADAM_DEFAULTS = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** Step t's learning rate with both bias corrections folded in (Kingma & Ba §2). */
+export function adamStepSize(learningRate: number, t: number, beta1: number = ADAM_DEFAULTS.beta1, beta2: number = ADAM_DEFAULTS.beta2): number {
+  return (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+}
+
 export function createAdam(tf: Tf, params: readonly Tensor[], options: AdamOptions = {}): Adam {
-  const beta1 = options.beta1 ?? 0.9;
-  const beta2 = options.beta2 ?? 0.999;
-  const epsilon = options.epsilon ?? 1e-8;
+  const beta1 = options.beta1 ?? ADAM_DEFAULTS.beta1;
+  const beta2 = options.beta2 ?? ADAM_DEFAULTS.beta2;
+  const epsilon = options.epsilon ?? ADAM_DEFAULTS.epsilon;
   let m = params.map((p) => tf.zerosLike(p));
   let v = params.map((p) => tf.zerosLike(p));
   let t = 0;
@@ -29,8 +37,7 @@ export function createAdam(tf: Tf, params: readonly Tensor[], options: AdamOptio
   return {
     step(current, grads, learningRate) {
       t++;
-      // Bias correction folded into the step size, as in Kingma & Ba §2.
-      const stepSize = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t);
+      const stepSize = adamStepSize(learningRate, t, beta1, beta2);
       const next = tf.tidy(() => {
         const out: Tensor[] = [];
         current.forEach((p, i) => {

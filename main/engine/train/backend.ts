@@ -30,7 +30,8 @@ export function loadBackend(preference: BackendPreference = preferenceFromEnv())
   return loaded;
 }
 
-function preferenceFromEnv(): BackendPreference {
+/** FLOWGIF_BACKEND's choice; 'auto' when it is unset. */
+export function preferenceFromEnv(): BackendPreference {
   const value = process.env['FLOWGIF_BACKEND'];
   if (value === undefined || value === '' || value === 'auto') return 'auto';
   if (value === 'tensorflow-gpu' || value === 'tensorflow' || value === 'wasm' || value === 'cpu') return value;

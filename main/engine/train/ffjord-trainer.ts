@@ -9,6 +9,7 @@ import { loadBackend } from './backend.js';
 import { ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
 import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
 import { type EarlyFinish, type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { createTfjsSteps } from './tfjs-steps.js';
 import { runTrainingLoop } from './training-loop.js';
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
@@ -93,39 +94,38 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const solve = { atol, rtol, signal: ctx.signal, source: noise };
   let nfe = 0;
 
+  const runner = createTfjsSteps(tf, flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))), (params) => {
+    const x = Float32Array.from(sampleDensity(density, batchSize, dataRandom));
+    return tf.tidy(() => {
+      const batch = tf.tensor2d(x, [batchSize, 2]);
+      const objective = (...trainable: Tensor[]): Tensor => {
+        const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, solve);
+        nfe = result.nfe;
+        return tf.neg(tf.mean(result.logp));
+      };
+      const { value, grads } = tf.valueAndGrads(objective)([...params]);
+      // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
+      return { value, grads: weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, weightDecay))) : grads };
+    });
+  });
+
   return runTrainingLoop<FfjordHistoryEntry>({
     name: 'FFJORD',
-    tf,
     ctx,
     snapshots: options,
     finish: options,
     budget: { maxSteps, maxSeconds, batchSize },
-    params: flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))),
+    runner,
     lossSmoothing: undefined,
     etaAfter: 0.001,
     diverged: { what: 'FFJORD loss', hint: 'Lower the learning rate or tighten the solver tolerances.' },
     learningRate: () => learningRate,
-    gradients: (params) => {
-      const x = Float32Array.from(sampleDensity(density, batchSize, dataRandom));
-      return tf.tidy(() => {
-        const batch = tf.tensor2d(x, [batchSize, 2]);
-        const objective = (...trainable: Tensor[]): Tensor => {
-          const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, solve);
-          nfe = result.nfe;
-          return tf.neg(tf.mean(result.logp));
-        };
-        const { value, grads } = tf.valueAndGrads(objective)([...params]);
-        // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
-        return { value, grads: weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, weightDecay))) : grads };
-      });
-    },
-    report: (params, { step, fractionDone }) => {
-      const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? heldOutNll(params, heldOut) : undefined;
+    report: ({ step, fractionDone }) => {
+      const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? heldOutNll(runner.params, heldOut) : undefined;
       const extra = { nfe, ...(nll === undefined ? {} : { nll }) };
-      return { history: extra, metrics: { ...extra, endTime: endTimeOf(params) }, keep: nll !== undefined };
+      return { history: extra, metrics: { ...extra, endTime: endTimeOf(runner.params) }, keep: nll !== undefined };
     },
-    model: (params, record) => {
-      const trained = params.map((p) => Float32Array.from(p.dataSync() as Float32Array));
+    model: (trained, record) => {
       const names = weightNames(architecture);
       return {
         method: 'ffjord',

@@ -7,11 +7,12 @@ import { ROUND_NOISE, sameNoise, type NoiseSource } from '../flow/noise-source.j
 import type { VelocityField } from '../flow/velocity-field.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
-import { loadBackend } from './backend.js';
+import { loadBackend, type Tf } from './backend.js';
 import { forward, initWeights, weightTensors, timeFeatureSize, writeTimeFeatures, type MlpArchitecture } from './mlp-field.js';
 import { fastPreset, type FlowMatchingPreset, type TimeSampling } from './presets.js';
-import { type EarlyFinish, type SnapshotOptions, type TrainedModel } from './trained-model.js';
-import { runTrainingLoop } from './training-loop.js';
+import { createTfjsSteps } from './tfjs-steps.js';
+import { type EarlyFinish, type NamedTensor, type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { runTrainingLoop, type StepRunner } from './training-loop.js';
 
 export interface FlowMatchingOptions extends SnapshotOptions, EarlyFinish {
   /** Wall-clock budget; training stops at seconds or steps, whichever comes first. */
@@ -34,6 +35,26 @@ export interface FlowMatchingOptions extends SnapshotOptions, EarlyFinish {
   readonly exactField?: VelocityField;
   /** The source x0 is drawn from; default the round N(0, I). */
   readonly noise?: NoiseSource;
+  /** Takes the steps instead of TensorFlow.js: the pipeline gives onnxruntime's where it loads. */
+  readonly stepBackend?: FmStepBackend | undefined;
+}
+
+/** One batch: the points x_t, their time features and the velocity v(x_t, t) is regressed on. */
+export interface FmBatch {
+  readonly xt: Float32Array;
+  readonly timeFeatures: Float32Array;
+  readonly target: Float32Array;
+}
+
+/**
+ * A backend that runs flow matching's whole step (forward, backward, Adam) itself. It starts
+ * from `trainable` (weightLayout() order without the fixed Fourier matrix, which comes apart)
+ * and draws each step's batch from `nextBatch`, whose buffers are reused from step to step.
+ */
+export interface FmStepBackend {
+  /** Recorded in the model's training record and shown by the CLI and the app. */
+  readonly name: string;
+  create(arch: MlpArchitecture, trainable: readonly NamedTensor[], fourier: Float32Array, nextBatch: () => FmBatch): Promise<StepRunner>;
 }
 
 /** Fraction of the budget spent warming the learning rate up, and where the decay ends. */
@@ -78,8 +99,6 @@ export async function trainFlowMatching(
     options.seconds !== undefined ? positive('seconds', options.seconds) : options.steps === undefined ? preset.seconds : Infinity;
 
   ctx.signal.throwIfAborted();
-  const backend = await loadBackend();
-  const { tf } = backend;
   const noise = options.noise ?? ROUND_NOISE;
   // A distillation target of another source would teach another flow than the one sampled.
   if (options.exactField !== undefined && !sameNoise(options.exactField.source, noise)) {
@@ -91,54 +110,80 @@ export async function trainFlowMatching(
   const initRandom = createRandom(seed);
   const dataRandom = createRandom(seed ^ 0x2545f491);
   const initial = initWeights(arch, initRandom);
-  const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
   const batch = createBatchBuilder(density, arch, batchSize, timeSampling, exactField, noise);
+  const nextBatch = (): FmBatch => batch.next(dataRandom);
   const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
+
+  let backendName: string;
+  let runner: StepRunner;
+  try {
+    if (options.stepBackend !== undefined) {
+      backendName = options.stepBackend.name;
+      runner = await options.stepBackend.create(arch, initial.slice(1), initial[0]!.data, nextBatch);
+    } else {
+      const backend = await loadBackend();
+      backendName = backend.name;
+      runner = tfjsFlowMatchingSteps(backend.tf, arch, initial, batchSize, nextBatch);
+    }
+  } catch (error) {
+    ownExactField?.dispose();
+    throw error;
+  }
 
   try {
     return await runTrainingLoop({
       name: 'Flow matching',
-      tf,
       ctx,
       snapshots: options,
       finish: options,
       budget: { maxSteps, maxSeconds, batchSize },
-      params: weightTensors(tf, initial.slice(1)),
+      runner,
       lossSmoothing: LOSS_SMOOTHING,
       etaAfter: 0.01,
       diverged: { what: 'Flow-matching loss', hint: 'Lower the learning rate or the Fourier scale.' },
       learningRate: ({ step, fractionDone }) =>
         peakLr * Math.min(1, (step + 1) / warmupSteps) * (FINAL_LR_RATIO + (1 - FINAL_LR_RATIO) * 0.5 * (1 + Math.cos(Math.PI * fractionDone()))),
-      gradients: (params) => {
-        const { xt, timeFeatures, target } = batch.next(dataRandom);
-        return tf.tidy(() => {
-          const x = tf.tensor2d(xt, [batchSize, 2]);
-          const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
-          const y = tf.tensor2d(target, [batchSize, 2]);
-          const loss = (...trainable: Tensor[]): Tensor =>
-            tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
-          return tf.valueAndGrads(loss)([...params]);
-        });
-      },
-      report: (_params, _clock, learningRate) => ({ metrics: { learningRate } }),
-      model: (params, record) => {
-        const trained = params.map((p) => p.dataSync() as Float32Array);
+      report: (_clock, learningRate) => ({ metrics: { learningRate } }),
+      model: (trained, record) => {
         return {
           method: 'fm',
           architecture: { ...arch, timeSampling, distill, batchSize, learningRate: peakLr },
           weights: [
             initial[0]!,
-            ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: Float32Array.from(trained[i]!) })),
+            ...initial.slice(1).map((w, i) => ({ name: w.name, shape: w.shape, data: trained[i]! })),
           ],
-          training: { preset: preset.name, backend: backend.name, seed, ...record },
+          training: { preset: preset.name, backend: backendName, seed, ...record },
           noise,
         };
       },
     });
   } finally {
-    fourier.dispose();
     ownExactField?.dispose();
   }
+}
+
+/** The step on TensorFlow.js: the loss through mlp-field.ts's forward(), its gradients by the tape. */
+function tfjsFlowMatchingSteps(tf: Tf, arch: MlpArchitecture, initial: readonly NamedTensor[], batchSize: number, nextBatch: () => FmBatch): StepRunner {
+  const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
+  const steps = createTfjsSteps(tf, weightTensors(tf, initial.slice(1)), (params) => {
+    const { xt, timeFeatures, target } = nextBatch();
+    return tf.tidy(() => {
+      const x = tf.tensor2d(xt, [batchSize, 2]);
+      const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
+      const y = tf.tensor2d(target, [batchSize, 2]);
+      const loss = (...trainable: Tensor[]): Tensor =>
+        tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
+      return tf.valueAndGrads(loss)([...params]);
+    });
+  });
+  return {
+    step: (learningRate) => steps.step(learningRate),
+    weights: () => steps.weights(),
+    dispose() {
+      steps.dispose();
+      fourier.dispose();
+    },
+  };
 }
 
 function positive(name: string, value: number): number {
@@ -146,12 +191,6 @@ function positive(name: string, value: number): number {
     throw new FlowGifError('INVALID_ARGUMENT', `Flow matching: ${name} must be a positive number, got ${value}.`);
   }
   return value;
-}
-
-interface Batch {
-  readonly xt: Float32Array;
-  readonly timeFeatures: Float32Array;
-  readonly target: Float32Array;
 }
 
 /** Draws batches in JS into reused buffers: cheaper than tfjs's random ops and seedable. */
@@ -162,7 +201,7 @@ function createBatchBuilder(
   timeSampling: TimeSampling,
   exactField: VelocityField | undefined,
   noise: NoiseSource,
-): { next(random: Random): Batch } {
+): { next(random: Random): FmBatch } {
   const xt = new Float32Array(2 * batchSize);
   const target = new Float32Array(2 * batchSize);
   const timeFeatures = new Float32Array(timeFeatureSize(arch) * batchSize);

@@ -1,8 +1,5 @@
-import type { Tensor } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
 import type { JobContext } from '../../../shared/job.js';
-import { createAdam } from './adam.js';
-import type { Tf } from './backend.js';
 import { createStepPacer } from './step-pacer.js';
 import type { EarlyFinish, SnapshotOptions, TrainedModel } from './trained-model.js';
 
@@ -26,17 +23,28 @@ export interface StepReport {
   readonly keep?: boolean;
 }
 
+/**
+ * What takes the optimiser's steps, on whichever backend: TensorFlow.js (tfjs-steps.ts) or
+ * onnxruntime running the whole step as one graph. It owns the parameters and Adam's state.
+ */
+export interface StepRunner {
+  /** One Adam step at this learning rate; the loss before it. A non-finite loss leaves the weights as they were. */
+  step(learningRate: number): Promise<number>;
+  /** The trained tensors as they stand, copied. */
+  weights(): Float32Array[];
+  dispose(): void;
+}
+
 export interface TrainingLoopSpec<H> {
   /** 'Flow matching', 'FFJORD': names the trainer in messages about its options. */
   readonly name: string;
-  readonly tf: Tf;
   readonly ctx: JobContext;
   readonly snapshots: SnapshotOptions;
   readonly finish: EarlyFinish;
   /** Training stops at maxSteps or maxSeconds, whichever comes first; batchSize examples a step. */
   readonly budget: { readonly maxSteps: number; readonly maxSeconds: number; readonly batchSize: number };
-  /** Initial trainable parameters; the loop owns them (and the Adam state) from here. */
-  readonly params: Tensor[];
+  /** Takes the steps; the loop disposes it. */
+  readonly runner: StepRunner;
   /** Weight of each new loss in the reported running mean; undefined reports each step's own loss. */
   readonly lossSmoothing: number | undefined;
   /** Progress carries an ETA once this share of the budget is done. */
@@ -44,12 +52,10 @@ export interface TrainingLoopSpec<H> {
   /** When the loss turns non-finite: what the message calls it ('FFJORD loss'), and what to do. */
   readonly diverged: { readonly what: string; readonly hint: string };
   readonly learningRate: (clock: TrainingClock) => number;
-  /** The loss (a scalar) and its gradients with respect to params; the loop disposes both. */
-  readonly gradients: (params: readonly Tensor[], clock: TrainingClock) => { value: Tensor; grads: Tensor[] };
   /** After each step (clock.step counts it): the step's extra figures. */
-  readonly report: (params: readonly Tensor[], clock: TrainingClock, learningRate: number) => StepReport;
-  /** The model as it stands: each snapshot on the way and the result. */
-  readonly model: (params: readonly Tensor[], record: { steps: number; seconds: number; finalLoss: number; history: H[] }) => TrainedModel;
+  readonly report: (clock: TrainingClock, learningRate: number) => StepReport;
+  /** The model as it stands, from the runner's weights: each snapshot on the way and the result. */
+  readonly model: (weights: Float32Array[], record: { steps: number; seconds: number; finalLoss: number; history: H[] }) => TrainedModel;
 }
 
 type HistoryEntry = { step: number; seconds: number; loss: number };
@@ -61,9 +67,8 @@ type HistoryEntry = { step: number; seconds: number; loss: number };
  * pacer's snapshots and yields.
  */
 export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoopSpec<H>): Promise<TrainedModel> {
-  const { tf, ctx } = spec;
+  const { ctx, runner } = spec;
   const { maxSteps, maxSeconds, batchSize } = spec.budget;
-  let params = spec.params;
   const history: H[] = [];
   const started = performance.now();
   let step = 0;
@@ -76,27 +81,21 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
     fractionDone: () => Math.min(1, Math.max(step / maxSteps, clock.elapsed() / maxSeconds)),
   };
   const currentModel = (): TrainedModel =>
-    spec.model(params, { steps: step, seconds: clock.elapsed(), finalLoss: loss, history: [...history] });
-  const pacer = createStepPacer(spec.snapshots, currentModel, spec.name);
-  const adam = createAdam(tf, params);
+    spec.model(runner.weights(), { steps: step, seconds: clock.elapsed(), finalLoss: loss, history: [...history] });
 
   try {
+    const pacer = createStepPacer(spec.snapshots, currentModel, spec.name);
     while (clock.fractionDone() < 1 && !(step > 0 && spec.finish.finish?.aborted === true)) {
       ctx.signal.throwIfAborted();
       const learningRate = spec.learningRate(clock);
-      const { value, grads } = spec.gradients(params, clock);
-      const stepLoss = (value.dataSync() as Float32Array)[0]!;
-      value.dispose();
+      const stepLoss = await runner.step(learningRate);
       if (!Number.isFinite(stepLoss)) {
-        tf.dispose(grads);
         throw new FlowGifError('TRAINING_DIVERGED', `${spec.diverged.what} became ${stepLoss} at step ${step}.`, { hint: spec.diverged.hint });
       }
-      params = adam.step(params, grads, learningRate);
-      tf.dispose(grads);
       step++;
 
       loss = spec.lossSmoothing === undefined || Number.isNaN(loss) ? stepLoss : loss + (stepLoss - loss) * spec.lossSmoothing;
-      const report = spec.report(params, clock, learningRate);
+      const report = spec.report(clock, learningRate);
       const seconds = clock.elapsed();
       if (step === 1 || step % HISTORY_EVERY === 0 || report.keep === true) {
         history.push({ step, seconds, loss, ...report.history } as H);
@@ -113,7 +112,6 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
     }
     return currentModel();
   } finally {
-    tf.dispose(params);
-    adam.dispose();
+    runner.dispose();
   }
 }
