@@ -3,7 +3,10 @@ import { noopJobContext } from '../../shared/job.js';
 import { createRandom } from '../../shared/random.js';
 import { sampleDensity } from '../engine/image/alias-sampler.js';
 import { ffjordLogLikelihood } from '../engine/train/ffjord-likelihood.js';
-import { trainFfjord, type FfjordHistoryEntry, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
+import { trainFfjord, type FfjordHistoryEntry, type FfjordPreset, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
+import { noiseSourceFor } from '../engine/flow/noise-source.js';
+import { mixtureLogDensity } from '../engine/quality/mixture-log-density.js';
+import { DEFAULT_NOISE_SHAPE } from '../../shared/noise.js';
 
 /**
  * FFJORD figures for BENCHMARKS.md: time per maximum-likelihood step, and held-out NLL
@@ -95,4 +98,34 @@ export async function benchFfjordLikelihoodTime(options: { n?: number; imagePath
   const started = performance.now();
   const logp = await ffjordLogLikelihood(model, points);
   return { n, seconds: (performance.now() - started) / 1000, nll: -logp.reduce((a, b) => a + b, 0) / n };
+}
+
+export interface FfjordBudgetFigure {
+  readonly seconds: number;
+  readonly steps: number;
+  /** Held-out NLL in nats of 5000 points at the seed's tolerance, as `eval` measures it. */
+  readonly nll: number;
+  /** The same points' NLL under the picture's own mixture: the floor no model goes below. */
+  readonly floor: number;
+  readonly nfe: number;
+}
+
+/** The NLL a budget buys with a preset: one independent run per budget, as `train --method … --seconds S` runs. */
+export async function benchFfjordTimeToNll(
+  options: { budgets: readonly number[]; preset: FfjordPreset; imagePath?: string; seed?: number },
+): Promise<FfjordBudgetFigure[]> {
+  const density = await benchDensity(options.imagePath);
+  const noise = noiseSourceFor(DEFAULT_NOISE_SHAPE, density.mapping);
+  const heldOut = sampleDensity(density, 5000, createRandom(options.seed ?? 1));
+  const floorLogp = mixtureLogDensity(density, heldOut);
+  const floor = -floorLogp.reduce((a, b) => a + b, 0) / floorLogp.length;
+  const figures: FfjordBudgetFigure[] = [];
+  for (const seconds of options.budgets) {
+    // The trainer's own held-out NLL is off: its solves would count against the budget.
+    const model = await trainFfjord(density, { preset: options.preset, seconds, seed: options.seed ?? 1, noise, evalEvery: 0 }, noopJobContext);
+    const logp = await ffjordLogLikelihood(model, heldOut);
+    const last = model.training.history.at(-1) as FfjordHistoryEntry | undefined;
+    figures.push({ seconds, steps: model.training.steps, nll: -logp.reduce((a, b) => a + b, 0) / logp.length, floor, nfe: last?.nfe ?? 0 });
+  }
+  return figures;
 }

@@ -7,6 +7,7 @@ import sharp from 'sharp';
 import { createRandom } from '../../shared/random.js';
 import { bundledSamplePath } from '../engine/image/samples.js';
 import { runCli } from './cli-runner.test-util.js';
+import { loadFlowFile } from '../engine/project/flow-file.js';
 
 const sample = bundledSamplePath('flowgif-mark.png');
 
@@ -167,11 +168,21 @@ test('train fm with a tiny budget writes a model that samples and evaluates', as
   await fs.rm(dir, { recursive: true });
 });
 
-test('train ffjord with a tiny budget reports a held-out NLL', async () => {
+test('train ffjord with a tiny budget reports a held-out NLL; ffjord is "FFJORD, fast", ffjord-seed the seed’s settings', async () => {
   const dir = await tempDir();
   const model = path.join(dir, 'f.flow');
   const trained = await runCli(['train', sample, '--method', 'ffjord', '-o', model, '--steps', '2', '--json']);
   assert.equal(trained.code, 0, trained.stderr);
+  const fast = JSON.parse(trained.stdout) as { preset: string; nll: number };
+  assert.equal(fast.preset, 'ffjord-fast');
+  assert.ok(Number.isFinite(fast.nll), 'train reports the held-out NLL it measured');
+  assert.equal((await loadFlowFile(model)).model.architecture['atol'], 1e-3);
+  const seedModel = path.join(dir, 's.flow');
+  const seedRun = await runCli(['train', sample, '--method', 'ffjord-seed', '-o', seedModel, '--steps', '1', '--json']);
+  assert.equal(seedRun.code, 0, seedRun.stderr);
+  assert.equal((JSON.parse(seedRun.stdout) as { preset: string }).preset, 'ffjord');
+  const seedArchitecture = (await loadFlowFile(seedModel)).model.architecture;
+  assert.deepEqual([seedArchitecture['batchSize'], seedArchitecture['atol'], seedArchitecture['learningRate']], [1000, 1e-5, 1e-3]);
   const evaluated = await runCli(['eval', model, '--n', '500', '--json']);
   assert.equal(evaluated.code, 0, evaluated.stderr);
   const report = JSON.parse(evaluated.stdout) as { nll: number; nll_floor: number; method: string };

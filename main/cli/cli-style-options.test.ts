@@ -193,7 +193,7 @@ test('a bad style value is refused, naming the flag and what it accepts', async 
     assert.match(run.stderr.trim(), pattern);
   }
   for (const [extra, pattern] of [
-    [['--train', '1', '--method', 'sgd'], /^flowgif: --method must be one of fm, ffjord, not 'sgd'\./],
+    [['--train', '1', '--method', 'sgd'], /^flowgif: --method must be one of fm, ffjord, ffjord-seed, not 'sgd'\./],
     [['--method', 'ffjord'], /^flowgif: --method chooses how --train SECONDS trains; give --train too\./],
   ] as Array<[string[], RegExp]>) {
     const run = await runCli(['make', sample, '-o', path.join(await outDir(), 'bad.gif'), ...extra]);

@@ -39,7 +39,7 @@ export const makeCommand: Command = {
     const imagePath = text === undefined ? onePositional(parsed, 'IMAGE') : undefined;
     const outputPath = requiredString(parsed, 'output', outputWhat);
     const trainSeconds = numberOption(parsed, 'train', { min: 1 });
-    const method = methodFrom(parsed);
+    const { method, ffjordPreset } = methodFrom(parsed);
     if (trainSeconds !== undefined && text !== undefined) throw new UsageError('--train works from an image file; --text TEXT is drawn with the exact flow (leave out --train).');
     // A method with nothing to train would be silently ignored: the exact flow has none.
     if (trainSeconds === undefined && stringOption(parsed, 'method') !== undefined) throw new UsageError('--method chooses how --train SECONDS trains; give --train too.');
@@ -53,7 +53,7 @@ export const makeCommand: Command = {
     if (trainSeconds !== undefined && imagePath !== undefined) {
       // The model is kept beside the animation: it can be rendered again without retraining.
       modelPath = `${destinationPath(outputPath, format).replace(/\.[^./\\]+$/, '')}.flow`;
-      const trained = await trainToFile({ imagePath, outputPath: modelPath, method, seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
+      const trained = await trainToFile({ imagePath, outputPath: modelPath, method, ffjordPreset, seconds: trainSeconds, seed: settings.seed, densityOptions, noise }, io.ctx);
       noteReduction(io, trained.density);
     }
     const flow = await openFlowNoted(

@@ -26,7 +26,7 @@ export const trainCommand: Command = {
     const imagePath = onePositional(parsed, 'IMAGE');
     const outputPath = requiredString(parsed, 'output', 'MODEL.flow');
     if (!outputPath.endsWith('.flow')) throw new UsageError(`The model file must end in .flow, not ${path.basename(outputPath)}.`);
-    const method = methodFrom(parsed);
+    const { method, ffjordPreset } = methodFrom(parsed);
     const seconds = numberOption(parsed, 'seconds', { min: 0.1 });
     const steps = numberOption(parsed, 'steps', { integer: true, min: 1 });
     if (seconds !== undefined && steps !== undefined) throw new UsageError('Give --seconds or --steps, not both.');
@@ -38,6 +38,7 @@ export const trainCommand: Command = {
         imagePath,
         outputPath,
         method,
+        ffjordPreset,
         seed,
         densityOptions: densityOptionsFrom(parsed),
         ...(noise === undefined ? {} : { noise }),
@@ -48,9 +49,11 @@ export const trainCommand: Command = {
     );
     noteReduction(io, result.density);
     const t = result.model.training;
+    // FFJORD measures its held-out NLL at the end: the figure its presets are compared by.
+    const nll = [...t.history].reverse().map((h) => (h as { readonly nll?: unknown }).nll).find((v): v is number => typeof v === 'number');
     io.result(
-      `Trained ${method} on ${path.basename(imagePath)}: ${t.steps} steps in ${t.seconds.toFixed(1)} s on ${t.backend}, final loss ${t.finalLoss.toFixed(4)}.\nSaved ${path.resolve(outputPath)}`,
-      { output: path.resolve(outputPath), method, steps: t.steps, seconds: t.seconds, backend: t.backend, loss: t.finalLoss, seed },
+      `Trained ${method} (${t.preset} preset) on ${path.basename(imagePath)}: ${t.steps} steps in ${t.seconds.toFixed(1)} s on ${t.backend}, final loss ${t.finalLoss.toFixed(4)}${nll === undefined ? '' : `, held-out NLL ${nll.toFixed(3)} nats`}.\nSaved ${path.resolve(outputPath)}`,
+      { output: path.resolve(outputPath), method, preset: t.preset, steps: t.steps, seconds: t.seconds, backend: t.backend, loss: t.finalLoss, ...(nll === undefined ? {} : { nll }), seed },
     );
   },
 };
