@@ -180,7 +180,7 @@ test('train ffjord with a tiny budget reports a held-out NLL; ffjord is "FFJORD,
   const seedModel = path.join(dir, 's.flow');
   const seedRun = await runCli(['train', sample, '--method', 'ffjord-seed', '-o', seedModel, '--steps', '1', '--json']);
   assert.equal(seedRun.code, 0, seedRun.stderr);
-  assert.equal((JSON.parse(seedRun.stdout) as { preset: string }).preset, 'ffjord');
+  assert.equal((JSON.parse(seedRun.stdout) as { preset: string }).preset, 'ffjord-seed');
   const seedArchitecture = (await loadFlowFile(seedModel)).model.architecture;
   assert.deepEqual([seedArchitecture['batchSize'], seedArchitecture['atol'], seedArchitecture['learningRate']], [1000, 1e-5, 1e-3]);
   const evaluated = await runCli(['eval', model, '--n', '500', '--json']);

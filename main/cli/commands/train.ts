@@ -49,8 +49,9 @@ export const trainCommand: Command = {
     );
     noteReduction(io, result.density);
     const t = result.model.training;
-    // FFJORD measures its held-out NLL at the end: the figure its presets are compared by.
-    const nll = [...t.history].reverse().map((h) => (h as { readonly nll?: unknown }).nll).find((v): v is number => typeof v === 'number');
+    // FFJORD's held-out NLL, the figure its presets are compared by: only one of the final weights.
+    const last = t.history.at(-1) as { readonly step: number; readonly nll?: unknown } | undefined;
+    const nll = last !== undefined && last.step === t.steps && typeof last.nll === 'number' ? last.nll : undefined;
     io.result(
       `Trained ${method} (${t.preset} preset) on ${path.basename(imagePath)}: ${t.steps} steps in ${t.seconds.toFixed(1)} s on ${t.backend}, final loss ${t.finalLoss.toFixed(4)}${nll === undefined ? '' : `, held-out NLL ${nll.toFixed(3)} nats`}.\nSaved ${path.resolve(outputPath)}`,
       { output: path.resolve(outputPath), method, preset: t.preset, steps: t.steps, seconds: t.seconds, backend: t.backend, loss: t.finalLoss, ...(nll === undefined ? {} : { nll }), seed },

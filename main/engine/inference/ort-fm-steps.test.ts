@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs';
+import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { loadBundledSample } from '../flow/bundled-samples.js';
@@ -118,4 +119,20 @@ test('flow matching on onnxruntime follows the tfjs trainer step for step from t
   // Reproducible on its own backend: the same seed and steps give the same weights, bit for bit.
   const again = await trainFlowMatching(density, { ...options, stepBackend: ortFlowMatchingSteps() }, noopJobContext);
   assert.deepEqual(again.weights, onOrt.weights);
+});
+
+test('a step backend that cannot start here leaves flow matching to TensorFlow.js, which trains as it would alone', async () => {
+  const density = await loadBundledSample('heart.png', 64);
+  const options = { steps: 5, seed: 2, batchSize: 128, width: 32, fourierFeatures: 8 };
+  const unavailable = {
+    name: 'onnxruntime',
+    create: () => Promise.reject(new FlowGifError('BACKEND_UNAVAILABLE', 'no session here')),
+  };
+  const fellBack = await trainFlowMatching(density, { ...options, stepBackend: unavailable }, noopJobContext);
+  const alone = await trainFlowMatching(density, options, noopJobContext);
+  assert.equal(fellBack.training.backend, alone.training.backend);
+  assert.deepEqual(fellBack.weights, alone.weights);
+  // Any other failure is a real one and is not hidden.
+  const broken = { name: 'onnxruntime', create: () => Promise.reject(new FlowGifError('MODEL_CORRUPT', 'bad graph')) };
+  await assert.rejects(trainFlowMatching(density, { ...options, stepBackend: broken }, noopJobContext), /bad graph/);
 });

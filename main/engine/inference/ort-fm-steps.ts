@@ -1,4 +1,5 @@
 import type { Tensor } from 'onnxruntime-node';
+import { FlowGifError } from '../../../shared/errors.js';
 import { encodeFmTrainingStep, trainedTensors, TRAIN_FOURIER, TRAIN_LOSS, TRAIN_STEP_SIZE, TRAIN_TARGET, TRAIN_TIME_FEATURES, TRAIN_X } from '../onnx/fm-train-graph.js';
 import { ADAM_DEFAULTS, adamStepSize } from '../train/adam.js';
 import type { FmStepBackend } from '../train/flow-matching.js';
@@ -18,16 +19,25 @@ export function ortFlowMatchingSteps(options: OrtSessionOptions = {}): FmStepBac
     name: ORT_TRAINING_BACKEND,
     async create(arch, trainable, fourier, nextBatch) {
       const names = trainedTensors(arch);
-      const { ort, session, dispose } = await createOrtSession(encodeFmTrainingStep(arch, ADAM_DEFAULTS), 'flow-matching training step', options);
+      const { ort, session, dispose } = await createOrtSession(encodeFmTrainingStep(arch, ADAM_DEFAULTS), 'flow-matching training step', options).catch((error: unknown) => {
+        // The trainer then takes its steps on TensorFlow.js instead: slower, not broken.
+        throw new FlowGifError('BACKEND_UNAVAILABLE', `onnxruntime could not run the flow-matching training step: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
       const tensor = (data: Float32Array, dims: readonly number[]): Tensor => new ort.Tensor('float32', data, dims);
       // Adam's state and the weights, by input name; each step's outputs replace them.
       let state: Record<string, Tensor> = {};
-      names.forEach((n, i) => {
-        state[n.param] = tensor(Float32Array.from(trainable[i]!.data), n.shape);
-        state[n.m] = tensor(new Float32Array(trainable[i]!.data.length), n.shape);
-        state[n.v] = tensor(new Float32Array(trainable[i]!.data.length), n.shape);
-      });
-      const fourierTensor = tensor(Float32Array.from(fourier), [2, arch.fourierFeatures]);
+      let fourierTensor: Tensor;
+      try {
+        names.forEach((n, i) => {
+          state[n.param] = tensor(Float32Array.from(trainable[i]!.data), n.shape);
+          state[n.m] = tensor(new Float32Array(trainable[i]!.data.length), n.shape);
+          state[n.v] = tensor(new Float32Array(trainable[i]!.data.length), n.shape);
+        });
+        fourierTensor = tensor(Float32Array.from(fourier), [2, arch.fourierFeatures]);
+      } catch (error) {
+        dispose();
+        throw error;
+      }
       const fetches = [TRAIN_LOSS, ...names.flatMap((n) => [n.nextParam, n.nextM, n.nextV])];
       const features = timeFeatureSize(arch);
       let t = 0;

@@ -169,7 +169,7 @@ test('"FFJORD, fast" trains at its own batch, learning rate and tolerances, and 
   const fast = await trainFfjord(density, { ...budget, preset: ffjordFastPreset }, noopJobContext);
   const seed = await trainFfjord(density, { ...budget, preset: ffjordPreset }, noopJobContext);
   assert.equal(fast.training.preset, 'ffjord-fast');
-  assert.equal(seed.training.preset, 'ffjord');
+  assert.equal(seed.training.preset, 'ffjord-seed');
   const { batchSize, learningRate, atol, rtol } = fast.architecture;
   assert.deepEqual({ batchSize, learningRate, atol, rtol }, { batchSize: 250, learningRate: 1e-2, atol: 1e-3, rtol: 1e-3 });
   // Both held-out NLLs are solved at the seed's tolerance, so they compare.

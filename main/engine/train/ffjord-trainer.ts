@@ -33,7 +33,7 @@ export interface FfjordPreset {
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
 export const ffjordPreset: FfjordPreset = {
-  name: 'ffjord',
+  name: 'ffjord-seed',
   /** Wall-clock budget when the caller gives neither seconds nor steps. */
   seconds: 600,
   /** The seed's --niters; a cap on top of the seconds. */
@@ -158,7 +158,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
     runner,
     lossSmoothing: undefined,
     etaAfter: 0.001,
-    diverged: { what: 'FFJORD loss', hint: 'Lower the learning rate or tighten the solver tolerances.' },
+    diverged: { what: 'FFJORD loss', hint: 'Train again with another seed, or with the seed’s own FFJORD settings (ffjord-seed).' },
     learningRate: () => learningRate,
     report: ({ step, fractionDone }) => {
       const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? heldOutNll(runner.params, heldOut) : undefined;

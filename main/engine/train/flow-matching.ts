@@ -114,13 +114,19 @@ export async function trainFlowMatching(
   const nextBatch = (): FmBatch => batch.next(dataRandom);
   const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
 
-  let backendName: string;
-  let runner: StepRunner;
+  let backendName: string | undefined;
+  let runner: StepRunner | undefined;
   try {
     if (options.stepBackend !== undefined) {
-      backendName = options.stepBackend.name;
-      runner = await options.stepBackend.create(arch, initial.slice(1), initial[0]!.data, nextBatch);
-    } else {
+      try {
+        runner = await options.stepBackend.create(arch, initial.slice(1), initial[0]!.data, nextBatch);
+        backendName = options.stepBackend.name;
+      } catch (error) {
+        // A backend that cannot start here costs speed only: TensorFlow.js takes the steps.
+        if (!(error instanceof FlowGifError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
+      }
+    }
+    if (runner === undefined || backendName === undefined) {
       const backend = await loadBackend();
       backendName = backend.name;
       runner = tfjsFlowMatchingSteps(backend.tf, arch, initial, batchSize, nextBatch);
@@ -165,17 +171,23 @@ export async function trainFlowMatching(
 /** The step on TensorFlow.js: the loss through mlp-field.ts's forward(), its gradients by the tape. */
 function tfjsFlowMatchingSteps(tf: Tf, arch: MlpArchitecture, initial: readonly NamedTensor[], batchSize: number, nextBatch: () => FmBatch): StepRunner {
   const fourier = tf.tensor2d(initial[0]!.data, [2, arch.fourierFeatures]);
-  const steps = createTfjsSteps(tf, weightTensors(tf, initial.slice(1)), (params) => {
-    const { xt, timeFeatures, target } = nextBatch();
-    return tf.tidy(() => {
-      const x = tf.tensor2d(xt, [batchSize, 2]);
-      const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
-      const y = tf.tensor2d(target, [batchSize, 2]);
-      const loss = (...trainable: Tensor[]): Tensor =>
-        tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
-      return tf.valueAndGrads(loss)([...params]);
+  let steps: ReturnType<typeof createTfjsSteps>;
+  try {
+    steps = createTfjsSteps(tf, weightTensors(tf, initial.slice(1)), (params) => {
+      const { xt, timeFeatures, target } = nextBatch();
+      return tf.tidy(() => {
+        const x = tf.tensor2d(xt, [batchSize, 2]);
+        const time = tf.tensor2d(timeFeatures, [batchSize, timeFeatureSize(arch)]);
+        const y = tf.tensor2d(target, [batchSize, 2]);
+        const loss = (...trainable: Tensor[]): Tensor =>
+          tf.mean(tf.sum(tf.squaredDifference(forward(tf, arch, [fourier, ...(trainable as (Tensor1D | Tensor2D)[])], x, time), y), 1));
+        return tf.valueAndGrads(loss)([...params]);
+      });
     });
-  });
+  } catch (error) {
+    fourier.dispose();
+    throw error;
+  }
   return {
     step: (learningRate) => steps.step(learningRate),
     weights: () => steps.weights(),
