@@ -56,10 +56,10 @@ export async function benchTimeToScore(
   const density = await benchDensity(options.imagePath);
   const n = options.n ?? 20_000;
   const seed = options.seed ?? 1;
+  // From the noise `train` and the app start from by default, as a user would get it.
+  const noise = noiseSourceFor(DEFAULT_NOISE_SHAPE, density.mapping);
   const figures: ScoreFigure[] = [];
   for (const seconds of options.budgets ?? [30, 60, 120, 300]) {
-    // From the noise `train` and the app start from by default, as a user would get it.
-    const noise = noiseSourceFor(DEFAULT_NOISE_SHAPE, density.mapping);
     const model = await trainFlowMatching(density, { noise, ...options.training, seconds, seed }, noopJobContext);
     // Sampled as `eval` does: onnxruntime where it loads, the default solver.
     const { field } = await createInferenceField(model);

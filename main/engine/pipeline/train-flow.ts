@@ -60,10 +60,10 @@ export interface TrainBudget extends EarlyFinish {
  */
 export const DEFAULT_FFJORD_PRESET: FfjordPresetName = 'fast';
 
-/** What a user picks: a method, and for FFJORD which of its presets (the CLI's --method). */
+/** What a user picks: a method, and for FFJORD which of its presets (the CLI's --method); ffjord is the default's. */
 export const trainingChoices = {
   fm: { method: 'fm' },
-  ffjord: { method: 'ffjord', ffjordPreset: 'fast' },
+  ffjord: { method: 'ffjord' },
   'ffjord-seed': { method: 'ffjord', ffjordPreset: 'seed' },
 } as const satisfies Record<string, { method: FlowMethod; ffjordPreset?: FfjordPresetName }>;
 export type TrainingChoice = keyof typeof trainingChoices;

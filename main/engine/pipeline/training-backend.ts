@@ -8,8 +8,8 @@ import type { FmStepBackend } from '../train/flow-matching.js';
 import type { FlowMethod } from '../train/trained-model.js';
 
 /**
- * Who takes flow matching's steps, in the order BENCHMARKS.md's "Training step" table
- * justifies: TensorFlow.js when it runs on a GPU (tfjs-node-gpu), else onnxruntime, which runs
+ * Who takes flow matching's steps, in the order BENCHMARKS.md's "Flow matching: ms per
+ * training step by backend and width" justifies: TensorFlow.js when it runs on a GPU (tfjs-node-gpu), else onnxruntime, which runs
  * the whole step as one graph several times faster than TensorFlow.js on a CPU, else
  * TensorFlow.js on whatever it loaded. FLOWGIF_BACKEND set to a TensorFlow.js backend keeps
  * training on it. undefined means the trainer's own TensorFlow.js path. FFJORD trains on

@@ -114,27 +114,14 @@ export async function trainFlowMatching(
   const nextBatch = (): FmBatch => batch.next(dataRandom);
   const warmupSteps = Math.max(1, Math.min(WARMUP_MAX_STEPS, Number.isFinite(maxSteps) ? Math.ceil(WARMUP_FRACTION * maxSteps) : WARMUP_MAX_STEPS));
 
-  let backendName: string | undefined;
-  let runner: StepRunner | undefined;
+  let started: { runner: StepRunner; backendName: string };
   try {
-    if (options.stepBackend !== undefined) {
-      try {
-        runner = await options.stepBackend.create(arch, initial.slice(1), initial[0]!.data, nextBatch);
-        backendName = options.stepBackend.name;
-      } catch (error) {
-        // A backend that cannot start here costs speed only: TensorFlow.js takes the steps.
-        if (!(error instanceof FlowGifError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
-      }
-    }
-    if (runner === undefined || backendName === undefined) {
-      const backend = await loadBackend();
-      backendName = backend.name;
-      runner = tfjsFlowMatchingSteps(backend.tf, arch, initial, batchSize, nextBatch);
-    }
+    started = await startSteps(options.stepBackend, arch, initial, batchSize, nextBatch);
   } catch (error) {
     ownExactField?.dispose();
     throw error;
   }
+  const { runner, backendName } = started;
 
   try {
     return await runTrainingLoop({
@@ -166,6 +153,25 @@ export async function trainFlowMatching(
   } finally {
     ownExactField?.dispose();
   }
+}
+
+/** The given step backend, or TensorFlow.js where it cannot start here, which costs speed only. */
+async function startSteps(
+  stepBackend: FmStepBackend | undefined,
+  arch: MlpArchitecture,
+  initial: readonly NamedTensor[],
+  batchSize: number,
+  nextBatch: () => FmBatch,
+): Promise<{ runner: StepRunner; backendName: string }> {
+  if (stepBackend !== undefined) {
+    try {
+      return { runner: await stepBackend.create(arch, initial.slice(1), initial[0]!.data, nextBatch), backendName: stepBackend.name };
+    } catch (error) {
+      if (!(error instanceof FlowGifError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
+    }
+  }
+  const backend = await loadBackend();
+  return { runner: tfjsFlowMatchingSteps(backend.tf, arch, initial, batchSize, nextBatch), backendName: backend.name };
 }
 
 /** The step on TensorFlow.js: the loss through mlp-field.ts's forward(), its gradients by the tape. */
