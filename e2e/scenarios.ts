@@ -150,10 +150,10 @@ const train: Scenario = {
     const minimum = await budget.getAttribute('min');
     assert.ok(minimum !== null && Number(minimum) > 0, 'the budget field states its minimum');
     await budget.fill(minimum);
-    // Each method says what it trains on: FFJORD on TensorFlow.js, flow matching on onnxruntime.
+    // Each method says what it trains on: here both on onnxruntime.
     const badge = page.getByTestId('backend-label');
     await panel.getByRole('radio', { name: /FFJORD/ }).check();
-    await badge.filter({ hasText: /WebAssembly|TensorFlow/ }).waitFor({ timeout: 5000 });
+    await badge.filter({ hasText: /onnxruntime/ }).waitFor({ timeout: 5000 });
     await panel.getByRole('radio', { name: /Fast/ }).check();
     await badge.filter({ hasText: /onnxruntime/ }).waitFor({ timeout: 5000 });
     // The noise shape: the picture's own by default; round noise redraws the exact preview.

@@ -3,7 +3,7 @@ import { noopJobContext } from '../../shared/job.js';
 import { createRandom } from '../../shared/random.js';
 import { sampleDensity } from '../engine/image/alias-sampler.js';
 import { ffjordLogLikelihood } from '../engine/train/ffjord-likelihood.js';
-import { trainFfjord, type FfjordHistoryEntry, type FfjordPreset, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
+import { trainFfjord, type FfjordHistoryEntry, type FfjordPreset, type FfjordStepBackend, type FfjordTrainOptions } from '../engine/train/ffjord-trainer.js';
 import { noiseSourceFor } from '../engine/flow/noise-source.js';
 import { mixtureLogDensity } from '../engine/quality/mixture-log-density.js';
 import { DEFAULT_NOISE_SHAPE } from '../../shared/noise.js';
@@ -31,7 +31,7 @@ export interface FfjordNllFigure {
 
 /** ms per training step (dopri5 forward, backward through its steps, Adam) at the seed's settings. */
 export async function benchFfjordStepTime(
-  options: { batchSize?: number; steps?: number; imagePath?: string; widths?: readonly number[] } = {},
+  options: { batchSize?: number; steps?: number; imagePath?: string; widths?: readonly number[]; stepBackend?: FfjordStepBackend | undefined } = {},
 ): Promise<FfjordStepFigure> {
   const density = await benchDensity(options.imagePath);
   const batchSize = options.batchSize ?? 1000;
@@ -42,12 +42,12 @@ export async function benchFfjordStepTime(
   let nfeSum = 0;
   const model = await trainFfjord(
     density,
-    { batchSize, steps: steps + warmup, evalEvery: 0, ...(options.widths === undefined ? {} : { widths: options.widths }) },
+    { batchSize, steps: steps + warmup, evalEvery: 0, stepBackend: options.stepBackend, ...(options.widths === undefined ? {} : { widths: options.widths }) },
     {
       signal: noopJobContext.signal,
       progress: (p) => {
         const step = p.metrics?.['step'] ?? 0;
-        // The first steps pay for wasm kernel warm-up.
+        // The first steps pay for kernel warm-up.
         if (step === warmup) {
           wallAt = performance.now();
           cpuAt = process.cpuUsage();
@@ -112,7 +112,7 @@ export interface FfjordBudgetFigure {
 
 /** The NLL a budget buys with a preset: one independent run per budget, as `train --method … --seconds S` runs. */
 export async function benchFfjordTimeToNll(
-  options: { budgets: readonly number[]; preset: FfjordPreset; imagePath?: string; seed?: number },
+  options: { budgets: readonly number[]; preset: FfjordPreset; imagePath?: string; seed?: number; stepBackend?: FfjordStepBackend | undefined },
 ): Promise<FfjordBudgetFigure[]> {
   const density = await benchDensity(options.imagePath);
   const noise = noiseSourceFor(DEFAULT_NOISE_SHAPE, density.mapping);
@@ -122,7 +122,7 @@ export async function benchFfjordTimeToNll(
   const figures: FfjordBudgetFigure[] = [];
   for (const seconds of options.budgets) {
     // The trainer's own held-out NLL is off: its solves would count against the budget.
-    const model = await trainFfjord(density, { preset: options.preset, seconds, seed: options.seed ?? 1, noise, evalEvery: 0 }, noopJobContext);
+    const model = await trainFfjord(density, { preset: options.preset, seconds, seed: options.seed ?? 1, noise, evalEvery: 0, stepBackend: options.stepBackend }, noopJobContext);
     const logp = await ffjordLogLikelihood(model, heldOut);
     const last = model.training.history.at(-1) as FfjordHistoryEntry | undefined;
     figures.push({ seconds, steps: model.training.steps, nll: -logp.reduce((a, b) => a + b, 0) / logp.length, floor, nfe: last?.nfe ?? 0 });

@@ -9,7 +9,8 @@ import { loadBackend } from '../engine/train/backend.js';
 import { benchEncoders } from './encode.bench.js';
 import { benchExactFlow } from './exact-flow.bench.js';
 import { benchPreviewThreads, type PreviewThreadsFigure } from './preview-threads.bench.js';
-import { benchFfjordNll, benchFfjordStepTime, benchFfjordTimeToNll } from './ffjord.bench.js';
+import { benchFfjordNll, benchFfjordStepTime, benchFfjordTimeToNll, type FfjordBudgetFigure } from './ffjord.bench.js';
+import { ortFfjordSteps } from '../engine/inference/ort-ffjord-steps.js';
 import { ffjordFastPreset, ffjordPreset } from '../engine/train/ffjord-trainer.js';
 import { benchRaster } from './raster.bench.js';
 import { benchTrajectory } from './render.bench.js';
@@ -142,33 +143,59 @@ const sections: Section[] = [
     },
   },
   {
-    title: "FFJORD (the seed's preset, `--method ffjord-seed`): step time and held-out NLL",
+    title: 'FFJORD: ms per training step by backend and width',
     async run() {
-      const step = await benchFfjordStepTime({ imagePath: image, steps: quick ? 3 : 20 });
-      const nll = await benchFfjordNll({ imagePath: image, steps: quick ? 20 : 500, evalEvery: quick ? 10 : 100 });
+      const backend = await loadBackend();
+      const rows: Array<Array<string | number>> = [];
+      for (const width of quick ? [64] : [64, 128]) {
+        for (const batchSize of quick ? [250] : [250, 1000]) {
+          const widths = [2, width, width, width, 2];
+          const steps = quick ? 3 : 20;
+          const tfjs = await benchFfjordStepTime({ imagePath: image, steps, batchSize, widths });
+          const ort = await benchFfjordStepTime({ imagePath: image, steps, batchSize, widths, stepBackend: ortFfjordSteps() });
+          rows.push([width, batchSize, fmt(tfjs.nfe, 1), fmt(tfjs.msPerStep, 0), fmt(ort.msPerStep, 0), fmt(tfjs.msPerStep / ort.msPerStep, 2)]);
+        }
+      }
       return [
-        table(['batch', 'ms / step (wall)', 'CPU ms / step', 'NFE / solve'], [[step.batchSize, fmt(step.msPerStep, 0), fmt(step.cpuMsPerStep, 0), fmt(step.nfe, 1)]]),
+        `The seed's settings (tolerance 1e-5) from the first weights, three hidden layers of the width: TensorFlow.js on ${backend.name} (${backend.label}), the path before onnxruntime and the fallback, against onnxruntime (the right-hand side and its vector-Jacobian product as two graphs, one thread; our dopri5 and the backward pass through its stages in JS). Both solves take the same steps.`,
+        table(['width', 'batch', 'NFE / solve', `tfjs-${backend.name} ms / step`, 'onnxruntime ms / step', '× faster on onnxruntime'], rows),
+      ].join('\n\n');
+    },
+  },
+  {
+    title: "FFJORD (the seed's preset, `--method ffjord-seed`): held-out NLL by step",
+    async run() {
+      const nll = await benchFfjordNll({ imagePath: image, steps: quick ? 20 : 500, evalEvery: quick ? 10 : 100, training: { stepBackend: ortFfjordSteps() } });
+      return [
+        'On onnxruntime, as `train --method ffjord-seed` runs here; held-out NLL of 10 000 points at tolerance 1e-5.',
         table(['step', 'seconds', 'held-out NLL (nats)', 'NFE'], nll.map((f) => [f.step, fmt(f.seconds, 0), fmt(f.nll, 3), f.nfe])),
         'Reference: FFJORD’s own train_img2d.py reaches 3.436 nats at step 300 on github.png on this kind of machine.',
       ].join('\n\n');
     },
   },
   {
-    title: 'FFJORD presets: held-out NLL after a time budget',
+    title: 'FFJORD presets: held-out NLL after a time budget, by backend',
     async run() {
       const budgets = quick ? [5] : [20, 60, 300];
-      const seed = await benchFfjordTimeToNll({ imagePath: image, budgets, preset: ffjordPreset });
-      const fast = await benchFfjordTimeToNll({ imagePath: image, budgets, preset: ffjordFastPreset });
+      const backend = await loadBackend();
+      const runs = [
+        { label: `seed preset, tfjs-${backend.name}`, preset: ffjordPreset, stepBackend: undefined },
+        { label: 'seed preset, onnxruntime', preset: ffjordPreset, stepBackend: ortFfjordSteps() },
+        { label: `"FFJORD, fast", tfjs-${backend.name}`, preset: ffjordFastPreset, stepBackend: undefined },
+        { label: '"FFJORD, fast", onnxruntime', preset: ffjordFastPreset, stepBackend: ortFfjordSteps() },
+      ];
+      const figures: FfjordBudgetFigure[][] = [];
+      for (const run of runs) figures.push(await benchFfjordTimeToNll({ imagePath: image, budgets, preset: run.preset, stepBackend: run.stepBackend }));
+      const baseline = figures[0]!;
       return [
-        'As `train --method ffjord-seed|ffjord --seconds S` runs (noise shaped to the picture, seed 1), one independent run per budget; NLL of 5000 held-out points at tolerance 1e-5, as `eval` measures it. Both on TensorFlow.js.',
+        'As `train --method ffjord-seed|ffjord --seconds S` runs (noise shaped to the picture, seed 1), one independent run per budget; NLL of 5000 held-out points at tolerance 1e-5, as `eval` measures it. The seed preset on TensorFlow.js is the path before onnxruntime and the baseline of the last column: NLL above the floor, as a share of the baseline’s.',
         table(
-          ['budget s', 'seed preset steps', 'seed preset NLL', 'seed NFE', '"FFJORD, fast" steps', '"FFJORD, fast" NLL', 'fast NFE', 'NLL above the floor, fast ÷ seed'],
-          seed.map((s, i) => {
-            const f = fast[i]!;
-            return [s.seconds, s.steps, fmt(s.nll, 3), s.nfe, f.steps, fmt(f.nll, 3), f.nfe, fmt((f.nll - f.floor) / (s.nll - s.floor), 2)];
-          }),
+          ['run', 'budget s', 'steps', 'held-out NLL', 'NFE at the end', 'NLL above the floor ÷ baseline'],
+          runs.flatMap((run, r) =>
+            figures[r]!.map((f, i) => [run.label, f.seconds, f.steps, fmt(f.nll, 3), f.nfe, fmt((f.nll - f.floor) / (baseline[i]!.nll - baseline[i]!.floor), 2)]),
+          ),
         ),
-        `Floor (the picture's own mixture on the same points): ${fmt(seed[0]?.floor ?? NaN, 3)} nats.`,
+        `Floor (the picture's own mixture on the same points): ${fmt(baseline[0]?.floor ?? NaN, 3)} nats.`,
         'The seed’s own train_img2d.py needs 97 s of training for 3.43 nats on github.png on this kind of machine.',
       ].join('\n\n');
     },

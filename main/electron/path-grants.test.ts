@@ -13,7 +13,7 @@ const at = (...parts: string[]): string => path.join(home, ...parts);
 const appInfo = (recentProjects: string[] = []): AppInfo => ({
   version: '0.1.0',
   host: 'electron',
-  trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'wasm', label: 'CPU (WebAssembly SIMD)', gpu: false } },
+  trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false } },
   samples: [{ name: 'flowgif-mark.png', title: 'FlowGIF mark' }],
   defaultExportFolder: exportsDir,
   recentProjects,

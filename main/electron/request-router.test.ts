@@ -15,7 +15,7 @@ const stranger = { ...ours, webContentsId: 8 };
 const info: AppInfo = {
   version: '0.1.0',
   host: 'web',
-  trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'wasm', label: 'CPU (WebAssembly SIMD)', gpu: false } },
+  trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false } },
   samples: [],
   defaultExportFolder: exportsDir,
   recentProjects: [],

@@ -45,11 +45,11 @@ test('app:info: host, backend, bundled samples, no recent projects yet', async (
   const info = await ok(service, 'app:info', {});
   assert.equal(info.host, 'web');
   assert.match(info.version, /^\d+\.\d+\.\d+/);
-  // FFJORD trains on TensorFlow.js; flow matching on onnxruntime unless TensorFlow.js has a GPU.
+  // Both methods train on onnxruntime unless TensorFlow.js has a GPU or FLOWGIF_BACKEND keeps it.
   const { fm, ffjord } = info.trainingBackends;
-  assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(ffjord.name), ffjord.name);
-  const keptOnTfjs = ffjord.gpu || !['', 'auto'].includes(process.env['FLOWGIF_BACKEND'] ?? '');
-  if (keptOnTfjs) assert.deepEqual(fm, ffjord);
+  assert.deepEqual(ffjord, fm, 'both methods choose their backend alike');
+  const keptOnTfjs = !['', 'auto'].includes(process.env['FLOWGIF_BACKEND'] ?? '') || (fm.gpu && fm.name !== 'onnxruntime');
+  if (keptOnTfjs) assert.ok(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'].includes(fm.name), fm.name);
   else assert.ok(fm.name === 'onnxruntime' && /^(CPU|GPU) \(onnxruntime/.test(fm.label), JSON.stringify(fm));
   assert.equal(info.samples[0]?.name, 'flowgif-mark.png');
   assert.ok(info.samples.some((s) => s.name === 'heart.png' && s.title === 'Heart'));

@@ -8,7 +8,7 @@ import { loadDensity } from '../image/load-density.js';
 import { createModelField } from '../inference/model-field.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { ffjordPresets, trainFfjord, type FfjordPresetName } from '../train/ffjord-trainer.js';
-import { flowMatchingStepBackend } from './training-backend.js';
+import { ffjordStepBackend, flowMatchingStepBackend } from './training-backend.js';
 import type { EarlyFinish, FlowMethod, TrainedModel } from '../train/trained-model.js';
 import { flowFileRule, saveFlowFile } from '../project/flow-file.js';
 import { assertWritableFolder } from '../project/write-atomic.js';
@@ -80,8 +80,11 @@ export async function trainDensity(density: ImageDensity, method: FlowMethod, bu
     noise: noiseSourceFor(budget.noise ?? DEFAULT_NOISE_SHAPE, density.mapping),
     ...(onSamples === undefined ? {} : { onSnapshot: async (snapshot: TrainedModel) => onSamples(await snapshotSamples(snapshot, ctx), snapshot.training.steps) }),
   };
-  if (method === 'ffjord') return trainFfjord(density, { ...options, preset: ffjordPresets[ffjordPreset ?? DEFAULT_FFJORD_PRESET] }, ctx);
-  const stepBackend = await flowMatchingStepBackend(tempDir === undefined ? {} : { tempDir });
+  const ortOptions = tempDir === undefined ? {} : { tempDir };
+  if (method === 'ffjord') {
+    return trainFfjord(density, { ...options, preset: ffjordPresets[ffjordPreset ?? DEFAULT_FFJORD_PRESET], stepBackend: await ffjordStepBackend(ortOptions) }, ctx);
+  }
+  const stepBackend = await flowMatchingStepBackend(ortOptions);
   return trainFlowMatching(density, { ...options, stepBackend, ...(exactField === undefined ? {} : { exactField }) }, ctx);
 }
 

@@ -61,3 +61,36 @@ export function createAdam(tf: Tf, params: readonly Tensor[], options: AdamOptio
     },
   };
 }
+
+/** Adam on the host, over plain arrays, for a backend that hands its gradients back (FFJORD on onnxruntime). */
+export interface HostAdam {
+  /** New parameters after one step, in adam.ts's order of operations, in float32 as on tfjs. */
+  step(params: readonly Float32Array[], grads: readonly ArrayLike<number>[], learningRate: number): Float32Array[];
+}
+
+export function createHostAdam(params: readonly Float32Array[], options: AdamOptions = {}): HostAdam {
+  const beta1 = options.beta1 ?? ADAM_DEFAULTS.beta1;
+  const beta2 = options.beta2 ?? ADAM_DEFAULTS.beta2;
+  const epsilon = options.epsilon ?? ADAM_DEFAULTS.epsilon;
+  const m = params.map((p) => new Float32Array(p.length));
+  const v = params.map((p) => new Float32Array(p.length));
+  let t = 0;
+  return {
+    step(current, grads, learningRate) {
+      t++;
+      const stepSize = adamStepSize(learningRate, t, beta1, beta2);
+      return current.map((p, i) => {
+        const g = grads[i]!;
+        const mi = m[i]!;
+        const vi = v[i]!;
+        const next = new Float32Array(p.length);
+        for (let j = 0; j < p.length; j++) {
+          mi[j] = mi[j]! * beta1 + g[j]! * (1 - beta1);
+          vi[j] = vi[j]! * beta2 + g[j]! * g[j]! * (1 - beta2);
+          next[j] = p[j]! - (mi[j]! / (Math.sqrt(vi[j]!) + epsilon)) * stepSize;
+        }
+        return next;
+      });
+    },
+  };
+}

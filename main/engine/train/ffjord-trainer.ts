@@ -1,16 +1,16 @@
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
 import { FlowGifError } from '../../../shared/errors.js';
-import { noopJobContext, type JobContext } from '../../../shared/job.js';
+import { noopJobContext, type CancelSignal, type JobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
-import { loadBackend } from './backend.js';
+import { loadBackend, type Tf } from './backend.js';
 import { FFJORD_TOLERANCE, ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
-import { architectureFor, defaultFfjordWidths, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
-import { type EarlyFinish, type SnapshotOptions, type TrainedModel } from './trained-model.js';
+import { architectureFor, defaultFfjordWidths, type FfjordArchitecture, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
+import { type EarlyFinish, type NamedTensor, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 import { createTfjsSteps } from './tfjs-steps.js';
-import { runTrainingLoop } from './training-loop.js';
+import { runTrainingLoop, type StepRunner } from './training-loop.js';
 
 export interface FfjordPreset {
   /** Recorded in the model's training record. */
@@ -29,6 +29,7 @@ export interface FfjordPreset {
   readonly endTime: number;
   readonly evalEvery: number;
   readonly evalSize: number;
+  readonly penalties?: FfjordPenalties | undefined;
 }
 
 /** train_img2d.py's defaults, except the budget, which is a wall-clock one as for flow matching. */
@@ -88,6 +89,10 @@ export interface FfjordTrainOptions extends SnapshotOptions, EarlyFinish {
   readonly noise?: NoiseSource;
   /** Defaults to the seed's, ffjordPreset; options above override its fields. */
   readonly preset?: FfjordPreset | undefined;
+  /** Finlay et al.'s penalties; default the preset's (none for the seed's). */
+  readonly penalties?: FfjordPenalties | undefined;
+  /** Who takes the steps; default (or where it cannot start) TensorFlow.js. */
+  readonly stepBackend?: FfjordStepBackend | undefined;
 }
 
 export interface FfjordHistoryEntry {
@@ -99,6 +104,46 @@ export interface FfjordHistoryEntry {
   readonly nfe: number;
   /** Held-out −mean log p, in nats, where measured. */
   readonly nll?: number;
+}
+
+/** What every step of a run solves with: dopri5's tolerances, the base density, the job's cancel. */
+export interface FfjordSolve {
+  readonly atol: number;
+  readonly rtol: number;
+  readonly signal?: CancelSignal | undefined;
+  readonly source: NoiseSource;
+}
+
+/** What a step backend is given: the batches, the solve, PyTorch-style weight decay. */
+export interface FfjordStepSpec {
+  /** The next batch of data points, [n, 2] row-major. */
+  nextBatch(): Float32Array;
+  readonly solve: FfjordSolve;
+  readonly weightDecay: number;
+  /** Finlay et al.'s penalties' weights, kinetic energy and Jacobian Frobenius norm; undefined for none. */
+  readonly penalties?: FfjordPenalties | undefined;
+}
+
+export interface FfjordPenalties {
+  readonly kinetic: number;
+  readonly frobenius: number;
+}
+
+/** The trainer's steps, with what FFJORD reports beside the loss. */
+export interface FfjordSteps extends StepRunner {
+  /** Function evaluations of the last step's forward solve. */
+  readonly nfe: number;
+  /** The learned end time T as it stands. */
+  endTime(): number;
+  /** Held-out −mean log p in nats of the current weights, solved at this tolerance. */
+  heldOutNll(points: Float64Array, tolerance: number): Promise<number>;
+}
+
+/** Who takes FFJORD's steps: onnxruntime (ort-ffjord-steps.ts), else the trainer's own TensorFlow.js. */
+export interface FfjordStepBackend {
+  readonly name: string;
+  /** BACKEND_UNAVAILABLE when it cannot run here: the trainer then uses TensorFlow.js. */
+  create(architecture: FfjordArchitecture, initial: readonly NamedTensor[], spec: FfjordStepSpec): Promise<FfjordSteps>;
 }
 
 const DATA_STREAM = 0x2545f491;
@@ -125,29 +170,17 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
   const maxSeconds = options.seconds !== undefined ? positive('seconds', options.seconds) : budgetGiven ? Infinity : preset.seconds;
 
   ctx.signal.throwIfAborted();
-  const backend = await loadBackend();
-  const { tf } = backend;
   const initial = initialWeights(architecture, createRandom(seed), preset.endTime);
   const dataRandom = createRandom(seed ^ DATA_STREAM);
   const heldOut = evalEvery > 0 ? sampleDensity(density, evalSize, createRandom(seed ^ HELD_OUT_STREAM)) : undefined;
   const noise = options.noise ?? ROUND_NOISE;
-  const solve = { atol, rtol, signal: ctx.signal, source: noise };
-  let nfe = 0;
-
-  const runner = createTfjsSteps(tf, flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))), (params) => {
-    const x = Float32Array.from(sampleDensity(density, batchSize, dataRandom));
-    return tf.tidy(() => {
-      const batch = tf.tensor2d(x, [batchSize, 2]);
-      const objective = (...trainable: Tensor[]): Tensor => {
-        const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, solve);
-        nfe = result.nfe;
-        return tf.neg(tf.mean(result.logp));
-      };
-      const { value, grads } = tf.valueAndGrads(objective)([...params]);
-      // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
-      return { value, grads: weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, weightDecay))) : grads };
-    });
-  });
+  const spec: FfjordStepSpec = {
+    nextBatch: () => Float32Array.from(sampleDensity(density, batchSize, dataRandom)),
+    solve: { atol, rtol, signal: ctx.signal, source: noise },
+    weightDecay,
+    penalties: options.penalties ?? preset.penalties,
+  };
+  const { runner, backendName } = await startSteps(options.stepBackend, architecture, initial, spec);
 
   return runTrainingLoop<FfjordHistoryEntry>({
     name: 'FFJORD',
@@ -160,10 +193,11 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
     etaAfter: 0.001,
     diverged: { what: 'FFJORD loss', hint: 'Train again with another seed, or with the seed’s own FFJORD settings (ffjord-seed).' },
     learningRate: () => learningRate,
-    report: ({ step, fractionDone }) => {
-      const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? heldOutNll(runner.params, heldOut) : undefined;
-      const extra = { nfe, ...(nll === undefined ? {} : { nll }) };
-      return { history: extra, metrics: { ...extra, endTime: endTimeOf(runner.params) }, keep: nll !== undefined };
+    report: async ({ step, fractionDone }) => {
+      // At the seed's tolerance whatever the training's, so every preset's NLL compares.
+      const nll = heldOut !== undefined && (step % evalEvery === 0 || fractionDone() >= 1) ? await runner.heldOutNll(heldOut, FFJORD_TOLERANCE) : undefined;
+      const extra = { nfe: runner.nfe, ...(nll === undefined ? {} : { nll }) };
+      return { history: extra, metrics: { ...extra, endTime: runner.endTime() }, keep: nll !== undefined };
     },
     model: (trained, record) => {
       const names = weightNames(architecture);
@@ -171,22 +205,64 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
         method: 'ffjord',
         architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
         weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
-        training: { preset: preset.name, backend: backend.name, seed, ...record },
+        training: { preset: preset.name, backend: backendName, seed, ...record },
         noise,
       };
     },
   });
+}
 
-  function heldOutNll(params: readonly Tensor[], points: Float64Array): number {
-    // At the seed's tolerance whatever the training's, so every preset's NLL compares.
-    const logp = logLikelihoodWith(tf, paramsFromList(architecture, [...params]), points, { ...solve, atol: FFJORD_TOLERANCE, rtol: FFJORD_TOLERANCE });
-    return -logp.reduce((a, b) => a + b, 0) / logp.length;
+/** The given step backend, or TensorFlow.js where it cannot start here, which costs speed only. */
+async function startSteps(
+  stepBackend: FfjordStepBackend | undefined,
+  architecture: FfjordArchitecture,
+  initial: readonly NamedTensor[],
+  spec: FfjordStepSpec,
+): Promise<{ runner: FfjordSteps; backendName: string }> {
+  if (stepBackend !== undefined) {
+    try {
+      return { runner: await stepBackend.create(architecture, initial, spec), backendName: stepBackend.name };
+    } catch (error) {
+      if (!(error instanceof FlowGifError && error.code === 'BACKEND_UNAVAILABLE')) throw error;
+    }
   }
+  const backend = await loadBackend();
+  return { runner: tfjsFfjordSteps(backend.tf, architecture, initial, spec), backendName: backend.name };
+}
 
-  function endTimeOf(flat: readonly Tensor[]): number {
-    const v = (flat[flat.length - 1]!.dataSync() as Float32Array)[0]!;
-    return v * v;
-  }
+/** The steps on TensorFlow.js: the loss through ffjordLogDensity, its gradients by the tape through every solver step. */
+function tfjsFfjordSteps(tf: Tf, architecture: FfjordArchitecture, initial: readonly NamedTensor[], spec: FfjordStepSpec): FfjordSteps {
+  let nfe = 0;
+  const steps = createTfjsSteps(tf, flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))), (params) => {
+    const x = spec.nextBatch();
+    return tf.tidy(() => {
+      const batch = tf.tensor2d(x, [x.length / 2, 2]);
+      const objective = (...trainable: Tensor[]): Tensor => {
+        const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, spec.solve);
+        nfe = result.nfe;
+        return tf.neg(tf.mean(result.logp));
+      };
+      const { value, grads } = tf.valueAndGrads(objective)([...params]);
+      // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
+      return { value, grads: spec.weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, spec.weightDecay))) : grads };
+    });
+  });
+  return {
+    step: (learningRate) => steps.step(learningRate),
+    weights: () => steps.weights(),
+    dispose: () => steps.dispose(),
+    get nfe() {
+      return nfe;
+    },
+    endTime() {
+      const v = (steps.params[steps.params.length - 1]!.dataSync() as Float32Array)[0]!;
+      return v * v;
+    },
+    heldOutNll(points, tolerance) {
+      const logp = logLikelihoodWith(tf, paramsFromList(architecture, [...steps.params]), points, { ...spec.solve, atol: tolerance, rtol: tolerance });
+      return Promise.resolve(-logp.reduce((a, b) => a + b, 0) / logp.length);
+    },
+  };
 }
 
 function positive(name: string, value: number): number {

@@ -53,7 +53,7 @@ export interface TrainingLoopSpec<H> {
   readonly diverged: { readonly what: string; readonly hint: string };
   readonly learningRate: (clock: TrainingClock) => number;
   /** After each step (clock.step counts it): the step's extra figures. */
-  readonly report: (clock: TrainingClock, learningRate: number) => StepReport;
+  readonly report: (clock: TrainingClock, learningRate: number) => StepReport | Promise<StepReport>;
   /** The model as it stands, from the runner's weights: each snapshot on the way and the result. */
   readonly model: (weights: Float32Array[], record: { steps: number; seconds: number; finalLoss: number; history: H[] }) => TrainedModel;
 }
@@ -95,7 +95,7 @@ export async function runTrainingLoop<H extends HistoryEntry>(spec: TrainingLoop
       step++;
 
       loss = spec.lossSmoothing === undefined || Number.isNaN(loss) ? stepLoss : loss + (stepLoss - loss) * spec.lossSmoothing;
-      const report = spec.report(clock, learningRate);
+      const report = await spec.report(clock, learningRate);
       const seconds = clock.elapsed();
       if (step === 1 || step % HISTORY_EVERY === 0 || report.keep === true) {
         history.push({ step, seconds, loss, ...report.history } as H);

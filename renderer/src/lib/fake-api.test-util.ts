@@ -127,7 +127,7 @@ export function appInfo(recentProjects: readonly string[] = []): AppInfo {
   return {
     version: '0.0.0-test',
     host: 'web',
-    trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'wasm', label: 'CPU (WebAssembly SIMD)', gpu: false } },
+    trainingBackends: { fm: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false }, ffjord: { name: 'onnxruntime', label: 'CPU (onnxruntime)', gpu: false } },
     samples: [{ name: 'heart.png', title: 'Heart' }],
     defaultExportFolder: '/pictures/FlowGIF',
     recentProjects,
