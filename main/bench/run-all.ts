@@ -153,12 +153,13 @@ const sections: Section[] = [
           const steps = quick ? 3 : 20;
           const tfjs = await benchFfjordStepTime({ imagePath: image, steps, batchSize, widths });
           const ort = await benchFfjordStepTime({ imagePath: image, steps, batchSize, widths, stepBackend: ortFfjordSteps() });
-          rows.push([width, batchSize, fmt(tfjs.nfe, 1), fmt(tfjs.msPerStep, 0), fmt(ort.msPerStep, 0), fmt(tfjs.msPerStep / ort.msPerStep, 2)]);
+          const adjoint = await benchFfjordStepTime({ imagePath: image, steps, batchSize, widths, stepBackend: ortFfjordSteps({ gradients: 'adjoint' }) });
+          rows.push([width, batchSize, fmt(tfjs.nfe, 1), fmt(tfjs.msPerStep, 0), fmt(ort.msPerStep, 0), fmt(adjoint.msPerStep, 0), fmt(tfjs.msPerStep / ort.msPerStep, 2)]);
         }
       }
       return [
-        `The seed's settings (tolerance 1e-5) from the first weights, three hidden layers of the width: TensorFlow.js on ${backend.name} (${backend.label}), the path before onnxruntime and the fallback, against onnxruntime (the right-hand side and its vector-Jacobian product as two graphs, one thread; our dopri5 and the backward pass through its stages in JS). Both solves take the same steps.`,
-        table(['width', 'batch', 'NFE / solve', `tfjs-${backend.name} ms / step`, 'onnxruntime ms / step', '× faster on onnxruntime'], rows),
+        `The seed's settings (tolerance 1e-5) from the first weights, three hidden layers of the width: TensorFlow.js on ${backend.name} (${backend.label}), the path before onnxruntime and the fallback, against onnxruntime (the right-hand side and its vector-Jacobian product as two graphs, one thread; our dopri5, and the gradient by backpropagation through its stages, the default, or by the adjoint method). The forward solves take the same steps.`,
+        table(['width', 'batch', 'NFE / solve', `tfjs-${backend.name} ms / step`, 'onnxruntime ms / step', 'onnxruntime, adjoint, ms / step', '× faster on onnxruntime'], rows),
       ].join('\n\n');
     },
   },
@@ -183,6 +184,8 @@ const sections: Section[] = [
         { label: 'seed preset, onnxruntime', preset: ffjordPreset, stepBackend: ortFfjordSteps() },
         { label: `"FFJORD, fast", tfjs-${backend.name}`, preset: ffjordFastPreset, stepBackend: undefined },
         { label: '"FFJORD, fast", onnxruntime', preset: ffjordFastPreset, stepBackend: ortFfjordSteps() },
+        { label: '"FFJORD, fast", onnxruntime, adjoint', preset: ffjordFastPreset, stepBackend: ortFfjordSteps({ gradients: 'adjoint' }) },
+        { label: '"FFJORD, fast" with penalties 0.003, onnxruntime', preset: { ...ffjordFastPreset, penalties: { kinetic: 0.003, frobenius: 0.003 } }, stepBackend: ortFfjordSteps() },
       ];
       const figures: FfjordBudgetFigure[][] = [];
       for (const run of runs) figures.push(await benchFfjordTimeToNll({ imagePath: image, budgets, preset: run.preset, stepBackend: run.stepBackend }));

@@ -5,7 +5,7 @@ import { integrateWithStatsAsync } from '../ode/integrate.js';
 import { createHostAdam } from '../train/adam.js';
 import { weightNames, type FfjordArchitecture } from '../train/ffjord-network.js';
 import type { FfjordSolve, FfjordStepBackend, FfjordSteps, FfjordStepSpec } from '../train/ffjord-trainer.js';
-import { SolverTape } from '../train/solver-tape.js';
+import { float32MixedOps, SolverTape, type TapedState } from '../train/solver-tape.js';
 import type { NamedTensor } from '../train/trained-model.js';
 import { ORT_TRAINING_BACKEND } from './ort-fm-steps.js';
 import { createOrtSession, type OrtSession, type OrtSessionOptions } from './ort-session.js';
@@ -28,7 +28,20 @@ const stateGroups = (penalties: boolean): number[] => (penalties ? [0, 0, 1, -1,
  * loss's gradient goes back through the recorded stages, each asking the VJP graph for its
  * share. Adam runs on the host: the parameters are a few thousand numbers.
  */
-export function ortFfjordSteps(options: OrtSessionOptions = {}): FfjordStepBackend {
+/**
+ * How the gradient is found. 'backprop' sends it back through the forward solve's recorded
+ * stages (discretise-then-optimise, as the tfjs trainer does): the exact gradient of the
+ * computed loss. 'adjoint' solves the adjoint equations backwards from τ = 1 (FFJORD's own
+ * odeint_adjoint): memory that does not grow with the steps, a gradient as accurate as the
+ * solver's tolerance. BENCHMARKS.md compares them; backprop is the default.
+ */
+export type FfjordGradients = 'backprop' | 'adjoint';
+
+export interface OrtFfjordOptions extends OrtSessionOptions {
+  readonly gradients?: FfjordGradients;
+}
+
+export function ortFfjordSteps(options: OrtFfjordOptions = {}): FfjordStepBackend {
   return { name: ORT_TRAINING_BACKEND, create: (architecture, initial, spec) => createOrtFfjordSteps(architecture, initial, spec, options) };
 }
 
@@ -39,13 +52,15 @@ export interface OrtFfjordSteps extends FfjordSteps {
    * gradient of their sum for every parameter, weight decay left out.
    */
   lossAndGradients(): Promise<{ loss: number; penalty: number; grads: Float64Array[] }>;
+  /** Evaluations of the last backward solve, with adjoint gradients; 0 with backprop. */
+  readonly backwardNfe: number;
 }
 
 export async function createOrtFfjordSteps(
   architecture: FfjordArchitecture,
   initial: readonly NamedTensor[],
   spec: FfjordStepSpec,
-  options: OrtSessionOptions = {},
+  options: OrtFfjordOptions = {},
 ): Promise<OrtFfjordSteps> {
   const penalties = spec.penalties !== undefined;
   const sessions: OrtSession[] = [];
@@ -61,7 +76,7 @@ export async function createOrtFfjordSteps(
   try {
     const forward = await start(false);
     const backward = await start(true);
-    return ffjordStepsOn(forward, backward, architecture, initial, spec, () => {
+    return ffjordStepsOn(forward, backward, architecture, initial, spec, options.gradients ?? 'backprop', () => {
       for (const s of sessions) s.dispose();
     });
   } catch (error) {
@@ -76,6 +91,7 @@ function ffjordStepsOn(
   architecture: FfjordArchitecture,
   initial: readonly NamedTensor[],
   spec: FfjordStepSpec,
+  gradients: FfjordGradients,
   release: () => void,
 ): OrtFfjordSteps {
   const { ort } = forward;
@@ -88,6 +104,8 @@ function ffjordStepsOn(
   const weightFeeds = (): Record<string, Tensor> => Object.fromEntries(names.map((name, i) => [name, tensor(params[i]!, initial[i]!.shape)]));
   let weights = weightFeeds();
   let nfe = 0;
+  /** Evaluations of the last adjoint solve, for the bench. */
+  let adjointNfe = 0;
 
   const rhs = async (session: InferenceSession, tau: number, y: Float32Array, extra: Record<string, Tensor>, fetches: readonly string[]) =>
     session.run({ ...weights, [DYNAMICS_STATE]: tensor(y, [y.length / width, width]), [DYNAMICS_TAU]: tensor(Float32Array.of(tau), []), ...extra }, fetches);
@@ -127,9 +145,79 @@ function ffjordStepsOn(
     return out;
   }
 
+  const gradientFetches = [DYNAMICS_OUT, VJP_STATE_GRAD, ...names.map(gradName)];
+  const addGradients = (out: InferenceSession.ReturnType, into: Float64Array[], sign: number): void =>
+    names.forEach((name, i) => {
+      const g = out[gradName(name)]!.data as Float32Array;
+      const sum = into[i]!;
+      for (let j = 0; j < g.length; j++) sum[j]! += sign * g[j]!;
+    });
+
+  /** Backpropagation through the forward solve's stages: each asks the VJP graph for its share. */
+  async function tapeGradients(tape: SolverTape, end: TapedState, seed: Float32Array): Promise<Float64Array[]> {
+    const grads = params.map((p) => new Float64Array(p.length));
+    await tape.backward(end, seed, async (tau, y, cotangent) => {
+      const out = await rhs(backward.session, tau, y, { [VJP_COTANGENT]: tensor(cotangent, [y.length / width, width]) }, gradientFetches);
+      addGradients(out, grads, 1);
+      return out[VJP_STATE_GRAD]!.data as Float32Array;
+    });
+    return grads;
+  }
+
+  /**
+   * The adjoint method: from τ = 1 back to 0, the state y, its adjoint a and the parameters'
+   * gradient g as one vector, dy/dτ = f, da/dτ = −aᵀ∂f/∂y, dg/dτ = −aᵀ∂f/∂θ; g(0) is the
+   * gradient. Error control over y, a and g, each part its own group, as torchdiffeq's.
+   */
+  async function adjointGradients(end: Float32Array, seed: Float32Array): Promise<Float64Array[]> {
+    const rows = end.length;
+    const sizes = params.map((p) => p.length);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const state = new Float32Array(2 * rows + total);
+    state.set(end, 0);
+    state.set(seed, rows);
+    const groupOf = (j: number): number => {
+      if (j >= 2 * rows) return 4;
+      const group = groups[j % width]!;
+      return group < 0 || j < rows ? group : 2 + group;
+    };
+    const solution = await integrateWithStatsAsync(
+      async (tau, s) => {
+        const y = s.subarray(0, rows);
+        const out = await rhs(backward.session, tau, Float32Array.from(y), { [VJP_COTANGENT]: tensor(Float32Array.from(s.subarray(rows, 2 * rows)), [rows / width, width]) }, gradientFetches);
+        const ds = new Float32Array(s.length);
+        ds.set(out[DYNAMICS_OUT]!.data as Float32Array, 0);
+        const stateGrad = out[VJP_STATE_GRAD]!.data as Float32Array;
+        for (let j = 0; j < rows; j++) ds[rows + j] = -stateGrad[j]!;
+        let at = 2 * rows;
+        for (const name of names) {
+          const g = out[gradName(name)]!.data as Float32Array;
+          for (let j = 0; j < g.length; j++) ds[at + j] = -g[j]!;
+          at += g.length;
+        }
+        return ds;
+      },
+      state,
+      [1, 0],
+      { method: 'dopri5', atol: spec.solve.atol, rtol: spec.solve.rtol, ...(spec.solve.signal === undefined ? {} : { signal: spec.solve.signal }) },
+      float32MixedOps(groupOf),
+    );
+    adjointNfe = solution.stats.nfe;
+    const final = solution.states[solution.states.length - 1]!;
+    let at = 2 * rows;
+    return sizes.map((size) => {
+      const g = Float64Array.from(final.subarray(at, at + size));
+      at += size;
+      return g;
+    });
+  }
+
   return {
     get nfe() {
       return nfe;
+    },
+    get backwardNfe() {
+      return adjointNfe;
     },
     async lossAndGradients() {
       const x = spec.nextBatch();
@@ -156,17 +244,7 @@ function ffjordStepsOn(
           seed[width * i + 4] = spec.penalties.frobenius / n;
         }
       }
-      const grads = params.map((p) => new Float64Array(p.length));
-      const fetches = [VJP_STATE_GRAD, ...names.map(gradName)];
-      await tape.backward(end, seed, async (tau, y, cotangent) => {
-        const out = await rhs(backward.session, tau, y, { [VJP_COTANGENT]: tensor(cotangent, [n, width]) }, fetches);
-        names.forEach((name, i) => {
-          const g = out[gradName(name)]!.data as Float32Array;
-          const into = grads[i]!;
-          for (let j = 0; j < g.length; j++) into[j]! += g[j]!;
-        });
-        return out[VJP_STATE_GRAD]!.data as Float32Array;
-      });
+      const grads = gradients === 'adjoint' ? await adjointGradients(end.value, seed) : await tapeGradients(tape, end, seed);
       return { loss, penalty, grads };
     },
     async step(learningRate) {

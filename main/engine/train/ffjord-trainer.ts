@@ -232,6 +232,11 @@ async function startSteps(
 
 /** The steps on TensorFlow.js: the loss through ffjordLogDensity, its gradients by the tape through every solver step. */
 function tfjsFfjordSteps(tf: Tf, architecture: FfjordArchitecture, initial: readonly NamedTensor[], spec: FfjordStepSpec): FfjordSteps {
+  if (spec.penalties !== undefined) {
+    throw new FlowGifError('BACKEND_UNAVAILABLE', 'FFJORD’s kinetic and Jacobian penalties train on onnxruntime only, which cannot run here.', {
+      hint: 'Train without them, or reinstall with npm ci so that onnxruntime loads.',
+    });
+  }
   let nfe = 0;
   const steps = createTfjsSteps(tf, flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))), (params) => {
     const x = spec.nextBatch();

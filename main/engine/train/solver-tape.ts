@@ -27,53 +27,17 @@ export class SolverTape {
   private count = 0;
   readonly ops: VectorOps<TapedState>;
 
-  constructor(private readonly groups: readonly number[]) {
-    const norm = (squares: (j: number) => number, length: number): number => {
-      const width = this.groups.length;
-      const groupCount = Math.max(...this.groups) + 1;
-      const sums = new Float64Array(groupCount);
-      const sizes = new Float64Array(groupCount);
-      for (let j = 0; j < length; j++) {
-        const group = this.groups[j % width]!;
-        if (group < 0) continue;
-        sums[group]! += squares(j);
-        sizes[group]! += 1;
-      }
-      let worst = 0;
-      for (let k = 0; k < groupCount; k++) if (sizes[k]! > 0) worst = Math.max(worst, sums[k]! / sizes[k]!);
-      return Math.sqrt(worst);
-    };
+  constructor(groups: readonly number[]) {
+    const values = float32MixedOps((j) => groups[j % groups.length]!);
     this.ops = {
       combine: (y, h, coeffs, ks) => {
-        const weights = coeffs.map((c) => h * c);
-        const out = Float32Array.from(y.value);
-        const used: number[] = [];
-        const usedWeights: number[] = [];
-        weights.forEach((w, i) => {
-          if (w === 0) return;
-          const k = ks[i]!.value;
-          for (let j = 0; j < out.length; j++) out[j]! += w * k[j]!;
-          used.push(ks[i]!.id);
-          usedWeights.push(w);
-        });
-        const state = this.state(out);
-        this.entries.push({ kind: 'combine', out: state.id, y: y.id, weights: usedWeights, ks: used });
+        const state = this.state(values.combine(y.value, h, coeffs, ks.map((k) => k.value)));
+        const used = coeffs.flatMap((c, i) => (c === 0 ? [] : [i]));
+        this.entries.push({ kind: 'combine', out: state.id, y: y.id, weights: used.map((i) => h * coeffs[i]!), ks: used.map((i) => ks[i]!.id) });
         return state;
       },
-      errorRatio: (y0, y1, h, errorCoeffs, ks, atol, rtol) => {
-        const length = y0.value.length;
-        const err = new Float64Array(length);
-        errorCoeffs.forEach((e, i) => {
-          if (e === 0) return;
-          const k = ks[i]!.value;
-          for (let j = 0; j < length; j++) err[j]! += e * k[j]!;
-        });
-        return norm((j) => {
-          const r = (h * err[j]!) / (atol + rtol * Math.max(Math.abs(y0.value[j]!), Math.abs(y1.value[j]!)));
-          return r * r;
-        }, length);
-      },
-      rmsNorm: (y) => norm((j) => y.value[j]! * y.value[j]!, y.value.length),
+      errorRatio: (y0, y1, h, errorCoeffs, ks, atol, rtol) => values.errorRatio(y0.value, y1.value, h, errorCoeffs, ks.map((k) => k.value), atol, rtol),
+      rmsNorm: (y) => values.rmsNorm(y.value),
     };
   }
 
@@ -124,4 +88,49 @@ export class SolverTape {
   private state(value: Float32Array): TapedState {
     return { value, id: this.count++ };
   }
+}
+
+/**
+ * The solver's arithmetic on float32 states with the mixed error norm: each element in the
+ * group groupOf(index) gives, RMS within each group, the largest of them; group −1 is left out.
+ */
+export function float32MixedOps(groupOf: (index: number) => number): VectorOps<Float32Array> {
+  const norm = (length: number, squares: (j: number) => number): number => {
+    const sums: number[] = [];
+    const sizes: number[] = [];
+    for (let j = 0; j < length; j++) {
+      const group = groupOf(j);
+      if (group < 0) continue;
+      sums[group] = (sums[group] ?? 0) + squares(j);
+      sizes[group] = (sizes[group] ?? 0) + 1;
+    }
+    let worst = 0;
+    sums.forEach((sum, k) => (worst = Math.max(worst, sum / sizes[k]!)));
+    return Math.sqrt(worst);
+  };
+  return {
+    combine(y, h, coeffs, ks) {
+      const out = Float32Array.from(y);
+      coeffs.forEach((c, i) => {
+        if (c === 0) return;
+        const w = h * c;
+        const k = ks[i]!;
+        for (let j = 0; j < out.length; j++) out[j]! += w * k[j]!;
+      });
+      return out;
+    },
+    errorRatio(y0, y1, h, errorCoeffs, ks, atol, rtol) {
+      const err = new Float64Array(y0.length);
+      errorCoeffs.forEach((e, i) => {
+        if (e === 0) return;
+        const k = ks[i]!;
+        for (let j = 0; j < err.length; j++) err[j]! += e * k[j]!;
+      });
+      return norm(err.length, (j) => {
+        const r = (h * err[j]!) / (atol + rtol * Math.max(Math.abs(y0[j]!), Math.abs(y1[j]!)));
+        return r * r;
+      });
+    },
+    rmsNorm: (y) => norm(y.length, (j) => y[j]! * y[j]!),
+  };
 }
