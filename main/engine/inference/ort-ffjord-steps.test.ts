@@ -9,26 +9,16 @@ import { ROUND_NOISE } from '../flow/noise-source.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import { DYNAMICS_OUT, DYNAMICS_STATE, DYNAMICS_TAU, encodeFfjordDynamics, gradName, stateWidth, VJP_COTANGENT, VJP_STATE_GRAD } from '../onnx/ffjord-dynamics-graph.js';
 import { loadBackend } from '../train/backend.js';
-import { referenceDynamics } from '../train/ffjord-reference.test-util.js';
+import { referenceDynamics } from '../train/ffjord-dynamics-autodiff.js';
 import { ffjordLogDensity } from '../train/ffjord-likelihood.js';
 import { architectureFor, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from '../train/ffjord-network.js';
 import { trainFfjord, type FfjordTrainOptions } from '../train/ffjord-trainer.js';
 import { createOrtFfjordSteps, ortFfjordSteps } from './ort-ffjord-steps.js';
+import { relativeError } from './backend-agreement.test-util.js';
 import { createOrtSession } from './ort-session.js';
 
 const architecture = architectureFor([2, 32, 32, 2]);
 
-/** The largest difference relative to the largest magnitude: float32 sums differ in their last bits. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 test('the ONNX right-hand side and its vector-Jacobian product agree with autodiff of the reference, with and without the penalties', async () => {
   const { tf } = await loadBackend();
@@ -160,6 +150,36 @@ test('FFJORD on onnxruntime follows the tfjs trainer step for step from the same
   });
   const again = await trainFfjord(density, { ...options, stepBackend: ortFfjordSteps() }, noopJobContext);
   assert.deepEqual(again.weights, onOrt.weights);
+});
+
+test('with Finlay et al.’s penalties both backends train alike: the same losses, NLL and weights', async () => {
+  const density = await loadBundledSample('heart.png', 64);
+  const options: FfjordTrainOptions = {
+    widths: [2, 16, 16, 2],
+    steps: 6,
+    seed: 3,
+    batchSize: 128,
+    learningRate: 1e-2,
+    atol: 1e-3,
+    rtol: 1e-3,
+    evalEvery: 6,
+    evalSize: 200,
+    penalties: { kinetic: 0.05, frobenius: 0.05 },
+  };
+  const onTfjs = await trainFfjord(density, options, noopJobContext);
+  const onOrt = await trainFfjord(density, { ...options, stepBackend: ortFfjordSteps() }, noopJobContext);
+  assert.deepEqual((onOrt.architecture as { penalties?: unknown }).penalties, options.penalties, 'the model records its penalties');
+  onTfjs.training.history.forEach((h, i) => {
+    const other = onOrt.training.history[i]!;
+    assert.ok(Math.abs(other.loss - h.loss) < 1e-5, `step ${h.step}: loss ${other.loss} on onnxruntime vs ${h.loss} on tfjs`);
+  });
+  onTfjs.weights.forEach((w, i) => {
+    const error = relativeError(onOrt.weights[i]!.data, w.data);
+    assert.ok(error < 2e-5, `${w.name} after 6 penalised steps differs by ${error} of its largest entry`);
+  });
+  // The penalties steer: without them the same run ends elsewhere.
+  const plain = await trainFfjord(density, { ...options, penalties: undefined, stepBackend: ortFfjordSteps() }, noopJobContext);
+  assert.ok(relativeError(plain.weights[0]!.data, onOrt.weights[0]!.data) > 1e-4, 'the penalties changed the training');
 });
 
 test('an FFJORD step backend that cannot start here leaves training to TensorFlow.js', async () => {

@@ -2,6 +2,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { FlowGifError } from '../../../shared/errors.js';
 import { DYNAMICS_OUT, DYNAMICS_STATE, DYNAMICS_TAU, encodeFfjordDynamics, gradName, stateWidth, VJP_COTANGENT, VJP_STATE_GRAD } from '../onnx/ffjord-dynamics-graph.js';
 import { integrateWithStatsAsync } from '../ode/integrate.js';
+import type { VectorOps } from '../ode/vector-ops.js';
 import { createHostAdam } from '../train/adam.js';
 import { weightNames, type FfjordArchitecture } from '../train/ffjord-network.js';
 import type { FfjordSolve, FfjordStepBackend, FfjordSteps, FfjordStepSpec } from '../train/ffjord-trainer.js';
@@ -23,12 +24,6 @@ const FFJORD_THREADS = 1;
 const stateGroups = (penalties: boolean): number[] => (penalties ? [0, 0, 1, -1, -1] : [0, 0, 1]);
 
 /**
- * FFJORD's steps on onnxruntime. The network's right-hand side and its vector-Jacobian product
- * are ONNX graphs (ffjord-dynamics-graph.ts); our dopri5 solves on a SolverTape, and the
- * loss's gradient goes back through the recorded stages, each asking the VJP graph for its
- * share. Adam runs on the host: the parameters are a few thousand numbers.
- */
-/**
  * How the gradient is found. 'backprop' sends it back through the forward solve's recorded
  * stages (discretise-then-optimise, as the tfjs trainer does): the exact gradient of the
  * computed loss. 'adjoint' solves the adjoint equations backwards from τ = 1 (FFJORD's own
@@ -41,6 +36,12 @@ export interface OrtFfjordOptions extends OrtSessionOptions {
   readonly gradients?: FfjordGradients;
 }
 
+/**
+ * FFJORD's steps on onnxruntime. The network's right-hand side and its vector-Jacobian product
+ * are ONNX graphs (ffjord-dynamics-graph.ts); our dopri5 solves, and the loss's gradient
+ * goes back through the recorded stages (or by the adjoint method), each asking the VJP graph
+ * for its share. Adam runs on the host: the parameters are a few thousand numbers.
+ */
 export function ortFfjordSteps(options: OrtFfjordOptions = {}): FfjordStepBackend {
   return { name: ORT_TRAINING_BACKEND, create: (architecture, initial, spec) => createOrtFfjordSteps(architecture, initial, spec, options) };
 }
@@ -110,26 +111,23 @@ function ffjordStepsOn(
   const rhs = async (session: InferenceSession, tau: number, y: Float32Array, extra: Record<string, Tensor>, fetches: readonly string[]) =>
     session.run({ ...weights, [DYNAMICS_STATE]: tensor(y, [y.length / width, width]), [DYNAMICS_TAU]: tensor(Float32Array.of(tau), []), ...extra }, fetches);
 
-  /** The state at τ = 1 from the data x at τ = 0, every stage on the tape. */
-  async function solve(x: Float32Array, solveOptions: FfjordSolve, tape: SolverTape) {
+  const stateOps = float32MixedOps((j) => groups[j % width]!);
+  const dynamics = async (tau: number, y: Float32Array): Promise<Float32Array> => (await rhs(forward.session, tau, y, {}, [DYNAMICS_OUT]))[DYNAMICS_OUT]!.data as Float32Array;
+
+  /** The state at τ = 1 from the data x at τ = 0; on the tape when the gradient is to go back through it. */
+  async function solve<Y>(x: Float32Array, solveOptions: FfjordSolve, ops: VectorOps<Y>, start: (y0: Float32Array) => Y, f: (tau: number, y: Y) => Promise<Y>) {
     const n = x.length / 2;
     const y0 = new Float32Array(width * n);
     for (let i = 0; i < n; i++) {
       y0[width * i] = x[2 * i]!;
       y0[width * i + 1] = x[2 * i + 1]!;
     }
-    const solution = await integrateWithStatsAsync(
-      async (tau, y) => {
-        const out = await rhs(forward.session, tau, y.value, {}, [DYNAMICS_OUT]);
-        return tape.evaluated(tau, y, out[DYNAMICS_OUT]!.data as Float32Array);
-      },
-      tape.leaf(y0),
-      [0, 1],
-      { method: 'dopri5', atol: solveOptions.atol, rtol: solveOptions.rtol, ...(solveOptions.signal === undefined ? {} : { signal: solveOptions.signal }) },
-      tape.ops,
-    );
+    const solution = await integrateWithStatsAsync(f, start(y0), [0, 1], { method: 'dopri5', atol: solveOptions.atol, rtol: solveOptions.rtol, ...(solveOptions.signal === undefined ? {} : { signal: solveOptions.signal }) }, ops);
     return { end: solution.states[solution.states.length - 1]!, nfe: solution.stats.nfe };
   }
+  const solvePlain = (x: Float32Array, solveOptions: FfjordSolve) => solve(x, solveOptions, stateOps, (y0) => y0, dynamics);
+  const solveTaped = (x: Float32Array, solveOptions: FfjordSolve, tape: SolverTape) =>
+    solve(x, solveOptions, tape.ops, (y0) => tape.leaf(y0), async (tau, y) => tape.evaluated(tau, y, await dynamics(tau, y.value)));
 
   /** log p(x) = log N(z(1); 0, D) − Δlogp(1) for each point. */
   function logDensities(end: Float32Array): Float64Array {
@@ -222,29 +220,38 @@ function ffjordStepsOn(
     async lossAndGradients() {
       const x = spec.nextBatch();
       const n = x.length / 2;
-      const tape = new SolverTape(groups);
-      const { end, nfe: used } = await solve(x, spec.solve, tape);
-      nfe = used;
-      const logp = logDensities(end.value);
+      // The adjoint method needs only the end: no tape.
+      const tape = gradients === 'adjoint' ? undefined : new SolverTape(groups);
+      let end: Float32Array;
+      let taped: TapedState | undefined;
+      if (tape === undefined) {
+        ({ end, nfe } = await solvePlain(x, spec.solve));
+      } else {
+        const solved = await solveTaped(x, spec.solve, tape);
+        ({ nfe } = solved);
+        taped = solved.end;
+        end = taped.value;
+      }
+      const logp = logDensities(end);
       let loss = 0;
       for (const v of logp) loss -= v / n;
       let penalty = 0;
       if (spec.penalties !== undefined) {
-        for (let i = 0; i < n; i++) penalty += (spec.penalties.kinetic * end.value[width * i + 3]! + spec.penalties.frobenius * end.value[width * i + 4]!) / n;
+        for (let i = 0; i < n; i++) penalty += (spec.penalties.kinetic * end[width * i + 3]! + spec.penalties.frobenius * end[width * i + 4]!) / n;
       }
       // d(−mean log p)/d z(1) = z/(n·σ²), 1/n for Δlogp(1), and each penalty's weight/n for its integral.
       const { stdX, stdY } = spec.solve.source;
       const seed = new Float32Array(width * n);
       for (let i = 0; i < n; i++) {
-        seed[width * i] = end.value[width * i]! / (n * stdX * stdX);
-        seed[width * i + 1] = end.value[width * i + 1]! / (n * stdY * stdY);
+        seed[width * i] = end[width * i]! / (n * stdX * stdX);
+        seed[width * i + 1] = end[width * i + 1]! / (n * stdY * stdY);
         seed[width * i + 2] = 1 / n;
         if (spec.penalties !== undefined) {
           seed[width * i + 3] = spec.penalties.kinetic / n;
           seed[width * i + 4] = spec.penalties.frobenius / n;
         }
       }
-      const grads = gradients === 'adjoint' ? await adjointGradients(end.value, seed) : await tapeGradients(tape, end, seed);
+      const grads = tape === undefined || taped === undefined ? await adjointGradients(end, seed) : await tapeGradients(tape, taped, seed);
       return { loss, penalty, grads };
     },
     async step(learningRate) {
@@ -258,8 +265,8 @@ function ffjordStepsOn(
       return loss;
     },
     async heldOutNll(points, tolerance) {
-      const { end } = await solve(Float32Array.from(points), { ...spec.solve, atol: tolerance, rtol: tolerance }, new SolverTape(groups));
-      const logp = logDensities(end.value);
+      const { end } = await solvePlain(Float32Array.from(points), { ...spec.solve, atol: tolerance, rtol: tolerance });
+      const logp = logDensities(end);
       return -logp.reduce((a, b) => a + b, 0) / logp.length;
     },
     endTime() {

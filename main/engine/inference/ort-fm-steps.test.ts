@@ -12,21 +12,11 @@ import { loadBackend } from '../train/backend.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { forward, initWeights, timeFeatureSize, weightTensors, writeTimeFeatures, type MlpArchitecture } from '../train/mlp-field.js';
 import { ortFlowMatchingSteps } from './ort-fm-steps.js';
+import { relativeError } from './backend-agreement.test-util.js';
 import { createOrtSession } from './ort-session.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 48, depth: 3, fourierFeatures: 16, fourierScale: 0.5, timeFrequencies: 4 };
 
-/** The largest difference relative to the largest magnitude: float32 sums differ in their last bits. */
-function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < a.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
 
 test('the onnxruntime training step gives tfjs’s loss, gradients and Adam update for the same weights and batch', async () => {
   const density = await loadBundledSample('heart.png', 64);

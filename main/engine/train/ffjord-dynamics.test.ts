@@ -5,7 +5,7 @@ import { createRandom } from '../../../shared/random.js';
 import { loadBackend, type Tf } from './backend.js';
 import { ffjordDynamics } from './ffjord-dynamics.js';
 import { architectureFor, ffjordForward, flattenParams, initialWeights, paramsFromList, paramsFromWeights, type FfjordParams } from './ffjord-network.js';
-import { referenceDynamics } from './ffjord-reference.test-util.js';
+import { referenceDynamics } from './ffjord-dynamics-autodiff.js';
 
 function setup(tf: Tf, widths: number[], seed: number) {
   const architecture = architectureFor(widths);

@@ -3,7 +3,8 @@ import type { VectorOps } from '../ode/vector-ops.js';
 import type { Tf } from './backend.js';
 
 /**
- * The solver's arithmetic on FFJORD's state, one [n, 3] tensor of rows (z_x, z_y, Δlogp).
+ * The solver's arithmetic on FFJORD's state, one [n, 3] tensor of rows (z_x, z_y, Δlogp), or
+ * [n, 5] with the penalties' two integrals, which the error norm leaves out.
  * Every result is a new tensor made by ordinary ops, so a whole dopri5 solve recorded inside
  * tf.variableGrads is differentiated step by step (discretise-then-optimise).
  *

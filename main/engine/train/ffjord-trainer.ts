@@ -6,7 +6,8 @@ import { ROUND_NOISE, type NoiseSource } from '../flow/noise-source.js';
 import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
 import { loadBackend, type Tf } from './backend.js';
-import { FFJORD_TOLERANCE, ffjordLogDensity, logLikelihoodWith } from './ffjord-likelihood.js';
+import { FFJORD_TOLERANCE, ffjordLogDensity, logLikelihoodWith, type FfjordPenalties } from './ffjord-likelihood.js';
+
 import { architectureFor, defaultFfjordWidths, type FfjordArchitecture, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
 import { type EarlyFinish, type NamedTensor, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 import { createTfjsSteps } from './tfjs-steps.js';
@@ -54,7 +55,8 @@ export const ffjordPreset: FfjordPreset = {
  * "FFJORD, fast": still maximum likelihood with the seed's network, tuned for time rather than
  * fidelity. Measured on github.png over 20 s on tfjs-wasm (held-out NLL at 1e-5, the seed's
  * preset 3.536): tolerances 1e-3 alone 3.520; with lr 3e-3 3.456, lr 1e-2 3.424; and a batch
- * of 250, where the fixed cost of a step is most of it, at lr 1e-2: 3.379.
+ * of 250, where the fixed cost of a step is most of it, at lr 1e-2: 3.379. On onnxruntime
+ * (BENCHMARKS.md) 3.310 in 20 s, seed 1; the CLI's default seed 0 gave 3.341–3.349.
  */
 export const ffjordFastPreset: FfjordPreset = {
   ...ffjordPreset,
@@ -124,10 +126,6 @@ export interface FfjordStepSpec {
   readonly penalties?: FfjordPenalties | undefined;
 }
 
-export interface FfjordPenalties {
-  readonly kinetic: number;
-  readonly frobenius: number;
-}
 
 /** The trainer's steps, with what FFJORD reports beside the loss. */
 export interface FfjordSteps extends StepRunner {
@@ -152,7 +150,9 @@ const HELD_OUT_STREAM = 0x68e31da4;
 /**
  * FFJORD by maximum likelihood: each step draws a batch of the picture, integrates (z, Δlogp)
  * with dopri5 to the noise, and descends −mean log p(x), backpropagating through the
- * recorded solver steps. Same seed, step budget and backend give the same weights.
+ * recorded solver steps: on the step backend given (onnxruntime, ort-ffjord-steps.ts), else
+ * on TensorFlow.js, which agree to float32 rounding. Same seed, step budget and backend give
+ * the same weights.
  */
 export async function trainFfjord(density: ImageDensity, options: FfjordTrainOptions = {}, ctx: JobContext = noopJobContext): Promise<TrainedModel> {
   const preset = options.preset ?? ffjordPreset;
@@ -203,7 +203,7 @@ export async function trainFfjord(density: ImageDensity, options: FfjordTrainOpt
       const names = weightNames(architecture);
       return {
         method: 'ffjord',
-        architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol },
+        architecture: { ...architecture, batchSize, learningRate, weightDecay, atol, rtol, ...(spec.penalties === undefined ? {} : { penalties: spec.penalties }) },
         weights: initial.map((w, i) => ({ name: names[i]!, shape: w.shape, data: trained[i]! })),
         training: { preset: preset.name, backend: backendName, seed, ...record },
         noise,
@@ -232,24 +232,24 @@ async function startSteps(
 
 /** The steps on TensorFlow.js: the loss through ffjordLogDensity, its gradients by the tape through every solver step. */
 function tfjsFfjordSteps(tf: Tf, architecture: FfjordArchitecture, initial: readonly NamedTensor[], spec: FfjordStepSpec): FfjordSteps {
-  if (spec.penalties !== undefined) {
-    throw new FlowGifError('BACKEND_UNAVAILABLE', 'FFJORD’s kinetic and Jacobian penalties train on onnxruntime only, which cannot run here.', {
-      hint: 'Train without them, or reinstall with npm ci so that onnxruntime loads.',
-    });
-  }
   let nfe = 0;
   const steps = createTfjsSteps(tf, flattenParams(paramsFromWeights(architecture, initial, (w) => tf.tensor(w.data, [...w.shape]))), (params) => {
     const x = spec.nextBatch();
     return tf.tidy(() => {
       const batch = tf.tensor2d(x, [x.length / 2, 2]);
+      let nll = 0;
       const objective = (...trainable: Tensor[]): Tensor => {
-        const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, spec.solve);
+        const result = ffjordLogDensity(tf, paramsFromList(architecture, trainable), batch as Tensor2D, { ...spec.solve, penalties: spec.penalties });
         nfe = result.nfe;
-        return tf.neg(tf.mean(result.logp));
+        const loss = tf.neg(tf.mean(result.logp));
+        if (result.penalty === undefined) return loss;
+        // The loss reported is the likelihood's alone, as on onnxruntime; the penalties only steer.
+        nll = (loss.dataSync() as Float32Array)[0]!;
+        return tf.add(loss, result.penalty);
       };
       const { value, grads } = tf.valueAndGrads(objective)([...params]);
       // PyTorch's Adam weight_decay is L2 on every parameter, the end time included.
-      return { value, grads: spec.weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, spec.weightDecay))) : grads };
+      return { value: spec.penalties === undefined ? value : tf.scalar(nll), grads: spec.weightDecay > 0 ? grads.map((g, i) => tf.add(g, tf.mul(params[i]!, spec.weightDecay))) : grads };
     });
   });
   return {

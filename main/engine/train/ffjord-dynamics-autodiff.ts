@@ -3,10 +3,12 @@ import type { Tf } from './backend.js';
 import type { FfjordParams } from './ffjord-network.js';
 
 /**
- * The textbook maths with plain tfjs ops and autodiff: ConcatSquash layers, tanh, the Jacobian
- * carried forward. The kernels under test (ffjord-dynamics.ts, ffjord-dynamics-graph.ts) must
- * agree with it in value and in gradient. `out` is T·[f, −tr ∂f/∂z] ([n, 3]); `penalised` adds
- * the columns T·‖f‖² and T·‖∂f/∂z‖²_F ([n, 5]).
+ * The textbook maths with plain tfjs ops, differentiated by tfjs's autodiff: ConcatSquash
+ * layers, tanh, the Jacobian carried forward. The fast kernels (ffjord-dynamics.ts,
+ * ffjord-dynamics-graph.ts) are tested against it in value and in gradient. `out` is
+ * T·[f, −tr ∂f/∂z] ([n, 3]); `penalised` adds the columns T·‖f‖² and T·‖∂f/∂z‖²_F ([n, 5]),
+ * which the TensorFlow.js trainer integrates with it (ffjord-likelihood.ts) when penalties are
+ * asked for: about 340 small kernels an evaluation, slow on wasm, but only the fallback.
  */
 export function referenceDynamics(tf: Tf, params: FfjordParams, y: Tensor2D, tau: Scalar): { out: Tensor2D; penalised: Tensor2D; f: Tensor2D } {
   const n = y.shape[0];
