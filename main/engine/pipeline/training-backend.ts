@@ -12,7 +12,7 @@ import type { FlowMethod } from '../train/trained-model.js';
 /**
  * Who takes the training steps, for both methods in the order BENCHMARKS.md's step-time tables
  * ("Flow matching: ms per training step by backend and width", "FFJORD: ms per training step
- * by backend") justify: TensorFlow.js when it runs on a GPU (tfjs-node-gpu), else onnxruntime,
+ * by backend and width") justify: TensorFlow.js when it runs on a GPU (tfjs-node-gpu), else onnxruntime,
  * several times faster than TensorFlow.js on a CPU, else TensorFlow.js on whatever it loaded.
  * FLOWGIF_BACKEND set to a TensorFlow.js backend keeps training on it. undefined means the
  * trainer's own TensorFlow.js path.

@@ -7,7 +7,6 @@ import { sampleDensity } from '../image/alias-sampler.js';
 import type { ImageDensity } from '../image/density.js';
 import { loadBackend, type Tf } from './backend.js';
 import { FFJORD_TOLERANCE, ffjordLogDensity, logLikelihoodWith, type FfjordPenalties } from './ffjord-likelihood.js';
-
 import { architectureFor, defaultFfjordWidths, type FfjordArchitecture, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from './ffjord-network.js';
 import { type EarlyFinish, type NamedTensor, type SnapshotOptions, type TrainedModel } from './trained-model.js';
 import { createTfjsSteps } from './tfjs-steps.js';
@@ -125,7 +124,6 @@ export interface FfjordStepSpec {
   /** Finlay et al.'s penalties' weights, kinetic energy and Jacobian Frobenius norm; undefined for none. */
   readonly penalties?: FfjordPenalties | undefined;
 }
-
 
 /** The trainer's steps, with what FFJORD reports beside the loss. */
 export interface FfjordSteps extends StepRunner {
