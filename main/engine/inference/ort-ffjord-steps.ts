@@ -105,7 +105,7 @@ function ffjordStepsOn(
   const weightFeeds = (): Record<string, Tensor> => Object.fromEntries(names.map((name, i) => [name, tensor(params[i]!, initial[i]!.shape)]));
   let weights = weightFeeds();
   let nfe = 0;
-  /** Evaluations of the last adjoint solve, for the bench. */
+  /** Evaluations of the last adjoint solve. */
   let adjointNfe = 0;
 
   const rhs = async (session: InferenceSession, tau: number, y: Float32Array, extra: Record<string, Tensor>, fetches: readonly string[]) =>
@@ -143,20 +143,18 @@ function ffjordStepsOn(
     return out;
   }
 
-  const gradientFetches = [DYNAMICS_OUT, VJP_STATE_GRAD, ...names.map(gradName)];
-  const addGradients = (out: InferenceSession.ReturnType, into: Float64Array[], sign: number): void =>
-    names.forEach((name, i) => {
-      const g = out[gradName(name)]!.data as Float32Array;
-      const sum = into[i]!;
-      for (let j = 0; j < g.length; j++) sum[j]! += sign * g[j]!;
-    });
+  const gradientFetches = [VJP_STATE_GRAD, ...names.map(gradName)];
 
   /** Backpropagation through the forward solve's stages: each asks the VJP graph for its share. */
   async function tapeGradients(tape: SolverTape, end: TapedState, seed: Float32Array): Promise<Float64Array[]> {
     const grads = params.map((p) => new Float64Array(p.length));
     await tape.backward(end, seed, async (tau, y, cotangent) => {
       const out = await rhs(backward.session, tau, y, { [VJP_COTANGENT]: tensor(cotangent, [y.length / width, width]) }, gradientFetches);
-      addGradients(out, grads, 1);
+      names.forEach((name, i) => {
+        const g = out[gradName(name)]!.data as Float32Array;
+        const sum = grads[i]!;
+        for (let j = 0; j < g.length; j++) sum[j]! += g[j]!;
+      });
       return out[VJP_STATE_GRAD]!.data as Float32Array;
     });
     return grads;
@@ -182,7 +180,7 @@ function ffjordStepsOn(
     const solution = await integrateWithStatsAsync(
       async (tau, s) => {
         const y = s.subarray(0, rows);
-        const out = await rhs(backward.session, tau, Float32Array.from(y), { [VJP_COTANGENT]: tensor(Float32Array.from(s.subarray(rows, 2 * rows)), [rows / width, width]) }, gradientFetches);
+        const out = await rhs(backward.session, tau, Float32Array.from(y), { [VJP_COTANGENT]: tensor(Float32Array.from(s.subarray(rows, 2 * rows)), [rows / width, width]) }, [DYNAMICS_OUT, ...gradientFetches]);
         const ds = new Float32Array(s.length);
         ds.set(out[DYNAMICS_OUT]!.data as Float32Array, 0);
         const stateGrad = out[VJP_STATE_GRAD]!.data as Float32Array;
