@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tensor, Tensor2D } from '@tensorflow/tfjs';
-import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { loadBundledSample } from '../flow/bundled-samples.js';
@@ -14,7 +13,7 @@ import { ffjordLogDensity } from '../train/ffjord-likelihood.js';
 import { architectureFor, flattenParams, initialWeights, paramsFromList, paramsFromWeights, weightNames } from '../train/ffjord-network.js';
 import { trainFfjord, type FfjordTrainOptions } from '../train/ffjord-trainer.js';
 import { createOrtFfjordSteps, ortFfjordSteps } from './ort-ffjord-steps.js';
-import { relativeError } from './backend-agreement.test-util.js';
+import { assertFallsBackToTfjs, assertTrainedAlike, relativeError } from './backend-agreement.test-util.js';
 import { createOrtSession } from './ort-session.js';
 
 const architecture = architectureFor([2, 32, 32, 2]);
@@ -135,19 +134,11 @@ test('FFJORD on onnxruntime follows the tfjs trainer step for step from the same
   assert.equal(onOrt.training.backend, 'onnxruntime');
   assert.notEqual(onTfjs.training.backend, 'onnxruntime');
   assert.equal(onOrt.training.steps, 12);
-  onTfjs.training.history.forEach((h, i) => {
-    const other = onOrt.training.history[i]!;
-    assert.equal(other.step, h.step);
-    assert.ok(Math.abs(other.loss - h.loss) < 1e-5, `step ${h.step}: loss ${other.loss} on onnxruntime vs ${h.loss} on tfjs`);
-  });
+  // Measured: losses within 7e-7, weights within 1.2e-6 of their largest entries.
+  assertTrainedAlike(onTfjs, onOrt, { lossError: (a, b) => Math.abs(a - b), loss: 1e-5, weights: 2e-5 });
   const nll = (m: typeof onTfjs): number => (m.training.history.at(-1) as { nll?: number }).nll!;
   assert.ok(Math.abs(nll(onOrt) - nll(onTfjs)) < 1e-4, `held-out NLL ${nll(onOrt)} on onnxruntime vs ${nll(onTfjs)} on tfjs`);
   assert.ok(nll(onOrt) < onOrt.training.history[0]!.loss - 0.05, 'it trained');
-  onTfjs.weights.forEach((w, i) => {
-    const error = relativeError(onOrt.weights[i]!.data, w.data);
-    // Measured ≤ 1.2e-6.
-    assert.ok(error < 2e-5, `${w.name} after 12 steps differs by ${error} of its largest entry`);
-  });
   const again = await trainFfjord(density, { ...options, stepBackend: ortFfjordSteps() }, noopJobContext);
   assert.deepEqual(again.weights, onOrt.weights);
 });
@@ -169,14 +160,7 @@ test('with Finlay et al.’s penalties both backends train alike: the same losse
   const onTfjs = await trainFfjord(density, options, noopJobContext);
   const onOrt = await trainFfjord(density, { ...options, stepBackend: ortFfjordSteps() }, noopJobContext);
   assert.deepEqual((onOrt.architecture as { penalties?: unknown }).penalties, options.penalties, 'the model records its penalties');
-  onTfjs.training.history.forEach((h, i) => {
-    const other = onOrt.training.history[i]!;
-    assert.ok(Math.abs(other.loss - h.loss) < 1e-5, `step ${h.step}: loss ${other.loss} on onnxruntime vs ${h.loss} on tfjs`);
-  });
-  onTfjs.weights.forEach((w, i) => {
-    const error = relativeError(onOrt.weights[i]!.data, w.data);
-    assert.ok(error < 2e-5, `${w.name} after 6 penalised steps differs by ${error} of its largest entry`);
-  });
+  assertTrainedAlike(onTfjs, onOrt, { lossError: (a, b) => Math.abs(a - b), loss: 1e-5, weights: 2e-5 });
   // The penalties steer: without them the same run ends elsewhere.
   const plain = await trainFfjord(density, { ...options, penalties: undefined, stepBackend: ortFfjordSteps() }, noopJobContext);
   assert.ok(relativeError(plain.weights[0]!.data, onOrt.weights[0]!.data) > 1e-4, 'the penalties changed the training');
@@ -185,11 +169,5 @@ test('with Finlay et al.’s penalties both backends train alike: the same losse
 test('an FFJORD step backend that cannot start here leaves training to TensorFlow.js', async () => {
   const density = await loadBundledSample('heart.png', 64);
   const options: FfjordTrainOptions = { widths: [2, 8, 2], steps: 3, seed: 2, batchSize: 64, evalEvery: 0 };
-  const unavailable = { name: 'onnxruntime', create: () => Promise.reject(new FlowGifError('BACKEND_UNAVAILABLE', 'no session here')) };
-  const fellBack = await trainFfjord(density, { ...options, stepBackend: unavailable }, noopJobContext);
-  const alone = await trainFfjord(density, options, noopJobContext);
-  assert.equal(fellBack.training.backend, alone.training.backend);
-  assert.deepEqual(fellBack.weights, alone.weights);
-  const broken = { name: 'onnxruntime', create: () => Promise.reject(new FlowGifError('MODEL_CORRUPT', 'bad graph')) };
-  await assert.rejects(trainFfjord(density, { ...options, stepBackend: broken }, noopJobContext), /bad graph/);
+  await assertFallsBackToTfjs((stepBackend) => trainFfjord(density, { ...options, stepBackend }, noopJobContext));
 });

@@ -219,16 +219,17 @@ function ffjordStepsOn(
       const x = spec.nextBatch();
       const n = x.length / 2;
       // The adjoint method needs only the end: no tape.
-      const tape = gradients === 'adjoint' ? undefined : new SolverTape(groups);
       let end: Float32Array;
-      let taped: TapedState | undefined;
-      if (tape === undefined) {
+      let gradientsFor: (seed: Float32Array) => Promise<Float64Array[]>;
+      if (gradients === 'adjoint') {
         ({ end, nfe } = await solvePlain(x, spec.solve));
+        gradientsFor = (seed) => adjointGradients(end, seed);
       } else {
+        const tape = new SolverTape(groups);
         const solved = await solveTaped(x, spec.solve, tape);
         ({ nfe } = solved);
-        taped = solved.end;
-        end = taped.value;
+        end = solved.end.value;
+        gradientsFor = (seed) => tapeGradients(tape, solved.end, seed);
       }
       const logp = logDensities(end);
       let loss = 0;
@@ -249,8 +250,7 @@ function ffjordStepsOn(
           seed[width * i + 4] = spec.penalties.frobenius / n;
         }
       }
-      const grads = tape === undefined || taped === undefined ? await adjointGradients(end, seed) : await tapeGradients(tape, taped, seed);
-      return { loss, penalty, grads };
+      return { loss, penalty, grads: await gradientsFor(seed) };
     },
     async step(learningRate) {
       const { loss, grads } = await this.lossAndGradients();

@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Tensor } from '@tensorflow/tfjs';
-import { FlowGifError } from '../../../shared/errors.js';
 import { noopJobContext } from '../../../shared/job.js';
 import { createRandom } from '../../../shared/random.js';
 import { loadBundledSample } from '../flow/bundled-samples.js';
@@ -12,7 +11,7 @@ import { loadBackend } from '../train/backend.js';
 import { trainFlowMatching } from '../train/flow-matching.js';
 import { forward, initWeights, timeFeatureSize, weightTensors, writeTimeFeatures, type MlpArchitecture } from '../train/mlp-field.js';
 import { ortFlowMatchingSteps } from './ort-fm-steps.js';
-import { relativeError } from './backend-agreement.test-util.js';
+import { assertFallsBackToTfjs, assertTrainedAlike, relativeError } from './backend-agreement.test-util.js';
 import { createOrtSession } from './ort-session.js';
 
 const arch: MlpArchitecture = { kind: 'fm-mlp', version: 1, width: 48, depth: 3, fourierFeatures: 16, fourierScale: 0.5, timeFrequencies: 4 };
@@ -97,15 +96,7 @@ test('flow matching on onnxruntime follows the tfjs trainer step for step from t
   assert.equal(onOrt.training.steps, 40);
   const first = onTfjs.training.history[0]!.loss;
   assert.ok(onTfjs.training.finalLoss < 0.8 * first, `tfjs trained (${first} → ${onTfjs.training.finalLoss})`);
-  onTfjs.training.history.forEach((h, i) => {
-    const other = onOrt.training.history[i]!;
-    assert.equal(other.step, h.step);
-    assert.ok(Math.abs(other.loss - h.loss) / h.loss < 1e-3, `step ${h.step}: loss ${other.loss} on onnxruntime vs ${h.loss} on tfjs`);
-  });
-  onTfjs.weights.forEach((w, i) => {
-    const error = relativeError(onOrt.weights[i]!.data, w.data);
-    assert.ok(error < 1e-3, `${w.name} after 40 steps differs by ${error} of its largest entry`);
-  });
+  assertTrainedAlike(onTfjs, onOrt, { lossError: (a, b) => Math.abs(a - b) / b, loss: 1e-3, weights: 1e-3 });
   // Reproducible on its own backend: the same seed and steps give the same weights, bit for bit.
   const again = await trainFlowMatching(density, { ...options, stepBackend: ortFlowMatchingSteps() }, noopJobContext);
   assert.deepEqual(again.weights, onOrt.weights);
@@ -114,15 +105,5 @@ test('flow matching on onnxruntime follows the tfjs trainer step for step from t
 test('a step backend that cannot start here leaves flow matching to TensorFlow.js, which trains as it would alone', async () => {
   const density = await loadBundledSample('heart.png', 64);
   const options = { steps: 5, seed: 2, batchSize: 128, width: 32, fourierFeatures: 8 };
-  const unavailable = {
-    name: 'onnxruntime',
-    create: () => Promise.reject(new FlowGifError('BACKEND_UNAVAILABLE', 'no session here')),
-  };
-  const fellBack = await trainFlowMatching(density, { ...options, stepBackend: unavailable }, noopJobContext);
-  const alone = await trainFlowMatching(density, options, noopJobContext);
-  assert.equal(fellBack.training.backend, alone.training.backend);
-  assert.deepEqual(fellBack.weights, alone.weights);
-  // Any other failure is a real one and is not hidden.
-  const broken = { name: 'onnxruntime', create: () => Promise.reject(new FlowGifError('MODEL_CORRUPT', 'bad graph')) };
-  await assert.rejects(trainFlowMatching(density, { ...options, stepBackend: broken }, noopJobContext), /bad graph/);
+  await assertFallsBackToTfjs((stepBackend) => trainFlowMatching(density, { ...options, stepBackend }, noopJobContext));
 });

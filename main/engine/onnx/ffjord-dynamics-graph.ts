@@ -1,4 +1,4 @@
-import { weightNames, type FfjordArchitecture } from '../train/ffjord-network.js';
+import { weightLayout, type FfjordArchitecture } from '../train/ffjord-network.js';
 import { EXPORT_FORMAT_VERSION } from './field-graph.js';
 import { GraphBuilder, encodeOnnxModel, type OnnxAttribute, type OnnxValueInfo } from './onnx-model.js';
 
@@ -14,7 +14,7 @@ import { GraphBuilder, encodeOnnxModel, type OnnxAttribute, type OnnxValueInfo }
  * forward pass and runs the backward pass derived here by hand: given the cotangent ȳ of dy/dτ
  * it gives ȳ·∂(dy/dτ)/∂y and the gradient of every parameter, which is all that
  * backpropagation through the solver's stages (solver-tape.ts) asks of the network. Weights
- * are inputs, named as weightNames(), so one session serves every step of a training run.
+ * are inputs, named as weightLayout(), so one session serves every step of a training run.
  */
 export const DYNAMICS_STATE = 'y';
 export const DYNAMICS_TAU = 'tau';
@@ -42,7 +42,7 @@ export function encodeFfjordDynamics(architecture: FfjordArchitecture, options: 
   const width = stateWidth(penalties);
   const g = new GraphBuilder();
   const { widths } = architecture;
-  const names = weightNames(architecture);
+  const layout = weightLayout(architecture);
   const last = widths.length - 2;
   const keep0: OnnxAttribute[] = [{ name: 'keepdims', type: 'int', value: 0 }];
   const transA: OnnxAttribute[] = [{ name: 'transA', type: 'int', value: 1 }];
@@ -53,8 +53,9 @@ export function encodeFfjordDynamics(architecture: FfjordArchitecture, options: 
   const one = g.floats('one', [], [1]);
   const sumRows = (x: string): string => g.op('ReduceSum', [x, rowsAxis], { attributes: keep0 });
   const sumAll = (x: string): string => g.op('ReduceSum', [x], { attributes: keep0 });
+  const colsAxis = g.ints('cols_axis', [1], [1]);
   const cols = (x: string, from: number, to: number): string =>
-    g.op('Slice', [x, g.ints(`cols_from_${from}_${g.nodes.length}`, [1], [from]), g.ints(`cols_to_${to}_${g.nodes.length}`, [1], [to]), g.ints(`cols_axis_${g.nodes.length}`, [1], [1])]);
+    g.op('Slice', [x, g.ints(`cols_from_${from}_${g.nodes.length}`, [1], [from]), g.ints(`cols_to_${to}_${g.nodes.length}`, [1], [to]), colsAxis]);
   const stacked = (x: string): string => g.op('Concat', [x, x], { attributes: axis0 });
   const param = (i: number, key: string): string => `layer${i}.${key}`;
 
@@ -108,7 +109,6 @@ export function encodeFfjordDynamics(architecture: FfjordArchitecture, options: 
   }
   // tr ∂f/∂z = ∂f_x/∂z_x + ∂f_y/∂z_y: the identity's mask keeps each row's own column.
   const keep1: OnnxAttribute[] = [{ name: 'keepdims', type: 'int', value: 1 }];
-  const colsAxis = g.ints('cols_axis', [1], [1]);
   const trace = sumHalves(g.op('ReduceSum', [g.op('Mul', [fJacobian, identity]), colsAxis], { attributes: keep1 }));
   const minusEndTime = g.op('Neg', [endTime]);
   const kinetic = penalties ? g.op('ReduceSum', [g.op('Mul', [f, f]), colsAxis], { attributes: keep1 }) : '';
@@ -117,12 +117,7 @@ export function encodeFfjordDynamics(architecture: FfjordArchitecture, options: 
   g.op('Concat', columns, { attributes: axis1, output: DYNAMICS_OUT });
 
   const float = (name: string, shape: ReadonlyArray<number | string>): OnnxValueInfo => ({ name, dataType: 'float', shape });
-  const shapeOf = (name: string): number[] => {
-    if (name === 'sqrtEndTime') return [];
-    const i = Number(/^layer(\d+)\./.exec(name)![1]);
-    return name.endsWith('.weight') ? [widths[i]!, widths[i + 1]!] : [widths[i + 1]!];
-  };
-  const inputs: OnnxValueInfo[] = [float(DYNAMICS_STATE, ['N', width]), float(DYNAMICS_TAU, []), ...names.map((n) => float(n, shapeOf(n)))];
+  const inputs: OnnxValueInfo[] = [float(DYNAMICS_STATE, ['N', width]), float(DYNAMICS_TAU, []), ...layout.map((w) => float(w.name, w.shape))];
   const outputs: OnnxValueInfo[] = [float(DYNAMICS_OUT, ['N', width])];
 
   if (withVjp) {
@@ -181,7 +176,7 @@ export function encodeFfjordDynamics(architecture: FfjordArchitecture, options: 
     g.op('Mul', [barEndTime, g.op('Mul', ['sqrtEndTime', g.floats('two', [], [2])])], { output: gradName('sqrtEndTime') });
     // Δlogp and the penalties do not enter the network: their columns of the state's gradient are zero.
     g.op('Concat', [barZ, g.op('Mul', [cols(VJP_COTANGENT, 2, width), g.floats('zero', [], [0])])], { attributes: axis1, output: VJP_STATE_GRAD });
-    outputs.push(float(VJP_STATE_GRAD, ['N', width]), ...names.map((n) => float(gradName(n), shapeOf(n))));
+    outputs.push(float(VJP_STATE_GRAD, ['N', width]), ...layout.map((w) => float(gradName(w.name), w.shape)));
   }
 
   const what = withVjp ? 'right-hand side and its vector-Jacobian product' : 'right-hand side';

@@ -96,16 +96,10 @@ export function paramsFromWeights<T extends Tensor>(
     }
     return make(w);
   };
-  const { widths } = architecture;
-  const layers: FfjordLayerParams<T>[] = [];
-  for (let i = 0; i + 1 < widths.length; i++) {
-    const out = widths[i + 1]!;
-    const [weight, bias, gateWeight, gateBias, hyperBias] = LAYER_KEYS.map((key) =>
-      take(`layer${i}.${key}`, key === 'weight' ? [widths[i]!, out] : [out]),
-    ) as [T, T, T, T, T];
-    layers.push({ weight, bias, gateWeight, gateBias, hyperBias });
-  }
-  return { layers, sqrtEndTime: take('sqrtEndTime', []) };
+  return paramsFromList(
+    architecture,
+    weightLayout(architecture).map(({ name, shape }) => take(name, shape)),
+  );
 }
 
 /** Flat list in a fixed order, for optimisers, gradients and saving. */
@@ -125,11 +119,19 @@ export function paramsFromList<T extends Tensor>(architecture: FfjordArchitectur
   return { layers, sqrtEndTime: flat[flat.length - 1]! };
 }
 
+/** Every weight's name and shape, in flattenParams' order: what a .flow file and the training graphs hold. */
+export function weightLayout(architecture: FfjordArchitecture): Array<{ readonly name: string; readonly shape: readonly number[] }> {
+  const { widths } = architecture;
+  const layout = [];
+  for (let i = 0; i + 1 < widths.length; i++) {
+    for (const key of LAYER_KEYS) layout.push({ name: `layer${i}.${key}`, shape: key === 'weight' ? [widths[i]!, widths[i + 1]!] : [widths[i + 1]!] });
+  }
+  layout.push({ name: 'sqrtEndTime', shape: [] });
+  return layout;
+}
+
 export function weightNames(architecture: FfjordArchitecture): string[] {
-  const names: string[] = [];
-  for (let i = 0; i + 1 < architecture.widths.length; i++) for (const k of LAYER_KEYS) names.push(`layer${i}.${k}`);
-  names.push('sqrtEndTime');
-  return names;
+  return weightLayout(architecture).map((w) => w.name);
 }
 
 /**
