@@ -773,11 +773,17 @@ const stopAndKeep: Scenario = {
 interface PlaybackSample {
   /** Page ticks (animation frames) over the sample; the preview draws in the tick, so a slow frame slows them. */
   readonly ticks: number;
-  /** Frames put on the canvas (its data-frames-shown): one a tick, but none while a hold keeps t still. */
+  /** Frames put on the canvas (its data-frames-shown): one for each export frame, none while a hold keeps t still. */
   readonly frames: number;
   readonly seconds: number;
-  /** The preview's own time to draw each frame (data-frame-ms). */
+  /** Each frame shown: its own drawing time, all stages (data-frame-ms). */
   readonly drawMs: number[];
+  /** Each frame shown: the longest an animation frame spent on it (data-tick-ms). */
+  readonly tickMs: number[];
+  /** The longest gap between two animation frames, ms: over 16.7 a frame of the page's was dropped. */
+  readonly longestGapMs: number;
+  /** Gaps over 25 ms: the page's frames that were missed. */
+  readonly missed: number;
   readonly particles: number[];
 }
 
@@ -785,16 +791,26 @@ async function samplePlayback(page: Page, seconds: number): Promise<PlaybackSamp
   // A string: it runs in the page, and the e2e code has no DOM types.
   return (await page.evaluate(`new Promise((resolve) => {
     const canvas = document.querySelector('[data-testid="preview-canvas"]');
-    const drawMs = [], particles = [];
+    const drawMs = [], tickMs = [], particles = [];
     const first = Number(canvas.dataset.framesShown);
-    let ticks = 0;
+    let ticks = 0, seen = first, last, longestGapMs = 0, missed = 0;
     const start = performance.now();
     const tick = (now) => {
       ticks++;
-      drawMs.push(Number(canvas.dataset.frameMs));
-      particles.push(Number(canvas.dataset.particles));
+      if (last !== undefined) {
+        longestGapMs = Math.max(longestGapMs, now - last);
+        if (now - last > 25) missed++;
+      }
+      last = now;
+      const shown = Number(canvas.dataset.framesShown);
+      if (shown !== seen) {
+        seen = shown;
+        drawMs.push(Number(canvas.dataset.frameMs));
+        tickMs.push(Number(canvas.dataset.tickMs));
+        particles.push(Number(canvas.dataset.particles));
+      }
       if (now - start < ${seconds * 1000}) requestAnimationFrame(tick);
-      else resolve({ ticks, frames: Number(canvas.dataset.framesShown) - first, seconds: (performance.now() - start) / 1000, drawMs, particles });
+      else resolve({ ticks, frames: shown - first, seconds: (performance.now() - start) / 1000, drawMs, tickMs, longestGapMs, missed, particles });
     };
     requestAnimationFrame(tick);
   })`)) as PlaybackSample;
@@ -858,7 +874,7 @@ const previewTimings: Scenario = {
 
     const report = (label: string, sample: PlaybackSample): void => {
       note(
-        `timing: ${label}: ${(sample.ticks / sample.seconds).toFixed(1)} page frames/s (${sample.frames} of ${sample.ticks} drew a new frame, the others in a hold), draw ${median(sample.drawMs).toFixed(1)} ms median (max ${Math.max(...sample.drawMs.filter(Number.isFinite)).toFixed(1)}), ${Math.min(...sample.particles)}–${Math.max(...sample.particles)} particles drawn`,
+        `timing: ${label}: ${(sample.ticks / sample.seconds).toFixed(1)} page frames/s (${sample.missed} missed, the longest gap ${sample.longestGapMs.toFixed(1)} ms), ${sample.frames} export frames shown in ${sample.ticks} ticks, a frame's drawing ${median(sample.drawMs).toFixed(1)} ms median (max ${Math.max(...sample.drawMs.filter(Number.isFinite)).toFixed(1)}), its busiest tick ${median(sample.tickMs).toFixed(1)} ms median (max ${Math.max(...sample.tickMs.filter(Number.isFinite)).toFixed(1)}), ${Math.min(...sample.particles)}–${Math.max(...sample.particles)} particles drawn`,
       );
     };
     await page.getByTestId('timeline-play').click();
@@ -880,6 +896,19 @@ const previewTimings: Scenario = {
     report('playing 200000', played);
     assert.ok(played.frames > 10 && played.drawMs.some(Number.isFinite), `the preview played and drew frames (${played.frames})`);
     await shot('15-preview-200k-1920x1080');
+
+    // An export of 60 frames a second: a new frame every animation frame, none to draw ahead in.
+    for (const fps of ['60', '20']) {
+      await openExportDialog(page);
+      await page.getByTestId('export-fps').fill(fps);
+      await page.keyboard.press('Escape');
+      await dialog.waitFor({ state: 'hidden', timeout: 5000 });
+      if (fps === '20') break;
+      await page.getByTestId('timeline-play').click();
+      const at60 = await samplePlayback(page, 4);
+      await page.getByTestId('timeline-play').click();
+      report('playing 200000 of a 60 fps export', at60);
+    }
     if (size !== null) await page.setViewportSize(size);
   },
 };

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowGifError } from './errors.js';
 import { ease } from './easing.js';
-import { assertTimeline, defaultTimeline, flowTimeAt, frameCount, frameTimes, oncePass, resolveTimeline, timelineSeconds, validateTimeline, type Timeline } from './timeline.js';
+import { assertTimeline, defaultTimeline, frameCount, frameTimes, oncePass, resolveTimeline, timelineSeconds, validateTimeline, type Timeline } from './timeline.js';
 
 const plain: Timeline = { ...defaultTimeline, durationSeconds: 2, fps: 10, holdStartSeconds: 0, holdEndSeconds: 0, easing: 'linear', bounce: false };
 
@@ -141,17 +141,4 @@ test('resolveTimeline overlays defaults, keeps them for unset fields and validat
   assert.equal(t.bounce, true);
   assert.equal(t.easing, defaultTimeline.easing);
   assert.throws(() => resolveTimeline({ fps: -3 }), FlowGifError);
-});
-
-test('flowTimeAt plays the frames: their own times on the frame, between them in between, wrapping', () => {
-  const times = frameTimes(defaultTimeline);
-  const fps = defaultTimeline.fps;
-  for (const i of [0, 17, 60, 100, times.length - 1]) assert.equal(flowTimeAt(times, fps, i / fps, true), times[i]);
-  const between = flowTimeAt(times, fps, 10.5 / fps, true);
-  assert.ok(between > times[10]! && between < times[11]!);
-  // Half a frame past the end: between the last frame and the first when looping, else the last.
-  const end = (times.length - 0.5) / fps;
-  assert.ok(Math.abs(flowTimeAt(times, fps, end, true) - times[times.length - 1]! / 2) < 1e-12);
-  assert.equal(flowTimeAt(times, fps, end, false), times[times.length - 1]);
-  assert.equal(flowTimeAt(times, fps, -1, true), 0);
 });

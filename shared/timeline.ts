@@ -169,19 +169,3 @@ export function resolveTimeline(overrides: Partial<Timeline> = {}): Timeline {
   assertTimeline(timeline);
   return timeline;
 }
-
-/**
- * Flow time at a playing position, in seconds from the first frame: the frames' own times,
- * interpolated between neighbours so a preview can play the export's timeline smoothly at any
- * refresh rate. Past the last frame it eases into the first when `wrap` (the next loop), else
- * it stays on the last.
- */
-export function flowTimeAt(times: Float64Array, fps: number, seconds: number, wrap: boolean): number {
-  const n = times.length;
-  const position = Math.max(0, seconds * fps);
-  const index = Math.floor(position);
-  if (index >= n - 1 && !wrap) return times[n - 1]!;
-  const from = times[index % n]!;
-  const to = times[(index + 1) % n]!;
-  return from + (to - from) * (position - index);
-}

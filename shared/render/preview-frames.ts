@@ -3,7 +3,7 @@ import { forDrawnShare, frameColours, previewRasterOptionsFor, withEndDensityRef
 import { hermitePositionsAt } from './hermite.js';
 import type { RasterOptions } from './raster-options.js';
 import { RasterWorkspace } from './raster-workspace.js';
-import { rasterise } from './rasterise.js';
+import { finishStages, rasteriseInStages } from './rasterise.js';
 import type { RenderSettings } from './render-settings.js';
 import { framing } from './view.js';
 
@@ -42,8 +42,18 @@ export class PreviewFrames {
 
   /** The frame at flow time t from the first `count` particles (all by default), into `target`. */
   draw(t: number, target: Uint8ClampedArray, count: number = this.data.particles): Uint8ClampedArray {
+    return finishStages(this.drawInStages(t, target, count));
+  }
+
+  /**
+   * draw, pausing after the particles' positions and between the raster's stages
+   * (rasteriseInStages). One frame at a time: it shares this object's buffers with draw.
+   */
+  *drawInStages(t: number, target: Uint8ClampedArray, count: number = this.data.particles): Generator<void, Uint8ClampedArray, void> {
     const n = Math.min(count, this.data.particles);
     hermitePositionsAt(this.data, t, this.positions, n);
-    return rasterise(this.positions.subarray(0, 2 * n), this.coloursAt?.(t), forDrawnShare(this.options, n, this.data.particles), target, this.workspace);
+    const colours = this.coloursAt?.(t);
+    yield;
+    return yield* rasteriseInStages(this.positions.subarray(0, 2 * n), colours, forDrawnShare(this.options, n, this.data.particles), target, this.workspace);
   }
 }

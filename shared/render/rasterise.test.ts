@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FlowGifError } from '../errors.js';
 import { createRasterWorkspace } from './raster-workspace.js';
-import { rasterise } from './rasterise.js';
+import { rasterise, rasteriseInStages } from './rasterise.js';
 import { at, channelMoments, pixel, testOptions } from './raster.test-util.js';
 
 const one = (px: number, py: number): Float64Array => Float64Array.from(at(px, py));
@@ -217,4 +217,31 @@ test('bad options and mismatched buffers are input errors', () => {
   assert.throws(() => rasterise(p, undefined, testOptions({ colourMap: 'rainbow' as never })), isInvalid);
   assert.throws(() => rasterise(p, new Uint8ClampedArray(2), testOptions()), isInvalid);
   assert.throws(() => rasterise(p, undefined, testOptions(), new Uint8ClampedArray(10)), isInvalid);
+});
+
+test('drawn in stages, a frame pauses in its placing, between quarters of its splat and halves of its compositing, and is the frame drawn in one go', () => {
+  const count = 5000;
+  const positions = Float32Array.from({ length: 2 * count }, (_, i) => Math.sin(i * 12.9898) * 3);
+  const colours = Uint8ClampedArray.from({ length: 4 * count }, (_, i) => (i % 4 === 3 ? 200 : (i * 97 + (i >> 2) * 31) % 256));
+  for (const blend of ['alpha', 'additive'] as const) {
+    for (const background of [[255, 255, 255, 255], [0, 0, 0, 0]] as const) {
+      for (const c of [colours, undefined]) {
+        const options = testOptions({ blend, pointSize: 2.5, background: [...background], opacity: 0.6 });
+        const workspace = createRasterWorkspace();
+        const stages = rasteriseInStages(positions, c, options, new Uint8ClampedArray(4 * 64 * 64), workspace);
+        let pauses = 0;
+        let next = stages.next();
+        for (; next.done !== true; next = stages.next()) pauses++;
+        const what = `${blend} on ${background.join(',')}, ${c === undefined ? 'one colour' : 'coloured'}`;
+        assert.equal(pauses, 7, `${what}: seven pauses`);
+        assert.deepEqual(next.value, rasterise(positions, c, options), what);
+      }
+    }
+  }
+  // Density mode is one stage: its blur is one pass over the frame.
+  const density = testOptions({ mode: 'density', colourMap: 'viridis' });
+  const stages = rasteriseInStages(positions, undefined, density);
+  const only = stages.next();
+  assert.equal(only.done, true);
+  assert.deepEqual(only.value, rasterise(positions, undefined, density));
 });

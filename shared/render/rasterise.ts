@@ -22,6 +22,22 @@ export function rasterise(
   target?: Uint8ClampedArray,
   workspace: RasterWorkspace = new RasterWorkspace(),
 ): Uint8ClampedArray {
+  return finishStages(rasteriseInStages(positions, colours, options, target, workspace));
+}
+
+/**
+ * rasterise, pausing between its stages (placing the particles, splatting them, compositing):
+ * the preview draws the next frame a stage per animation frame while the one on show stays, so
+ * no animation frame waits for a whole raster. The inputs and the workspace must stay untouched
+ * until it finishes; its result is rasterise's, byte for byte.
+ */
+export function* rasteriseInStages(
+  positions: Float32Array | Float64Array,
+  colours: Uint8Array | Uint8ClampedArray | undefined,
+  options: RasterOptions,
+  target?: Uint8ClampedArray,
+  workspace: RasterWorkspace = new RasterWorkspace(),
+): Generator<void, Uint8ClampedArray, void> {
   assertRasterOptions(options);
   const n = positions.length >> 1;
   const { width, height } = options;
@@ -35,10 +51,18 @@ export function rasterise(
   if (options.mode === 'density') rasteriseDensity(positions, colours, options.colour, options, out, workspace);
   else {
     const one = colours === undefined ? undefined : sharedColour(colours, n);
-    if (colours === undefined || one !== undefined) rasteriseSolid(positions, one === undefined ? options : { ...options, colour: one }, out, workspace);
-    else rasteriseColoured(positions, colours, options, out, workspace);
+    if (colours === undefined || one !== undefined) yield* rasteriseSolid(positions, one === undefined ? options : { ...options, colour: one }, out, workspace);
+    else yield* rasteriseColoured(positions, colours, options, out, workspace);
   }
   return out;
+}
+
+/** Runs a staged raster's remaining stages; its frame. */
+export function finishStages<T>(stages: Generator<void, T, void>): T {
+  for (;;) {
+    const next = stages.next();
+    if (next.done === true) return next.value;
+  }
 }
 
 /**
@@ -103,7 +127,7 @@ function splatter(options: RasterOptions): Splatter {
   };
 }
 
-function rasteriseSolid(positions: Float32Array | Float64Array, options: RasterOptions, out: Uint8ClampedArray, workspace: RasterWorkspace): void {
+function* rasteriseSolid(positions: Float32Array | Float64Array, options: RasterOptions, out: Uint8ClampedArray, workspace: RasterWorkspace): Generator<void, void, void> {
   const s = splatter(options);
   const colour = options.colour ?? defaultPointColour(options.background);
   const alpha = (colour[3] / 255) * options.opacity;
@@ -111,30 +135,36 @@ function rasteriseSolid(positions: Float32Array | Float64Array, options: RasterO
   // Additive: summed coverage. Alpha: transmittance, the product of (1 − α) over particles.
   const grid = workspace.float32('points-solid', s.stride * s.rows);
   grid.fill(additive ? 0 : 1);
-  const splats = placeParticles(positions, undefined, s, workspace);
-  if (additive) splatCoverage(splats, s, grid);
-  else splatTransmittance(splats, s, grid, alpha);
-
-  compositeReached(grid, Float32Array.of(additive ? 0 : 1), s, splats, options, out, solidCompositor(options, colour, alpha, additive));
+  const splats = yield* placeParticles(positions, undefined, s, workspace);
+  const keep = additive ? undefined : keepTable(s.kernel, alpha, workspace);
+  for (const [from, to] of parts(splats.count, SPLAT_PARTS)) {
+    yield;
+    if (keep === undefined) splatCoverage(splats, s, grid, from, to);
+    else splatTransmittance(splats, s, grid, keep, from, to);
+  }
+  yield* compositeReached(grid, Float32Array.of(additive ? 0 : 1), s, splats, options, out, solidCompositor(options, colour, alpha, additive));
 }
 
-function rasteriseColoured(
+function* rasteriseColoured(
   positions: Float32Array | Float64Array,
   colours: Uint8Array | Uint8ClampedArray,
   options: RasterOptions,
   out: Uint8ClampedArray,
   workspace: RasterWorkspace,
-): void {
+): Generator<void, void, void> {
   const s = splatter(options);
   const additive = options.blend === 'additive';
   // Four floats per pixel: premultiplied r, g, b and, additive, summed α or, alpha, transmittance.
   const grid = workspace.float32('points-rgba', 4 * s.stride * s.rows);
   fillQuads(grid, additive ? 0 : 1);
-  const splats = placeParticles(positions, colours, s, workspace);
-  if (additive) splatColoursAdditive(splats, options.opacity, s, grid);
-  else splatColoursOver(splats, options.opacity, s, grid);
-
-  compositeReached(grid, Float32Array.of(0, 0, 0, additive ? 0 : 1), s, splats, options, out, rgbaCompositor(options, additive));
+  const splats = yield* placeParticles(positions, colours, s, workspace);
+  // Parts in tile order: painter's order, and so the frame, as in one go.
+  for (const [from, to] of parts(splats.count, SPLAT_PARTS)) {
+    yield;
+    if (additive) splatColoursAdditive(splats, options.opacity, s, grid, from, to);
+    else splatColoursOver(splats, options.opacity, s, grid, from, to);
+  }
+  yield* compositeReached(grid, Float32Array.of(0, 0, 0, additive ? 0 : 1), s, splats, options, out, rgbaCompositor(options, additive));
 }
 
 /** Every pixel's four floats to 0, 0, 0, `last`: native copies doubling, not a loop a float. */
@@ -149,7 +179,7 @@ function fillQuads(grid: Float32Array, last: number): void {
 
 // Compositing: the background under the accumulated particles, into straight RGBA bytes. An
 // opaque background (the usual case) keeps the result opaque, so it skips the un-premultiply
-// and lets the clamped array's stores do the clamping: measured ~3× faster than the general path.
+// (measured ~3× faster than the general path) and writes each pixel as one word.
 
 /** Composites `count` pixels from grid pixel `p` (in grid pixels, padded) into `out` from byte `o`. */
 type Compositor = (grid: Float32Array, p: number, out: Uint8ClampedArray, o: number, count: number) => void;
@@ -159,32 +189,43 @@ function solidCompositor(options: RasterOptions, colour: Rgba, alpha: number, ad
   const [cr, cg, cb] = colour;
   const opaque = ba255 === 255;
   const ba = ba255 / 255;
-  return (grid, p, out, o, count) => {
+  const bytes: Compositor = (grid, p, out, o, count) => {
     for (let x = 0; x < count; x++, p++, o += 4) {
       const v = grid[p]!;
       if (additive) {
         const light = v * alpha;
-        if (opaque) {
-          out[o] = br + cr * light;
-          out[o + 1] = bg + cg * light;
-          out[o + 2] = bb + cb * light;
-          out[o + 3] = 255;
-        } else {
+        if (opaque) opaqueBytes(out, o, Math.min(255, br + cr * light), Math.min(255, bg + cg * light), Math.min(255, bb + cb * light));
+        else {
           const a = Math.min(1, ba + light);
           const top = 255 * a;
           writeStraight(out, o, Math.min(top, br * ba + cr * light), Math.min(top, bg * ba + cg * light), Math.min(top, bb * ba + cb * light), a);
         }
       } else {
         const covered = 1 - v;
-        if (opaque) {
-          out[o] = cr * covered + br * v;
-          out[o + 1] = cg * covered + bg * v;
-          out[o + 2] = cb * covered + bb * v;
-          out[o + 3] = 255;
-        } else {
+        if (opaque) opaqueBytes(out, o, cr * covered + br * v, cg * covered + bg * v, cb * covered + bb * v);
+        else {
           const seen = v * ba;
           writeStraight(out, o, cr * covered + br * seen, cg * covered + bg * seen, cb * covered + bb * seen, covered + seen);
         }
+      }
+    }
+  };
+  if (!opaque) return bytes;
+  const wordsOf = wordView();
+  return (grid, p, out, o, count) => {
+    const words = wordsOf(out);
+    if (words === undefined) return bytes(grid, p, out, o, count);
+    if (additive) {
+      for (let x = 0, w = o >> 2; x < count; x++, p++, w++) {
+        const light = grid[p]! * alpha;
+        words[w] = opaqueWord(Math.min(255, br + cr * light), Math.min(255, bg + cg * light), Math.min(255, bb + cb * light));
+      }
+    } else {
+      // A convex blend of two colours: within 0..255, no clamp needed.
+      for (let x = 0, w = o >> 2; x < count; x++, p++, w++) {
+        const v = grid[p]!;
+        const covered = 1 - v;
+        words[w] = opaqueWord(cr * covered + br * v, cg * covered + bg * v, cb * covered + bb * v);
       }
     }
   };
@@ -194,16 +235,13 @@ function rgbaCompositor(options: RasterOptions, additive: boolean): Compositor {
   const [br, bg, bb, ba255] = options.background;
   const opaque = ba255 === 255;
   const ba = ba255 / 255;
-  return (grid, pixel, out, o, count) => {
+  const bytes: Compositor = (grid, pixel, out, o, count) => {
     for (let x = 0, p = 4 * pixel; x < count; x++, p += 4, o += 4) {
       const v = grid[p + 3]!;
       if (opaque) {
         // Additive: v is summed α and the background shows fully; alpha: v is transmittance.
         const under = additive ? 1 : v;
-        out[o] = grid[p]! + br * under;
-        out[o + 1] = grid[p + 1]! + bg * under;
-        out[o + 2] = grid[p + 2]! + bb * under;
-        out[o + 3] = 255;
+        opaqueBytes(out, o, Math.min(255, grid[p]! + br * under), Math.min(255, grid[p + 1]! + bg * under), Math.min(255, grid[p + 2]! + bb * under));
       } else if (additive) {
         const a = Math.min(1, ba + v);
         const top = 255 * a;
@@ -214,7 +252,61 @@ function rgbaCompositor(options: RasterOptions, additive: boolean): Compositor {
       }
     }
   };
+  if (!opaque) return bytes;
+  const wordsOf = wordView();
+  return (grid, pixel, out, o, count) => {
+    const words = wordsOf(out);
+    if (words === undefined) return bytes(grid, pixel, out, o, count);
+    // Clamped: additive sums have no ceiling, and painter's sums may pass 255 by a rounding.
+    for (let x = 0, p = 4 * pixel, w = o >> 2; x < count; x++, p += 4, w++) {
+      const under = additive ? 1 : grid[p + 3]!;
+      words[w] = opaqueWord(Math.min(255, grid[p]! + br * under), Math.min(255, grid[p + 1]! + bg * under), Math.min(255, grid[p + 2]! + bb * under));
+    }
+  };
 }
+
+// An opaque pixel as one 32-bit store instead of four clamped byte stores. Words are
+// little-endian on every platform FlowGIF runs on; a big-endian one, or a frame not on a word
+// boundary, takes the bytes path, which rounds alike.
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+const OPAQUE = 0xff000000 | 0;
+
+/** r, g, b in 0..255 (not checked), rounded half up, with alpha 255. */
+function opaqueWord(r: number, g: number, b: number): number {
+  return OPAQUE | (((b + 0.5) | 0) << 16) | (((g + 0.5) | 0) << 8) | ((r + 0.5) | 0);
+}
+
+/** opaqueWord's pixel byte by byte, rounded as it rounds (a clamped array's own stores round half to even). */
+function opaqueBytes(out: Uint8ClampedArray, o: number, r: number, g: number, b: number): void {
+  out[o] = (r + 0.5) | 0;
+  out[o + 1] = (g + 0.5) | 0;
+  out[o + 2] = (b + 0.5) | 0;
+  out[o + 3] = 255;
+}
+
+/** The 32-bit view of a frame's bytes, made once per frame, or undefined where words cannot be used. */
+function wordView(): (out: Uint8ClampedArray) => Uint32Array | undefined {
+  let seen: Uint8ClampedArray | undefined;
+  let words: Uint32Array | undefined;
+  return (out) => {
+    if (out !== seen) {
+      seen = out;
+      words = LITTLE_ENDIAN && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) : undefined;
+    }
+    return words;
+  };
+}
+
+/**
+ * [0, n) as `count` consecutive ranges: a stage of a staged raster in parts, so its pauses come
+ * a few milliseconds apart (at 200 000 particles the whole splat is 5–10 ms here).
+ */
+function parts(n: number, count: number): [number, number][] {
+  return Array.from({ length: count }, (_, i): [number, number] => [Math.floor((n * i) / count), Math.floor((n * (i + 1)) / count)]);
+}
+
+const SPLAT_PARTS = 4;
+const COMPOSITE_PARTS = 2;
 
 /**
  * The frame from the grid, compositing only the tiles some particle's footprint reaches. A tile
@@ -223,7 +315,7 @@ function rgbaCompositor(options: RasterOptions, additive: boolean): Compositor {
  * the per-pixel arithmetic. A cloud or a logo leaves much of a frame empty (about half of a
  * 1920 × 1080 frame of the bundled mark), and compositing was a third of a frame's time there.
  */
-function compositeReached(
+function* compositeReached(
   grid: Float32Array,
   initial: Float32Array,
   s: Splatter,
@@ -231,7 +323,7 @@ function compositeReached(
   options: RasterOptions,
   out: Uint8ClampedArray,
   composite: Compositor,
-): void {
+): Generator<void, void, void> {
   const { width, height } = options;
   const { stride, pad } = s;
   const emptyPixel = new Uint8ClampedArray(4);
@@ -240,22 +332,25 @@ function compositeReached(
   // Whole words need a word-aligned frame; any other is composited pixel by pixel.
   const words = out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, width * height) : undefined;
   const { reached, tilesX } = splats;
-  for (let y = 0; y < height; y++) {
-    const rowGrid = (y + pad) * stride + pad;
-    if (words === undefined) {
-      composite(grid, rowGrid, out, 4 * y * width, width);
-      continue;
-    }
-    const tileRow = ((y + pad) >> TILE_SHIFT) * tilesX;
-    // Runs of reached and of empty tiles along the row, in output pixels.
-    for (let x = 0; x < width; ) {
-      const on = reached[tileRow + ((x + pad) >> TILE_SHIFT)]!;
-      let end = x;
-      do end = Math.min(width, (((end + pad) >> TILE_SHIFT) + 1) * TILE - pad);
-      while (end < width && reached[tileRow + ((end + pad) >> TILE_SHIFT)] === on);
-      if (on === 1) composite(grid, rowGrid + x, out, 4 * (y * width + x), end - x);
-      else words.fill(empty, y * width + x, y * width + end);
-      x = end;
+  for (const [top, bottom] of parts(height, COMPOSITE_PARTS)) {
+    yield;
+    for (let y = top; y < bottom; y++) {
+      const rowGrid = (y + pad) * stride + pad;
+      if (words === undefined) {
+        composite(grid, rowGrid, out, 4 * y * width, width);
+        continue;
+      }
+      const tileRow = ((y + pad) >> TILE_SHIFT) * tilesX;
+      // Runs of reached and of empty tiles along the row, in output pixels.
+      for (let x = 0; x < width; ) {
+        const on = reached[tileRow + ((x + pad) >> TILE_SHIFT)]!;
+        let end = x;
+        do end = Math.min(width, (((end + pad) >> TILE_SHIFT) + 1) * TILE - pad);
+        while (end < width && reached[tileRow + ((end + pad) >> TILE_SHIFT)] === on);
+        if (on === 1) composite(grid, rowGrid + x, out, 4 * (y * width + x), end - x);
+        else words.fill(empty, y * width + x, y * width + end);
+        x = end;
+      }
     }
   }
 }
@@ -285,12 +380,12 @@ interface Splats {
  * Colours are copied into tile order too: read by particle index they missed the cache once a
  * splat, and at 1 000 000 particles that was half of the coloured splat's time (135 → 63 ms).
  */
-function placeParticles(
+function* placeParticles(
   positions: Float32Array | Float64Array,
   colours: Uint8Array | Uint8ClampedArray | undefined,
   s: Splatter,
   workspace: RasterWorkspace,
-): Splats {
+): Generator<void, Splats, void> {
   const { sx, bx, sy, by, gxMax, gyMax, stride, rows } = s;
   const { phases, phaseShift } = s.kernel;
   const shift = phaseShift + TILE_SHIFT;
@@ -330,6 +425,7 @@ function placeParticles(
   const rgba = new Uint8Array(packed.buffer, packed.byteOffset, colours === undefined ? 0 : 4 * m);
   // Whole words when the colours are word-aligned, which keeps each particle's bytes in order on any endianness.
   const words = colours !== undefined && colours.byteOffset % 4 === 0 ? new Int32Array(colours.buffer, colours.byteOffset, n) : undefined;
+  yield;
   // Second pass recomputes the same arithmetic rather than storing it: a sequential re-read
   // costs less than writing and reading back 8 bytes per particle.
   for (let i = 0; i < n; i++) {
@@ -349,13 +445,13 @@ function placeParticles(
 // more than the update itself; every field is copied to a local so the optimiser keeps it in a
 // register across the typed-array stores.
 
-function splatCoverage(splats: Splats, s: Splatter, grid: Float32Array): void {
+function splatCoverage(splats: Splats, s: Splatter, grid: Float32Array, from: number, to: number): void {
   const { stride } = s;
-  const { q, count } = splats;
+  const { q } = splats;
   const { weights, size, phases, phaseShift, span } = s.kernel;
   const mask = phases - 1;
   const kk = size * size;
-  for (let j = 0; j < count; j++) {
+  for (let j = from; j < to; j++) {
     const qx = q[2 * j]!;
     const qy = q[2 * j + 1]!;
     const cols = span[qx & mask]!;
@@ -370,13 +466,21 @@ function splatCoverage(splats: Splats, s: Splatter, grid: Float32Array): void {
   }
 }
 
-function splatTransmittance(splats: Splats, s: Splatter, grid: Float32Array, alpha: number): void {
+/** 1 − w·α for every weight of the kernel: what each footprint pixel's transmittance is multiplied by. */
+function keepTable(kernel: SplatKernel, alpha: number, workspace: RasterWorkspace): Float32Array {
+  const { weights } = kernel;
+  const keep = workspace.float32('splat-keep', weights.length);
+  for (let k = 0; k < weights.length; k++) keep[k] = 1 - weights[k]! * alpha;
+  return keep;
+}
+
+function splatTransmittance(splats: Splats, s: Splatter, grid: Float32Array, keep: Float32Array, from: number, to: number): void {
   const { stride } = s;
-  const { q, count } = splats;
-  const { weights, size, phases, phaseShift, span } = s.kernel;
+  const { q } = splats;
+  const { size, phases, phaseShift, span } = s.kernel;
   const mask = phases - 1;
   const kk = size * size;
-  for (let j = 0; j < count; j++) {
+  for (let j = from; j < to; j++) {
     const qx = q[2 * j]!;
     const qy = q[2 * j + 1]!;
     const cols = span[qx & mask]!;
@@ -386,7 +490,7 @@ function splatTransmittance(splats: Splats, s: Splatter, grid: Float32Array, alp
     let k = ((qy & mask) * phases + (qx & mask)) * kk;
     let p = (qy >> phaseShift) * stride + (qx >> phaseShift);
     for (let row = 0; row < rows; row++, p += pSkip, k += kSkip) {
-      for (let col = 0; col < cols; col++, p++, k++) grid[p] = grid[p]! * (1 - weights[k]! * alpha);
+      for (let col = 0; col < cols; col++, p++, k++) grid[p] = grid[p]! * keep[k]!;
     }
   }
 }
@@ -396,14 +500,16 @@ function splatColoursAdditive(
   opacity: number,
   s: Splatter,
   grid: Float32Array,
+  from: number,
+  to: number,
 ): void {
   const { stride } = s;
-  const { q, rgba, count } = splats;
+  const { q, rgba } = splats;
   const { weights, size, phases, phaseShift, span } = s.kernel;
   const mask = phases - 1;
   const kk = size * size;
   const perByte = opacity / 255;
-  for (let j = 0; j < count; j++) {
+  for (let j = from; j < to; j++) {
     const a = rgba[4 * j + 3]! * perByte;
     const pr = rgba[4 * j]! * a;
     const pg = rgba[4 * j + 1]! * a;
@@ -434,14 +540,16 @@ function splatColoursOver(
   opacity: number,
   s: Splatter,
   grid: Float32Array,
+  from: number,
+  to: number,
 ): void {
   const { stride } = s;
-  const { q, rgba, count } = splats;
+  const { q, rgba } = splats;
   const { weights, size, phases, phaseShift, span } = s.kernel;
   const mask = phases - 1;
   const kk = size * size;
   const perByte = opacity / 255;
-  for (let j = 0; j < count; j++) {
+  for (let j = from; j < to; j++) {
     const a = rgba[4 * j + 3]! * perByte;
     const cr = rgba[4 * j]!;
     const cg = rgba[4 * j + 1]!;

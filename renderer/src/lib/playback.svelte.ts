@@ -1,13 +1,15 @@
-import { flowTimeAt, frameTimes, type Timeline } from '../../../shared/timeline.js';
+import { frameTimes, type Timeline } from '../../../shared/timeline.js';
 
 /**
  * The scrubber's state. t is flow time (what the preview shows); playing walks the export's
- * own timeline in real time (its easing, holds and way back, through the frames' times), so
- * the preview moves the way the exported animation will.
+ * own frames in real time (their easing, holds and way back, each shown for its 1/fps), so the
+ * preview plays what the exported animation will, frame for frame.
  */
 export class Playback {
   t = $state(1);
   playing = $state(false);
+  /** Animation frames played: the preview works ahead on each, between the export's frames. */
+  ticks = $state(0);
   /** Start over at the end; off, playing stops on the timeline's last frame. */
   loop = $state(true);
   speed = $state(1);
@@ -52,6 +54,17 @@ export class Playback {
     // position is read here so the counter follows playback; frameIndex may not need it.
     void this.position;
     return { index: this.frameIndex(), count: this.current().times.length };
+  }
+
+  /**
+   * While playing, the t of the export's frame after the one on show (the first again when
+   * looping), which the preview can draw ahead; undefined when there is none.
+   */
+  get nextT(): number | undefined {
+    const { times } = this.current();
+    const next = this.frameIndex() + 1;
+    if (next < times.length) return times[next];
+    return this.loop ? times[0] : undefined;
   }
 
   /** Seconds into the animation of what is on show. */
@@ -143,7 +156,8 @@ export class Playback {
       this.playing = false;
     }
     this.place(position);
-    this.t = flowTimeAt(times, fps, position, this.loop);
+    this.t = times[this.frameIndex()]!;
+    this.ticks++;
     if (this.playing) this.request = requestAnimationFrame((n) => this.tick(n));
   }
 }

@@ -72,3 +72,42 @@ test('a new timeline (another fps) moves the counter to its frame nearest the t 
   assert.equal(playback.seconds, shown / 40);
   assert.equal(playback.frame.count, times.length);
 });
+
+test('playing shows the export’s own frames, each for its 1/fps, and names the next one to draw ahead', () => {
+  const callbacks: ((now: number) => void)[] = [];
+  const globals = globalThis as { requestAnimationFrame?: unknown; cancelAnimationFrame?: unknown };
+  const saved = [globals.requestAnimationFrame, globals.cancelAnimationFrame];
+  globals.requestAnimationFrame = (callback: (now: number) => void): number => callbacks.push(callback);
+  globals.cancelAnimationFrame = (): void => {};
+  try {
+    const { playback, times } = playbackOf(eased);
+    playback.seek(0);
+    playback.play();
+    // Animation frames at 60 Hz from performance.now(), as a browser gives them.
+    let now = performance.now();
+    const shown: number[] = [];
+    for (let tick = 0; tick < 60; tick++) {
+      now += 1000 / 60;
+      callbacks.shift()!(now);
+      shown.push(playback.t);
+      const { index } = playback.frame;
+      assert.equal(playback.t, times[index], `tick ${tick}: t is frame ${index}'s own, not between frames`);
+      assert.equal(playback.nextT, times[(index + 1) % times.length], `tick ${tick}: the next frame's t`);
+    }
+    assert.equal(playback.ticks, 60);
+    // A second of 20 fps at 60 Hz: each frame on show for three animation frames.
+    const changes = shown.filter((t, i) => i > 0 && t !== shown[i - 1]).length;
+    const moving = new Set(Array.from({ length: 20 }, (_, k) => times[k + 1]!)).size - 1;
+    assert.ok(changes >= moving - 1 && changes <= moving + 1, `${changes} changes of t in a second, about the ${moving} of its 20 frames`);
+    // Without loop, playing stops on the last frame, with none after it to draw ahead.
+    playback.loop = false;
+    while (playback.playing) {
+      now += 1000 / 60;
+      callbacks.shift()!(now);
+    }
+    assert.equal(playback.frame.index, times.length - 1);
+    assert.equal(playback.nextT, undefined);
+  } finally {
+    [globals.requestAnimationFrame, globals.cancelAnimationFrame] = saved;
+  }
+});

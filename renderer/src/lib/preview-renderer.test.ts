@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TrajectoryData } from '../../../shared/ipc/contract.js';
+import { PreviewFrames } from '../../../shared/render/preview-frames.js';
+import { resolveRenderSettings } from '../../../shared/render/render-settings.js';
+import { particleBudget, PreviewRenderer } from './preview-renderer.js';
+
+/** Noise at t = 0 flowing into a ring at t = 1, each particle its own colour: a small real trajectory. */
+function ringTrajectory(particles: number): TrajectoryData {
+  const positions = new Float32Array(2 * 2 * particles);
+  const velocities = new Float32Array(positions.length);
+  const imageColours = new Uint8Array(4 * particles);
+  for (let i = 0; i < particles; i++) {
+    const u = Math.sin(i * 12.9898) * 43758.5453;
+    const v = Math.sin(i * 78.233) * 12345.6789;
+    positions[2 * i] = 2 * (u - Math.floor(u)) - 1;
+    positions[2 * i + 1] = 2 * (v - Math.floor(v)) - 1;
+    const angle = (2 * Math.PI * i) / particles;
+    positions[2 * particles + 2 * i] = 3 * Math.cos(angle);
+    positions[2 * particles + 2 * i + 1] = 3 * Math.sin(angle);
+    for (let k = 0; k < 2; k++) velocities[2 * i + k] = velocities[2 * particles + 2 * i + k] = positions[2 * particles + 2 * i + k]! - positions[2 * i + k]!;
+    imageColours.set([(i * 7) % 256, (i * 13) % 256, 200, 255], 4 * i);
+  }
+  return {
+    particles,
+    times: Float64Array.of(0, 1),
+    positions,
+    velocities,
+    imageColours,
+    inkColour: [40, 60, 200, 255],
+    background: { rgba: [255, 255, 255, 255], transparent: false },
+    bounds: { xMin: -4, xMax: 4, yMin: -4, yMax: 4 },
+  };
+}
+
+/** A 2D context that keeps a copy of each frame put on it. */
+function recordingContext(): { context: CanvasRenderingContext2D; puts: Uint8ClampedArray[] } {
+  const puts: Uint8ClampedArray[] = [];
+  const context = { putImageData: (image: ImageData) => puts.push(Uint8ClampedArray.from(image.data)) };
+  return { context: context as unknown as CanvasRenderingContext2D, puts };
+}
+
+test('playing, the next export frame is drawn ahead between animation frames and put on show when due, the frame drawn in one go', () => {
+  const globals = globalThis as { ImageData?: unknown };
+  const saved = globals.ImageData;
+  const original = PreviewFrames.prototype.drawInStages;
+  // Node has no ImageData: the renderer needs only its size and bytes.
+  globals.ImageData = class {
+    readonly data: Uint8ClampedArray;
+    constructor(
+      readonly width: number,
+      readonly height: number,
+    ) {
+      this.data = new Uint8ClampedArray(4 * width * height);
+    }
+  };
+  try {
+    const data = ringTrajectory(3000);
+    const style = resolveRenderSettings({ particles: 3000 });
+    // Which call of play ran each stage of each frame's t.
+    let call = 0;
+    const stagesRun = new Map<number, number[]>();
+    PreviewFrames.prototype.drawInStages = function* (this: PreviewFrames, t: number, target: Uint8ClampedArray, count?: number) {
+      const stages = original.call(this, t, target, count);
+      for (;;) {
+        stagesRun.set(t, [...(stagesRun.get(t) ?? []), call]);
+        const next = stages.next();
+        if (next.done === true) return next.value;
+        yield;
+      }
+    };
+    const renderer = new PreviewRenderer();
+    renderer.update(data, style, 160);
+    const { context, puts } = recordingContext();
+    const still = renderer.draw(context, 0.25);
+    assert.equal(still?.particles, 3000);
+    assert.equal(puts.length, 1);
+    // Play starts on the frame already on show: nothing is drawn again, the next frame is begun.
+    assert.equal(renderer.play(context, 0.25, 0.5), undefined);
+    assert.equal(puts.length, 1, 'the still frame stays on show');
+    // Animation frames while 0.25 is on show: the 0.5 frame's stages run, nothing is put.
+    for (call = 1; call <= 12; call++) assert.equal(renderer.play(context, 0.25, 0.5), undefined);
+    assert.equal(puts.length, 1);
+    const due = call;
+    const shown = renderer.play(context, 0.5, 0.75);
+    const run = stagesRun.get(0.5)!;
+    assert.ok(run.length >= 8 && run.every((c) => c < due), `every stage of the 0.5 frame ran ahead of its turn (in calls ${run.join(', ')}; due in ${due})`);
+    assert.equal(puts.length, 2, 'the frame drawn ahead is put on show when its time comes');
+    assert.ok(shown !== undefined && shown.particles === 3000 && shown.ms > 0);
+    const reference = new PreviewFrames(data, style, 160).draw(0.5, new Uint8ClampedArray(puts[1]!.length));
+    assert.deepEqual(puts[1], reference, 'the frame drawn in stages is the frame drawn at once');
+    // A frame not drawn ahead (playback jumped) is drawn when due, the same pixels.
+    renderer.play(context, 0.9, 0.95);
+    assert.deepEqual(puts[2], new PreviewFrames(data, style, 160).draw(0.9, new Uint8ClampedArray(puts[2]!.length)));
+  } finally {
+    PreviewFrames.prototype.drawInStages = original;
+    globals.ImageData = saved;
+  }
+});
+
+test('playing thins the particles only when four frames in a row ran long, and restores them when all came in well under', () => {
+  const all = 200_000;
+  assert.equal(particleBudget([40, 9, 9], all, all), all, 'fewer than four frames say nothing');
+  assert.equal(particleBudget([40, 9, 9, 9], all, all), all, 'one slow frame (the first after a seek) is no trend');
+  assert.equal(particleBudget([17, 30, 40, 17], all, all), 170_000, 'four slow frames thin by 15 %');
+  assert.equal(particleBudget([9, 17, 30, 40, 17], all, all), 170_000, 'the last four count');
+  assert.equal(particleBudget([17, 30, 40, 17], 4100, all), 4000, 'never below 4000');
+  assert.equal(particleBudget([10, 11, 9, 11], 100_000, all), 110_000, 'four quick frames restore by 10 %');
+  assert.equal(particleBudget([10, 11, 9, 11], 190_000, all), all, 'up to all of them');
+  assert.equal(particleBudget([10, 13, 9, 11], 100_000, all), 100_000, 'near the budget, no change');
+});
