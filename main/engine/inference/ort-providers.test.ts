@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ortExecutionProviders } from './ort-providers.js';
+import { cudaSessionsStart } from './ort-session.js';
 
 describe('ortExecutionProviders', () => {
   it('is the CPU provider alone as npm installs the package (no CUDA files)', () => {
@@ -22,5 +23,13 @@ describe('ortExecutionProviders', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('cudaSessionsStart', () => {
+  it('says no where CUDA cannot run, even with its provider asked for: the app does not claim the GPU then', { skip: ortExecutionProviders().includes('cuda') && 'CUDA is installed here' }, async () => {
+    assert.equal(await cudaSessionsStart(['cpu']), false);
+    // As if the provider's file were fetched on a machine without CUDA's libraries: a session on it fails.
+    assert.equal(await cudaSessionsStart(['cuda', 'cpu']), false);
   });
 });

@@ -1,5 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-node';
 import { FlowGifError } from '../../../shared/errors.js';
+import { encodeOnnxModel, GraphBuilder } from '../onnx/onnx-model.js';
 import { leaseOrtTempFolder } from './ort-temp-folder.js';
 import { ortExecutionProviders } from './ort-providers.js';
 
@@ -69,4 +70,38 @@ export async function createOrtSession(bytes: Uint8Array, what: string, options:
       lease.release();
     },
   };
+}
+
+let cudaStarts: Promise<boolean> | undefined;
+
+/**
+ * Whether sessions here really run on CUDA: its provider installed (ortExecutionProviders) and a
+ * session on it alone starting, which needs CUDA's and cuDNN's libraries too. Without them
+ * createOrtSession runs on the CPU, so the provider's file alone would say GPU wrongly. Asked once.
+ */
+export function cudaSessionsStart(providers: readonly ('cuda' | 'cpu')[] = ortExecutionProviders()): Promise<boolean> {
+  if (!providers.includes('cuda')) return Promise.resolve(false);
+  cudaStarts ??= startsOnCuda();
+  return cudaStarts;
+}
+
+async function startsOnCuda(): Promise<boolean> {
+  const g = new GraphBuilder();
+  g.op('Identity', ['x'], { output: 'y' });
+  const probe = encodeOnnxModel({
+    producerName: 'FlowGIF',
+    producerVersion: '1',
+    graph: { name: 'flowgif_cuda_probe', nodes: g.nodes, initializers: g.initializers, inputs: [{ name: 'x', dataType: 'float', shape: [1] }], outputs: [{ name: 'y', dataType: 'float', shape: [1] }] },
+  });
+  const lease = leaseOrtTempFolder(undefined);
+  try {
+    const ort = await loadOrt();
+    const session = await lease.creating(() => ort.InferenceSession.create(probe, { executionProviders: ['cuda'] }));
+    await session.release();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    lease.release();
+  }
 }

@@ -1,7 +1,6 @@
 import { FlowGifError } from '../../../shared/errors.js';
 import type { BackendInfo } from '../../../shared/ipc/contract.js';
-import { ortExecutionProviders } from '../inference/ort-providers.js';
-import { loadOrt, type OrtSessionOptions } from '../inference/ort-session.js';
+import { cudaSessionsStart, loadOrt, type OrtSessionOptions } from '../inference/ort-session.js';
 import { ortFfjordSteps } from '../inference/ort-ffjord-steps.js';
 import { ortFlowMatchingSteps, ORT_TRAINING_BACKEND } from '../inference/ort-fm-steps.js';
 import { loadBackend, preferenceFromEnv, type LoadedBackend } from '../train/backend.js';
@@ -29,9 +28,10 @@ export async function ffjordStepBackend(options: OrtSessionOptions = {}): Promis
 export async function trainingBackends(): Promise<Record<FlowMethod, BackendInfo>> {
   const tfjs = await loadBackend();
   const tfjsInfo: BackendInfo = { name: tfjs.name, label: tfjs.label, gpu: tfjs.gpu };
-  const onCuda = ortExecutionProviders().includes('cuda');
   const info: BackendInfo = (await ortTrains(tfjs))
-    ? { name: ORT_TRAINING_BACKEND, label: onCuda ? 'GPU (onnxruntime CUDA)' : 'CPU (onnxruntime)', gpu: onCuda }
+    ? (await cudaSessionsStart())
+      ? { name: ORT_TRAINING_BACKEND, label: 'GPU (onnxruntime CUDA)', gpu: true }
+      : { name: ORT_TRAINING_BACKEND, label: 'CPU (onnxruntime)', gpu: false }
     : tfjsInfo;
   return { fm: info, ffjord: info };
 }
