@@ -205,7 +205,10 @@ const train: Scenario = {
     await waitForAttribute(canvas, 'data-particles', FULL_PREVIEW_PARTICLES, SLOW_JOB_MS, "the trained model's full preview");
     const fullMs = performance.now() - trainedAt;
     await drawing.waitFor({ state: 'detached', timeout: 5000 });
-    assert.match((await status.innerText()).trim(), /^Done: \d+ steps in /, 'once the full preview is drawn the status is Done alone');
+    const finished = (await status.innerText()).trim();
+    assert.match(finished, /^Done: \d+ steps in /, 'once the full preview is drawn the status is Done alone');
+    const planned = (await badge.innerText()).trim();
+    assert.ok(finished.endsWith(` on ${planned}`), `the status says where it trained, the badge's ${planned}: "${finished}"`);
     note(`trained model's preview ready after ${(ms / 1000).toFixed(1)} s, its full preview (${FULL_PREVIEW_PARTICLES} particles) after ${(fullMs / 1000).toFixed(1)} s, from training done`);
     await shot('2-trained');
   },
