@@ -227,14 +227,23 @@ test('drawn in stages, a frame pauses in its placing, between quarters of its sp
     for (const background of [[255, 255, 255, 255], [0, 0, 0, 0]] as const) {
       for (const c of [colours, undefined]) {
         const options = testOptions({ blend, pointSize: 2.5, background: [...background], opacity: 0.6 });
-        const workspace = createRasterWorkspace();
-        const stages = rasteriseInStages(positions, c, options, new Uint8ClampedArray(4 * 64 * 64), workspace);
+        // Another frame drawn in stages in between, on its own workspace, as the preview's
+        // exports and previews may be: nothing of one may leak into the other.
+        const mirrored = positions.map((v) => -v);
+        const other = testOptions({ blend, pointSize: 1.3, background: [20, 40, 60, 255] });
+        const stages = rasteriseInStages(positions, c, options, new Uint8ClampedArray(4 * 64 * 64), createRasterWorkspace());
+        const between = rasteriseInStages(mirrored, c, other, new Uint8ClampedArray(4 * 64 * 64), createRasterWorkspace());
         let pauses = 0;
         let next = stages.next();
-        for (; next.done !== true; next = stages.next()) pauses++;
+        let otherNext = between.next();
+        for (; next.done !== true; next = stages.next()) {
+          pauses++;
+          if (otherNext.done !== true) otherNext = between.next();
+        }
         const what = `${blend} on ${background.join(',')}, ${c === undefined ? 'one colour' : 'coloured'}`;
         assert.equal(pauses, 7, `${what}: seven pauses`);
         assert.deepEqual(next.value, rasterise(positions, c, options), what);
+        assert.deepEqual(otherNext.done === true ? otherNext.value : undefined, rasterise(mirrored, c, other), `${what}: the frame drawn in between`);
       }
     }
   }

@@ -19,6 +19,8 @@ export class Playback {
   private positionFor: Timeline | undefined;
   private request = 0;
   private last = 0;
+  /** The last animation frame's length, s: how far the next one will move. */
+  private tickSeconds = 1 / 60;
   private timeline: Timeline | undefined;
   private times: Float64Array = new Float64Array(0);
   /** The export's frames in increasing t, one per distinct t (its first): what a frame step walks. */
@@ -57,14 +59,22 @@ export class Playback {
   }
 
   /**
-   * While playing, the t of the export's frame after the one on show (the first again when
-   * looping), which the preview can draw ahead; undefined when there is none.
+   * While playing, the t of the next export frame that will show a different t: the frame the
+   * next animation frame lands on (two ahead at double speed or on a 30 Hz screen), or past a
+   * hold the first that moves. The preview draws it ahead; undefined when there is none (the
+   * end without loop, or a timeline of one t).
    */
   get nextT(): number | undefined {
-    const { times } = this.current();
-    const next = this.frameIndex() + 1;
-    if (next < times.length) return times[next];
-    return this.loop ? times[0] : undefined;
+    const { times, fps } = this.current();
+    const shown = this.frameIndex();
+    const n = times.length;
+    let next = Math.max(shown + 1, Math.floor((this.position + this.tickSeconds * this.speed) * fps + 1e-6));
+    for (let looked = 0; looked < n; looked++, next++) {
+      if (next >= n && !this.loop) return undefined;
+      const t = times[next % n]!;
+      if (t !== times[shown]) return t;
+    }
+    return undefined;
   }
 
   /** Seconds into the animation of what is on show. */
@@ -114,6 +124,8 @@ export class Playback {
     if (this.positionFor !== this.timeline) this.place(this.frameIndex() / fps);
     // Playing from the last frame without loop would stop at once: start over.
     if (!this.loop && this.position >= (times.length - 1) / fps) this.position = 0;
+    // On the frame's own t from the start (a scrubbed t is rounded), as every frame played is.
+    this.t = times[this.frameIndex()]!;
     this.playing = true;
     this.last = performance.now();
     this.request = requestAnimationFrame((now) => this.tick(now));
@@ -145,9 +157,11 @@ export class Playback {
   private tick(now: number): void {
     if (!this.playing) return;
     const { times, fps } = this.current();
-    // A long frame (a background tab, a GC) must not jump playback forward.
-    const dt = Math.min(0.1, (now - this.last) / 1000);
+    // A long frame (a background tab, a GC) must not jump playback forward; the first may be
+    // stamped before play() read the clock, and must not step back.
+    const dt = Math.max(0, Math.min(0.1, (now - this.last) / 1000));
     this.last = now;
+    if (dt > 0) this.tickSeconds = dt;
     const total = times.length / fps;
     let position = this.position + dt * this.speed;
     if (position >= total && this.loop) position %= total;

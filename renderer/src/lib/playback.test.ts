@@ -92,7 +92,10 @@ test('playing shows the export’s own frames, each for its 1/fps, and names the
       shown.push(playback.t);
       const { index } = playback.frame;
       assert.equal(playback.t, times[index], `tick ${tick}: t is frame ${index}'s own, not between frames`);
-      assert.equal(playback.nextT, times[(index + 1) % times.length], `tick ${tick}: the next frame's t`);
+      // The next frame that shows another t: past the start hold's frames, the first that moves.
+      let next = index + 1;
+      while (times[next % times.length] === times[index]) next++;
+      assert.equal(playback.nextT, times[next % times.length], `tick ${tick}: the next frame to draw ahead`);
     }
     assert.equal(playback.ticks, 60);
     // A second of 20 fps at 60 Hz: each frame on show for three animation frames.
@@ -107,6 +110,24 @@ test('playing shows the export’s own frames, each for its 1/fps, and names the
     }
     assert.equal(playback.frame.index, times.length - 1);
     assert.equal(playback.nextT, undefined);
+
+    // At double speed each animation frame moves two of a 60 fps export's frames: the one drawn
+    // ahead is the one the next animation frame lands on, not the one after this.
+    const sixty: Timeline = { ...eased, fps: 60, holdStartSeconds: 0, holdEndSeconds: 0, easing: 'linear' };
+    const { playback: fast, times: fastTimes } = playbackOf(sixty);
+    fast.seek(0);
+    fast.speed = 2;
+    fast.play();
+    now = performance.now();
+    for (let tick = 0; tick < 20; tick++) {
+      const ahead = fast.nextT;
+      now += 1000 / 60;
+      callbacks.shift()!(now);
+      // The first animation frame's length is not known before it: from the second on.
+      if (tick > 0) assert.equal(fast.t, ahead, `double speed, tick ${tick}: the frame drawn ahead is the one shown next`);
+    }
+    assert.ok(fast.frame.index >= 38 && fast.frame.index <= 42 && fastTimes.length > 42, `20 animation frames at double speed moved about 40 frames (${fast.frame.index})`);
+    fast.pause();
   } finally {
     [globals.requestAnimationFrame, globals.cancelAnimationFrame] = saved;
   }

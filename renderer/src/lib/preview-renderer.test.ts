@@ -75,15 +75,25 @@ test('playing, the next export frame is drawn ahead between animation frames and
     const still = renderer.draw(context, 0.25);
     assert.equal(still?.particles, 3000);
     assert.equal(puts.length, 1);
-    // Play starts on the frame already on show: nothing is drawn again, the next frame is begun.
-    assert.equal(renderer.play(context, 0.25, 0.5), undefined);
-    assert.equal(puts.length, 1, 'the still frame stays on show');
-    // Animation frames while 0.25 is on show: the 0.5 frame's stages run, nothing is put.
-    for (call = 1; call <= 12; call++) assert.equal(renderer.play(context, 0.25, 0.5), undefined);
+    // A clock on which every reading is 5 ms on: each stage seems to cost 5 ms, so an animation
+    // frame's 12 ms share holds one, and the frame is spread over as many animation frames.
+    const realNow = performance.now.bind(performance);
+    let clock = realNow();
+    performance.now = () => (clock += 5);
+    try {
+      // Play starts on the frame already on show: nothing is drawn again, the next frame is begun.
+      assert.equal(renderer.play(context, 0.25, 0.5), undefined);
+      assert.equal(puts.length, 1, 'the still frame stays on show');
+      // Animation frames while 0.25 is on show: the 0.5 frame's stages run, nothing is put.
+      for (call = 1; call <= 12; call++) assert.equal(renderer.play(context, 0.25, 0.5), undefined);
+    } finally {
+      performance.now = realNow;
+    }
     assert.equal(puts.length, 1);
     const due = call;
     const shown = renderer.play(context, 0.5, 0.75);
     const run = stagesRun.get(0.5)!;
+    assert.deepEqual(run, Array.from({ length: run.length }, (_, i) => i), `a stage an animation frame when each costs 5 ms (calls ${run.join(', ')})`);
     assert.ok(run.length >= 8 && run.every((c) => c < due), `every stage of the 0.5 frame ran ahead of its turn (in calls ${run.join(', ')}; due in ${due})`);
     assert.equal(puts.length, 2, 'the frame drawn ahead is put on show when its time comes');
     assert.ok(shown !== undefined && shown.particles === 3000 && shown.ms > 0);

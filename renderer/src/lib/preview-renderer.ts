@@ -3,11 +3,12 @@ import { PreviewFrames } from '../../../shared/render/preview-frames.js';
 import { RasterWorkspace } from '../../../shared/render/raster-workspace.js';
 import type { RenderSettings } from '../../../shared/render/render-settings.js';
 
-/** One animation frame at 60 Hz; a busier one while playing draws fewer particles. */
+/** One animation frame at 60 Hz: frames that keep an animation frame longer, four in a row, thin the particles. */
 const FRAME_BUDGET_MS = 16;
 /**
- * What an animation frame spends drawing ahead while playing: room left for the page, the
- * compositor and a frame put on show in the same animation frame.
+ * How long one animation frame of playback may run, counted from its start: putting the frame
+ * due on show, then the next frame's stages while their recent cost fits; the rest is the
+ * page's and the compositor's.
  */
 const AHEAD_SHARE_MS = 12;
 const MIN_PARTICLES = 4000;
@@ -17,7 +18,7 @@ const ADAPT_WINDOW = 4;
 export interface FrameStats {
   /** The frame's own drawing time, all its stages. */
   readonly ms: number;
-  /** The longest any animation frame spent on it: what the page's frame rate feels. */
+  /** The longest any animation frame spent on it, the whole animation frame: what the page's frame rate feels. */
   readonly tickMs: number;
   readonly particles: number;
   readonly width: number;
@@ -26,7 +27,7 @@ export interface FrameStats {
   readonly shown: number;
 }
 
-/** A frame being drawn ahead, a stage per animation frame. */
+/** A frame being drawn ahead, as many stages an animation frame as fit its share. */
 interface AheadFrame {
   readonly t: number;
   readonly particles: number;
@@ -40,9 +41,10 @@ interface AheadFrame {
 
 /**
  * Draws a trajectory at any t into a canvas through the shared PreviewFrames, straight into the
- * ImageData's bytes. While playing it draws the export's next frame ahead, a stage per animation
- * frame, while the one on show stays; and it thins the particles when even that cannot keep an
- * animation frame within 16 ms (an export of 60 frames a second leaves no frame to work ahead in).
+ * ImageData's bytes. While playing it draws the export's next frame ahead, in stages spread over
+ * the animation frames the one on show lasts; and it thins the particles when even that cannot
+ * keep animation frames within 16 ms (an export of 60 frames a second leaves no animation frame
+ * to work ahead in).
  */
 export class PreviewRenderer {
   private data: TrajectoryData | undefined;
@@ -57,8 +59,10 @@ export class PreviewRenderer {
   /** The busiest animation frame of each of the last few frames shown while playing. */
   private readonly recentMs: number[] = [];
   private shown = 0;
-  /** While playing: the t on the canvas, and the frame being drawn ahead. */
+  /** What the canvas shows (NaN for nothing of these frames), and with how many particles. */
   private shownT = Number.NaN;
+  private shownParticles = 0;
+  /** While playing, the frame being drawn ahead. */
   private ahead: AheadFrame | undefined;
   /** Each stage's recent cost, to start only what fits in an animation frame's share. */
   private readonly stageMs: number[] = [];
@@ -86,17 +90,23 @@ export class PreviewRenderer {
     return this.frames === undefined ? undefined : { width: this.frames.options.width, height: this.frames.options.height };
   }
 
-  /** The frame at t, drawn now with every particle: a still preview, scrubbing. */
+  /**
+   * The frame at t with every particle: a still preview, scrubbing, a pause. Undefined when the
+   * canvas shows it already (playing stopped on a frame drawn in full).
+   */
   draw(context: CanvasRenderingContext2D, t: number): FrameStats | undefined {
     const { data, frames, image } = this;
     if (data === undefined || frames === undefined || image === undefined) return undefined;
+    // Playing starts afresh from here: the last run's slow frames say nothing of the next.
+    this.recentMs.length = 0;
+    if (t === this.shownT && this.shownParticles === data.particles) return undefined;
     // It shares the buffers a frame drawn ahead is using.
     this.ahead = undefined;
     const started = performance.now();
     frames.draw(t, image.data);
     context.putImageData(image, 0, 0);
-    // Playing from here starts with this frame on show, all its particles drawn.
     this.shownT = t;
+    this.shownParticles = data.particles;
     const ms = performance.now() - started;
     return this.stats(ms, ms, data.particles);
   }
@@ -110,30 +120,32 @@ export class PreviewRenderer {
     const { data, image } = this;
     if (data === undefined || image === undefined) return undefined;
     const started = performance.now();
-    let stats: FrameStats | undefined;
+    let due: AheadFrame | undefined;
     if (t !== this.shownT) {
-      const frame = this.ahead?.t === t ? this.ahead : this.startAhead(t);
-      while (!frame.done) this.runStage(frame);
+      due = this.ahead?.t === t ? this.ahead : this.startAhead(t);
+      while (!due.done) this.runStage(due);
       context.putImageData(image, 0, 0);
       this.shownT = t;
+      this.shownParticles = due.particles;
       this.ahead = undefined;
-      const tickMs = Math.max(frame.tickMs, performance.now() - started);
-      this.adapt(tickMs, data.particles);
-      stats = this.stats(frame.ms, tickMs, frame.particles);
     }
     if (next !== undefined && next !== this.shownT && this.ahead?.t !== next) this.ahead = this.startAhead(next);
     const ahead = this.ahead;
     if (ahead !== undefined) {
-      const tickStart = performance.now();
       // At least one stage an animation frame, so a frame drawn ahead always moves on.
-      let first = stats === undefined;
+      let first = due === undefined;
       while (!ahead.done && (first || performance.now() - started + (this.stageMs[ahead.stage] ?? 0) <= AHEAD_SHARE_MS)) {
         this.runStage(ahead);
         first = false;
       }
-      ahead.tickMs = Math.max(ahead.tickMs, performance.now() - tickStart);
     }
-    return stats;
+    // The whole animation frame counts for both frames it worked on.
+    const tickMs = performance.now() - started;
+    if (ahead !== undefined) ahead.tickMs = Math.max(ahead.tickMs, tickMs);
+    if (due === undefined) return undefined;
+    const busiest = Math.max(due.tickMs, tickMs);
+    this.adapt(busiest, data.particles);
+    return this.stats(due.ms, busiest, due.particles);
   }
 
   private startAhead(t: number): AheadFrame {
