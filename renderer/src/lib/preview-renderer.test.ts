@@ -1,37 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { TrajectoryData } from '../../../shared/ipc/contract.js';
 import { PreviewFrames } from '../../../shared/render/preview-frames.js';
 import { resolveRenderSettings } from '../../../shared/render/render-settings.js';
 import { particleBudget, PreviewRenderer } from './preview-renderer.js';
-
-/** Noise at t = 0 flowing into a ring at t = 1, each particle its own colour: a small real trajectory. */
-function ringTrajectory(particles: number): TrajectoryData {
-  const positions = new Float32Array(2 * 2 * particles);
-  const velocities = new Float32Array(positions.length);
-  const imageColours = new Uint8Array(4 * particles);
-  for (let i = 0; i < particles; i++) {
-    const u = Math.sin(i * 12.9898) * 43758.5453;
-    const v = Math.sin(i * 78.233) * 12345.6789;
-    positions[2 * i] = 2 * (u - Math.floor(u)) - 1;
-    positions[2 * i + 1] = 2 * (v - Math.floor(v)) - 1;
-    const angle = (2 * Math.PI * i) / particles;
-    positions[2 * particles + 2 * i] = 3 * Math.cos(angle);
-    positions[2 * particles + 2 * i + 1] = 3 * Math.sin(angle);
-    for (let k = 0; k < 2; k++) velocities[2 * i + k] = velocities[2 * particles + 2 * i + k] = positions[2 * particles + 2 * i + k]! - positions[2 * i + k]!;
-    imageColours.set([(i * 7) % 256, (i * 13) % 256, 200, 255], 4 * i);
-  }
-  return {
-    particles,
-    times: Float64Array.of(0, 1),
-    positions,
-    velocities,
-    imageColours,
-    inkColour: [40, 60, 200, 255],
-    background: { rgba: [255, 255, 255, 255], transparent: false },
-    bounds: { xMin: -4, xMax: 4, yMin: -4, yMax: 4 },
-  };
-}
+import { ringFlow } from './preview-warm-up.js';
 
 /** A 2D context that keeps a copy of each frame put on it. */
 function recordingContext(): { context: CanvasRenderingContext2D; puts: Uint8ClampedArray[] } {
@@ -55,7 +27,7 @@ test('playing, the next export frame is drawn ahead between animation frames and
     }
   };
   try {
-    const data = ringTrajectory(3000);
+    const data = ringFlow(3000);
     const style = resolveRenderSettings({ particles: 3000 });
     // Which call of play ran each stage of each frame's t.
     let call = 0;

@@ -13,7 +13,13 @@ const PARTICLES = 3000;
  * in three fresh pages each: its first frame drawn in 18–43 ms after this, 47–54 ms without.
  */
 export function warmUpPreview(): void {
-  const n = PARTICLES;
+  const frames = new PreviewFrames(ringFlow(PARTICLES), defaultRenderSettings, 512);
+  const target = new Uint8ClampedArray(4 * frames.options.width * frames.options.height);
+  for (const t of [0.2, 0.6, 0.8, 1]) frames.draw(t, target);
+}
+
+/** A small made-up flow: Gaussian noise at t = 0 onto a ring at t = 1, particles in two colours alternately. */
+export function ringFlow(n: number): TrajectoryData {
   const noise = gaussianPoints(n, createRandom(7));
   const positions = new Float32Array(4 * n);
   const velocities = new Float32Array(4 * n);
@@ -29,7 +35,7 @@ export function warmUpPreview(): void {
     velocities.set(v, 2 * (n + i));
     imageColours.set(i % 2 === 0 ? [200, 40, 40, 255] : [40, 60, 160, 255], 4 * i);
   }
-  const data: TrajectoryData = {
+  return {
     particles: n,
     times: Float64Array.of(0, 1),
     positions,
@@ -39,7 +45,4 @@ export function warmUpPreview(): void {
     background: { rgba: [255, 255, 255, 255], transparent: false },
     bounds: { xMin: -3, xMax: 3, yMin: -3, yMax: 3 },
   };
-  const frames = new PreviewFrames(data, defaultRenderSettings, 512);
-  const target = new Uint8ClampedArray(4 * frames.options.width * frames.options.height);
-  for (const t of [0.2, 0.6, 0.8, 1]) frames.draw(t, target);
 }
