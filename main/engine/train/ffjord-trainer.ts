@@ -56,6 +56,10 @@ export const ffjordPreset: FfjordPreset = {
  * preset 3.536): tolerances 1e-3 alone 3.520; with lr 3e-3 3.456, lr 1e-2 3.424; and a batch
  * of 250, where the fixed cost of a step is most of it, at lr 1e-2: 3.379. On onnxruntime
  * (BENCHMARKS.md) 3.310 in 20 s, seed 1; the CLI's default seed 0 gave 3.341–3.349.
+ * Finlay et al.'s penalties (FfjordPenalties) are left out: at weight 0.003 they gained about
+ * 0.06 nats at 20 s for seeds 0 and 1 but ended 300 s at 3.298 against 3.249 without (seed 0;
+ * seed 1 3.224 against 3.257), and a weight fading to none over 1000 steps let seed 0 stiffen
+ * (NFE 416, 3.343 at 300 s).
  */
 export const ffjordFastPreset: FfjordPreset = {
   ...ffjordPreset,
