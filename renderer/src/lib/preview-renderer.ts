@@ -59,9 +59,10 @@ export class PreviewRenderer {
   /** The busiest animation frame of each of the last few frames shown while playing. */
   private readonly recentMs: number[] = [];
   private shown = 0;
-  /** What the canvas shows (NaN for nothing of these frames), and with how many particles. */
+  /** What the canvas shows (NaN for nothing of these frames), with how many particles, and on which context. */
   private shownT = Number.NaN;
   private shownParticles = 0;
+  private shownOn: CanvasRenderingContext2D | undefined;
   /** While playing, the frame being drawn ahead. */
   private ahead: AheadFrame | undefined;
   /** Each stage's recent cost, to start only what fits in an animation frame's share. */
@@ -86,6 +87,11 @@ export class PreviewRenderer {
     if (this.image === undefined || this.image.width !== width || this.image.height !== height) this.image = new ImageData(width, height);
   }
 
+  /** The canvas was cleared (its size set again): nothing drawn before is on it. */
+  cleared(): void {
+    this.shownT = Number.NaN;
+  }
+
   get size(): { width: number; height: number } | undefined {
     return this.frames === undefined ? undefined : { width: this.frames.options.width, height: this.frames.options.height };
   }
@@ -99,7 +105,7 @@ export class PreviewRenderer {
     if (data === undefined || frames === undefined || image === undefined) return undefined;
     // Playing starts afresh from here: the last run's slow frames say nothing of the next.
     this.recentMs.length = 0;
-    if (t === this.shownT && this.shownParticles === data.particles) return undefined;
+    if (t === this.shownT && this.shownParticles === data.particles && context === this.shownOn) return undefined;
     // It shares the buffers a frame drawn ahead is using.
     this.ahead = undefined;
     const started = performance.now();
@@ -107,6 +113,7 @@ export class PreviewRenderer {
     context.putImageData(image, 0, 0);
     this.shownT = t;
     this.shownParticles = data.particles;
+    this.shownOn = context;
     const ms = performance.now() - started;
     return this.stats(ms, ms, data.particles);
   }
@@ -121,12 +128,13 @@ export class PreviewRenderer {
     if (data === undefined || image === undefined) return undefined;
     const started = performance.now();
     let due: AheadFrame | undefined;
-    if (t !== this.shownT) {
+    if (t !== this.shownT || context !== this.shownOn) {
       due = this.ahead?.t === t ? this.ahead : this.startAhead(t);
       while (!due.done) this.runStage(due);
       context.putImageData(image, 0, 0);
       this.shownT = t;
       this.shownParticles = due.particles;
+      this.shownOn = context;
       this.ahead = undefined;
     }
     if (next !== undefined && next !== this.shownT && this.ahead?.t !== next) this.ahead = this.startAhead(next);
