@@ -69,6 +69,8 @@ export class Playback {
     const shown = this.frameIndex();
     const n = times.length;
     let next = Math.max(shown + 1, Math.floor((this.position + this.tickSeconds * this.speed) * fps + 1e-6));
+    // Without loop, playing past the end stops on the last frame.
+    if (!this.loop) next = Math.min(next, n - 1);
     for (let looked = 0; looked < n; looked++, next++) {
       if (next >= n && !this.loop) return undefined;
       const t = times[next % n]!;

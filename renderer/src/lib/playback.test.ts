@@ -128,6 +128,24 @@ test('playing shows the export’s own frames, each for its 1/fps, and names the
     }
     assert.ok(fast.frame.index >= 38 && fast.frame.index <= 42 && fastTimes.length > 42, `20 animation frames at double speed moved about 40 frames (${fast.frame.index})`);
     fast.pause();
+    // The stub's cancelAnimationFrame keeps nothing to cancel: drop the paused one's request.
+    callbacks.length = 0;
+
+    // Without loop, at four times speed, the last frame (where playing stops) is drawn ahead too.
+    const once: Timeline = { ...sixty, fps: 30, bounce: false };
+    const { playback: quick, times: onceTimes } = playbackOf(once);
+    quick.loop = false;
+    quick.speed = 4;
+    quick.seek(0);
+    quick.play();
+    now = performance.now();
+    for (let tick = 0; quick.playing; tick++) {
+      const ahead = quick.nextT;
+      now += 1000 / 60;
+      callbacks.shift()!(now);
+      if (tick > 0) assert.equal(quick.t, ahead, `four times speed, tick ${tick}: the frame drawn ahead is the one shown next`);
+    }
+    assert.equal(quick.frame.index, onceTimes.length - 1);
   } finally {
     [globals.requestAnimationFrame, globals.cancelAnimationFrame] = saved;
   }

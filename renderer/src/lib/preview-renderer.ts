@@ -103,11 +103,11 @@ export class PreviewRenderer {
   draw(context: CanvasRenderingContext2D, t: number): FrameStats | undefined {
     const { data, frames, image } = this;
     if (data === undefined || frames === undefined || image === undefined) return undefined;
-    // Playing starts afresh from here: the last run's slow frames say nothing of the next.
+    // Playing starts afresh from here: the last run's slow frames say nothing of the next, and a
+    // frame half drawn ahead (or left broken by an error) is void; a draw shares its buffers.
     this.recentMs.length = 0;
-    if (t === this.shownT && this.shownParticles === data.particles && context === this.shownOn) return undefined;
-    // It shares the buffers a frame drawn ahead is using.
     this.ahead = undefined;
+    if (t === this.shownT && this.shownParticles === data.particles && context === this.shownOn) return undefined;
     const started = performance.now();
     frames.draw(t, image.data);
     context.putImageData(image, 0, 0);
