@@ -27,8 +27,8 @@ export function rasterise(
 
 /**
  * rasterise, pausing between its stages (placing the particles, splatting them, compositing):
- * the preview draws the next frame a stage per animation frame while the one on show stays, so
- * no animation frame waits for a whole raster. The inputs and the workspace must stay untouched
+ * the preview draws the next frame a few stages an animation frame while the one on show stays,
+ * so no animation frame waits for a whole raster. The inputs and the workspace must stay untouched
  * until it finishes; its result is rasterise's, byte for byte.
  */
 export function* rasteriseInStages(
@@ -181,8 +181,11 @@ function fillQuads(grid: Float32Array, last: number): void {
 // opaque background (the usual case) keeps the result opaque, so it skips the un-premultiply
 // (measured ~3× faster than the general path) and writes each pixel as one word.
 
-/** Composites `count` pixels from grid pixel `p` (in grid pixels, padded) into `out` from byte `o`. */
-type Compositor = (grid: Float32Array, p: number, out: Uint8ClampedArray, o: number, count: number) => void;
+/**
+ * Composites `count` pixels from grid pixel `p` (in grid pixels, padded) into `out` from byte `o`;
+ * `words`, out's 32-bit view where opaque pixels may be stored as words (OPAQUE_WORDS), else the bytes.
+ */
+type Compositor = (grid: Float32Array, p: number, out: Uint8ClampedArray, o: number, count: number, words?: Uint32Array) => void;
 
 function solidCompositor(options: RasterOptions, colour: Rgba, alpha: number, additive: boolean): Compositor {
   const [br, bg, bb, ba255] = options.background;
@@ -211,9 +214,7 @@ function solidCompositor(options: RasterOptions, colour: Rgba, alpha: number, ad
     }
   };
   if (!opaque) return bytes;
-  const wordsOf = wordView();
-  return (grid, p, out, o, count) => {
-    const words = wordsOf(out);
+  return (grid, p, out, o, count, words) => {
     if (words === undefined) return bytes(grid, p, out, o, count);
     if (additive) {
       for (let x = 0, w = o >> 2; x < count; x++, p++, w++) {
@@ -253,9 +254,7 @@ function rgbaCompositor(options: RasterOptions, additive: boolean): Compositor {
     }
   };
   if (!opaque) return bytes;
-  const wordsOf = wordView();
-  return (grid, pixel, out, o, count) => {
-    const words = wordsOf(out);
+  return (grid, pixel, out, o, count, words) => {
     if (words === undefined) return bytes(grid, pixel, out, o, count);
     // Clamped: additive sums have no ceiling, and painter's sums may pass 255 by a rounding.
     for (let x = 0, p = 4 * pixel, w = o >> 2; x < count; x++, p += 4, w++) {
@@ -265,10 +264,10 @@ function rgbaCompositor(options: RasterOptions, additive: boolean): Compositor {
   };
 }
 
-// An opaque pixel as one 32-bit store instead of four clamped byte stores. Words are
-// little-endian on every platform FlowGIF runs on; a big-endian one, or a frame not on a word
-// boundary, takes the bytes path, which rounds alike.
-const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+// An opaque pixel as one 32-bit store instead of four clamped byte stores. opaqueWord packs
+// little-endian, as every platform FlowGIF runs on is; a big-endian one, or a frame not on a
+// word boundary, takes the bytes path, which rounds alike.
+const OPAQUE_WORDS = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const OPAQUE = 0xff000000 | 0;
 
 /** r, g, b in 0..255 (not checked), rounded half up, with alpha 255. */
@@ -282,19 +281,6 @@ function opaqueBytes(out: Uint8ClampedArray, o: number, r: number, g: number, b:
   out[o + 1] = (g + 0.5) | 0;
   out[o + 2] = (b + 0.5) | 0;
   out[o + 3] = 255;
-}
-
-/** The 32-bit view of a frame's bytes, made once per frame, or undefined where words cannot be used. */
-function wordView(): (out: Uint8ClampedArray) => Uint32Array | undefined {
-  let seen: Uint8ClampedArray | undefined;
-  let words: Uint32Array | undefined;
-  return (out) => {
-    if (out !== seen) {
-      seen = out;
-      words = LITTLE_ENDIAN && out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, out.length >> 2) : undefined;
-    }
-    return words;
-  };
 }
 
 /**
@@ -327,10 +313,12 @@ function* compositeReached(
   const { width, height } = options;
   const { stride, pad } = s;
   const emptyPixel = new Uint8ClampedArray(4);
+  // Byte by byte: the same bytes as words give.
   composite(initial, 0, emptyPixel, 0, 1);
   const empty = new Uint32Array(emptyPixel.buffer)[0]!;
   // Whole words need a word-aligned frame; any other is composited pixel by pixel.
   const words = out.byteOffset % 4 === 0 ? new Uint32Array(out.buffer, out.byteOffset, width * height) : undefined;
+  const opaqueWords = OPAQUE_WORDS ? words : undefined;
   const { reached, tilesX } = splats;
   for (const [top, bottom] of parts(height, COMPOSITE_PARTS)) {
     yield;
@@ -347,7 +335,7 @@ function* compositeReached(
         let end = x;
         do end = Math.min(width, (((end + pad) >> TILE_SHIFT) + 1) * TILE - pad);
         while (end < width && reached[tileRow + ((end + pad) >> TILE_SHIFT)] === on);
-        if (on === 1) composite(grid, rowGrid + x, out, 4 * (y * width + x), end - x);
+        if (on === 1) composite(grid, rowGrid + x, out, 4 * (y * width + x), end - x, opaqueWords);
         else words.fill(empty, y * width + x, y * width + end);
         x = end;
       }

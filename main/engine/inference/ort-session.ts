@@ -93,7 +93,7 @@ async function startsOnCuda(): Promise<boolean> {
     producerVersion: '1',
     graph: { name: 'flowgif_cuda_probe', nodes: g.nodes, initializers: g.initializers, inputs: [{ name: 'x', dataType: 'float', shape: [1] }], outputs: [{ name: 'y', dataType: 'float', shape: [1] }] },
   });
-  const lease = leaseOrtTempFolder(undefined);
+  const lease = leaseOrtTempFolder();
   try {
     const ort = await loadOrt();
     const session = await lease.creating(() => ort.InferenceSession.create(probe, { executionProviders: ['cuda'] }));

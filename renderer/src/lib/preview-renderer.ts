@@ -110,10 +110,7 @@ export class PreviewRenderer {
     if (t === this.shownT && this.shownParticles === data.particles && context === this.shownOn) return undefined;
     const started = performance.now();
     frames.draw(t, image.data);
-    context.putImageData(image, 0, 0);
-    this.shownT = t;
-    this.shownParticles = data.particles;
-    this.shownOn = context;
+    this.show(context, t, data.particles);
     const ms = performance.now() - started;
     return this.stats(ms, ms, data.particles);
   }
@@ -131,10 +128,7 @@ export class PreviewRenderer {
     if (t !== this.shownT || context !== this.shownOn) {
       due = this.ahead?.t === t ? this.ahead : this.startAhead(t);
       while (!due.done) this.runStage(due);
-      context.putImageData(image, 0, 0);
-      this.shownT = t;
-      this.shownParticles = due.particles;
-      this.shownOn = context;
+      this.show(context, t, due.particles);
       this.ahead = undefined;
     }
     if (next !== undefined && next !== this.shownT && this.ahead?.t !== next) this.ahead = this.startAhead(next);
@@ -154,6 +148,14 @@ export class PreviewRenderer {
     const busiest = Math.max(due.tickMs, tickMs);
     this.adapt(busiest, data.particles);
     return this.stats(due.ms, busiest, due.particles);
+  }
+
+  /** Puts the frame in the image on the canvas, and remembers what is on show. */
+  private show(context: CanvasRenderingContext2D, t: number, particles: number): void {
+    context.putImageData(this.image!, 0, 0);
+    this.shownT = t;
+    this.shownParticles = particles;
+    this.shownOn = context;
   }
 
   private startAhead(t: number): AheadFrame {
